@@ -1,0 +1,76 @@
+"""Karya Binaan: the application factory."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import Flask
+
+from shop import config
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Create and configure the shop application."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder="../templates",
+        static_folder="../static",
+    )
+    app.config.from_mapping(config.DEFAULTS)
+    if test_config is None:
+        app.config.from_mapping(config.from_environment(app.instance_path))
+    else:
+        app.config.from_mapping(test_config)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind extension objects and database settings to the app."""
+    from shop import i18n
+    from shop.database import configure_engine_events
+    from shop.extensions import babel, csrf, db, migrate
+    from shop.media import LocalMediaStorage
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(app.root_path, "..", "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    with app.app_context():
+        configure_engine_events(db.engine)
+    app.extensions["media"] = LocalMediaStorage(app.config["MEDIA_ROOT"], app.config["MEDIA_URL"])
+
+    from shop import http, templating
+
+    templating.init_app(app)
+    http.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Attach one blueprint per area of the shop."""
+    from shop.catalog import bp as catalog_bp
+    from shop.main import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(catalog_bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """Render error pages in the site's look."""
+    from shop.main.errors import register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    """Add the shop's CLI commands."""
+    from shop.cli import register
+
+    register(app)

@@ -1,0 +1,106 @@
+"""Views for browsing the catalog."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, current_app, render_template, request, url_for
+
+from shop.catalog import bp
+from shop.catalog.forms import parse_listing
+from shop.services import catalog
+from shop.services.catalog import ListingFilters
+from shop.services.text import plain_excerpt
+from shop.structured_data import product_json_ld
+
+
+def listing_args(filters: ListingFilters, **changes: Any) -> dict[str, Any]:
+    """Return the query-string arguments for the listing, leaving out defaults."""
+    values = {
+        "q": filters.q,
+        "category": filters.category,
+        "workshop": filters.workshop,
+        "min_price": filters.min_price,
+        "max_price": filters.max_price,
+        "available": 1 if filters.available else None,
+        "sort": None if filters.sort == "newest" else filters.sort,
+        "page": filters.page if filters.page > 1 else None,
+    }
+    values.update(changes)
+    if values.get("page") == 1:
+        values["page"] = None
+    return {k: v for k, v in values.items() if v not in (None, "")}
+
+
+@bp.get("/products")
+def product_list() -> str:
+    """Show the product grid with filters, sorting, search and pages."""
+    filters = parse_listing(request.args)
+    per_page = current_app.config["PRODUCTS_PER_PAGE"]
+    results = catalog.search_products(filters, per_page)
+    filters = catalog.with_page(filters, results.page)
+    categories = catalog.categories_with_counts()
+    workshops = catalog.workshops_with_counts()
+    return render_template(
+        "catalog/list.html",
+        filters=filters,
+        results=results,
+        categories=categories,
+        workshops=workshops,
+        current_category=next((c for c, _ in categories if c.slug == filters.category), None),
+        current_workshop=next((w for w, _ in workshops if w.slug == filters.workshop), None),
+        listing_url=lambda **changes: url_for(
+            "catalog.product_list", **listing_args(filters, **changes)
+        ),
+        page_url=lambda p: url_for("catalog.product_list", **listing_args(filters, page=p)),
+        canonical_args=listing_args(filters),
+    )
+
+
+@bp.get("/products/<slug>")
+def product_detail(slug: str) -> str:
+    """Show one product with its photos, variants, workshop and maker share."""
+    product = catalog.get_product(slug)
+    if product is None:
+        abort(404)
+    variants = catalog.active_variants(product)
+    wanted = request.args.get("variant", "")
+    selected = next((v for v in variants if v.sku == wanted), None)
+    if selected is None:
+        selected = next(
+            (v for v in variants if catalog.availability(product, v) != "sold_out"),
+            variants[0] if variants else None,
+        )
+    return render_template(
+        "catalog/detail.html",
+        product=product,
+        variants=variants,
+        selected=selected,
+        availability=catalog.availability,
+        description=plain_excerpt(product.summary or product.description_md),
+        json_ld=product_json_ld(product, variants),
+    )
+
+
+@bp.get("/workshops")
+def workshop_list() -> str:
+    """Show every workshop the shop sells for."""
+    return render_template("catalog/workshops.html", workshops=catalog.workshops_with_counts())
+
+
+@bp.get("/workshops/<slug>")
+def workshop_detail(slug: str) -> str:
+    """Show a workshop, its story and its products."""
+    workshop = catalog.get_workshop(slug)
+    if workshop is None:
+        abort(404)
+    page = request.args.get("page", default=1, type=int) or 1
+    results = catalog.workshop_products(
+        workshop, max(1, min(page, 1_000_000)), current_app.config["PRODUCTS_PER_PAGE"]
+    )
+    return render_template(
+        "catalog/workshop.html",
+        workshop=workshop,
+        results=results,
+        page_url=lambda p: url_for("catalog.workshop_detail", slug=slug, page=p),
+    )

@@ -1,0 +1,56 @@
+"""Configuration from the environment, with safe development defaults."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+LANGUAGES = {"en": "English", "id": "Bahasa Indonesia"}
+
+
+def _sqlite_url(instance_path: str) -> str:
+    return "sqlite:///" + str(Path(instance_path) / "karya-binaan.db")
+
+
+def from_environment(instance_path: str) -> dict[str, object]:
+    """Build the config mapping from environment variables."""
+    debug = os.environ.get("FLASK_DEBUG", "") in {"1", "true", "True"}
+    secret = os.environ.get("SECRET_KEY")
+    if not secret:
+        if not debug and os.environ.get("KARYA_ALLOW_DEV_SECRET") != "1":
+            raise RuntimeError(
+                "SECRET_KEY must be set outside debug mode "
+                "(or KARYA_ALLOW_DEV_SECRET=1 for a local demo)."
+            )
+        secret = "dev-only-not-secret"  # noqa: S105 - development default, refused in production
+    database_url = os.environ.get("DATABASE_URL") or _sqlite_url(instance_path)
+    return {
+        "SECRET_KEY": secret,
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
+        "MEDIA_ROOT": os.environ.get("MEDIA_ROOT") or str(Path(instance_path) / "media"),
+        "MEDIA_URL": os.environ.get("MEDIA_URL", "/media/"),
+        "SITE_URL": os.environ.get("SITE_URL", "").rstrip("/"),
+        "PRODUCTS_PER_PAGE": int(os.environ.get("PRODUCTS_PER_PAGE", "24")),
+        "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE") == "1",
+    }
+
+
+def normalise_database_url(url: str) -> str:
+    """Point plain PostgreSQL URLs at the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+DEFAULTS: dict[str, object] = {
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "BABEL_DEFAULT_LOCALE": "en",
+    "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).resolve().parent.parent / "translations"),
+    "LANGUAGES": LANGUAGES,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+    "WTF_CSRF_TIME_LIMIT": None,
+    "SEND_FILE_MAX_AGE_DEFAULT": 3600,
+}

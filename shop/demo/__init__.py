@@ -1,0 +1,1 @@
+"""The offline demo catalog: data, drawn photos and the seeding routine."""

@@ -1,0 +1,108 @@
+"""Views for the home page and site-wide routes."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import (
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
+from sqlalchemy import text
+from werkzeug.wrappers import Response as BaseResponse
+
+from shop.extensions import db
+from shop.i18n import LANGUAGE_COOKIE
+from shop.main import bp
+from shop.services import catalog
+
+ONE_YEAR = 365 * 24 * 3600
+
+
+@bp.get("/")
+def home() -> str:
+    """Show featured products, the categories, the workshops and why buying here matters."""
+    return render_template(
+        "main/home.html",
+        featured=catalog.featured_products(limit=8),
+        categories=catalog.categories_with_counts(),
+        workshops=catalog.workshops_with_counts(),
+    )
+
+
+def _safe_next(target: str | None) -> str:
+    """Return `target` if it is a path on this site, else the home page."""
+    if not target:
+        return url_for("main.home")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return url_for("main.home")
+    if "\\" in target:
+        return url_for("main.home")
+    return target
+
+
+@bp.get("/language/<code>")
+def set_language(code: str) -> BaseResponse:
+    """Remember the visitor's language and go back to the page they were on."""
+    if code not in current_app.config["LANGUAGES"]:
+        abort(404)
+    response = redirect(_safe_next(request.args.get("next")))
+    response.set_cookie(
+        LANGUAGE_COOKIE, code, max_age=ONE_YEAR, samesite="Lax", httponly=True,
+        secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
+    )  # fmt: skip
+    return response
+
+
+@bp.get("/healthz")
+def healthz() -> tuple[Response, int]:
+    """Answer 200 once the database answers, 503 otherwise."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # noqa: BLE001 - any failure means "not healthy"
+        db.session.rollback()
+        return jsonify(status="unavailable", database="error"), 503
+    return jsonify(status="ok", database="ok"), 200
+
+
+@bp.get("/media/<name>")
+def media(name: str) -> Response:
+    """Serve a stored photo rendition; names are content hashes, so cache for a year."""
+    storage = current_app.extensions["media"]
+    try:
+        path = storage.path(name)
+    except ValueError:
+        abort(404)
+    if path is None or not path.is_file():
+        abort(404)
+    response = send_from_directory(path.parent, path.name, max_age=ONE_YEAR)
+    response.cache_control.immutable = True
+    response.cache_control.public = True
+    return response
+
+
+@bp.get("/robots.txt")
+def robots() -> Response:
+    """Tell crawlers what to index and where the sitemap is."""
+    body = render_template("main/robots.txt")
+    return Response(body, mimetype="text/plain")
+
+
+@bp.get("/sitemap.xml")
+def sitemap() -> Response:
+    """List every public page for search engines."""
+    body = render_template(
+        "main/sitemap.xml",
+        products=catalog.sitemap_entries(),
+        categories=catalog.categories_with_counts(),
+        workshops=catalog.workshops_with_counts(),
+    )
+    return Response(body, mimetype="application/xml")

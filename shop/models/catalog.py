@@ -1,0 +1,187 @@
+"""Catalog tables: workshops, categories, products, their variants and photos."""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from shop.extensions import db
+
+
+def utcnow() -> datetime:
+    """Return the current time, timezone-aware in UTC."""
+    return datetime.now(UTC)
+
+
+class ProductStatus(enum.StrEnum):
+    """Where a product is in its life: only active products are on the storefront."""
+
+    DRAFT = "draft"
+    ACTIVE = "active"
+    ARCHIVED = "archived"
+
+
+class Workshop(db.Model):
+    """A producing unit inside a correctional institution."""
+
+    __tablename__ = "workshop"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    institution: Mapped[str] = mapped_column(String(200))
+    region: Mapped[str] = mapped_column(String(120))
+    summary: Mapped[str] = mapped_column(String(300), default="")
+    story: Mapped[str] = mapped_column(Text, default="")
+    photo_key: Mapped[str | None] = mapped_column(String(64))
+    photo_widths: Mapped[str] = mapped_column(String(64), default="")
+    photo_alt: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    products: Mapped[list[Product]] = relationship(back_populates="workshop")
+
+
+class Category(db.Model):
+    """A kind of handicraft: miniature aircraft, tableware, furniture, …"""
+
+    __tablename__ = "category"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(String(500), default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    products: Mapped[list[Product]] = relationship(back_populates="category")
+
+
+class Product(db.Model):
+    """A listing on the storefront; buyers choose one of its variants."""
+
+    __tablename__ = "product"
+    __table_args__ = (
+        CheckConstraint("maker_share_pct BETWEEN 0 AND 100", name="maker_share_range"),
+        CheckConstraint("lead_time_days IS NULL OR lead_time_days >= 0", name="lead_time"),
+        CheckConstraint(
+            "price_min_idr IS NULL OR price_min_idr >= 0", name="price_min_not_negative"
+        ),
+        CheckConstraint(
+            "price_max_idr IS NULL OR price_max_idr >= price_min_idr", name="price_range_order"
+        ),
+        Index("ix_product_status_created", "status", "created_at"),
+        Index("ix_product_status_price", "status", "price_min_idr"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(160), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(String(300), default="")
+    description_md: Mapped[str] = mapped_column(Text, default="")
+    category_id: Mapped[int] = mapped_column(ForeignKey("category.id"), index=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id"), index=True)
+    materials: Mapped[str] = mapped_column(String(300), default="")
+    care_notes: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[ProductStatus] = mapped_column(
+        Enum(
+            ProductStatus,
+            name="product_status",
+            native_enum=False,
+            create_constraint=True,
+            length=16,
+            values_callable=lambda e: [m.value for m in e],
+        ),
+        default=ProductStatus.DRAFT,
+    )
+    made_to_order: Mapped[bool] = mapped_column(Boolean, default=False)
+    lead_time_days: Mapped[int | None] = mapped_column(Integer)
+    maker_share_pct: Mapped[int] = mapped_column(Integer, default=30)
+    featured: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Derived from the active variants by services.catalog.refresh_price_range so the
+    # listing can filter and sort by price without aggregating variants per request.
+    price_min_idr: Mapped[int | None] = mapped_column(BigInteger)
+    price_max_idr: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+    category: Mapped[Category] = relationship(back_populates="products")
+    workshop: Mapped[Workshop] = relationship(back_populates="products")
+    variants: Mapped[list[Variant]] = relationship(
+        back_populates="product",
+        order_by="Variant.position, Variant.id",
+        cascade="all, delete-orphan",
+    )
+    photos: Mapped[list[ProductPhoto]] = relationship(
+        back_populates="product",
+        order_by="ProductPhoto.position, ProductPhoto.id",
+        cascade="all, delete-orphan",
+    )
+
+    @property
+    def cover(self) -> ProductPhoto | None:
+        """The first photo, shown on product cards."""
+        return self.photos[0] if self.photos else None
+
+
+class Variant(db.Model):
+    """The thing a buyer actually buys: one scale, size or finish, with its own price."""
+
+    __tablename__ = "variant"
+    __table_args__ = (
+        CheckConstraint("price_idr >= 0", name="price_not_negative"),
+        CheckConstraint("stock >= 0", name="stock_not_negative"),
+        CheckConstraint("weight_g >= 0", name="weight_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(
+        ForeignKey("product.id", ondelete="CASCADE"), index=True
+    )
+    sku: Mapped[str] = mapped_column(String(64), unique=True)
+    option_label: Mapped[str] = mapped_column(String(120))
+    price_idr: Mapped[int] = mapped_column(BigInteger)
+    stock: Mapped[int] = mapped_column(Integer, default=0)
+    weight_g: Mapped[int] = mapped_column(Integer, default=0)
+    length_mm: Mapped[int | None] = mapped_column(Integer)
+    width_mm: Mapped[int | None] = mapped_column(Integer)
+    height_mm: Mapped[int | None] = mapped_column(Integer)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    product: Mapped[Product] = relationship(back_populates="variants")
+
+
+class ProductPhoto(db.Model):
+    """One photo of a product; the files are renditions named by content hash."""
+
+    __tablename__ = "product_photo"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(
+        ForeignKey("product.id", ondelete="CASCADE"), index=True
+    )
+    image_key: Mapped[str] = mapped_column(String(64))
+    widths: Mapped[str] = mapped_column(String(64))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    alt_text: Mapped[str] = mapped_column(String(300))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    product: Mapped[Product] = relationship(back_populates="photos")
+
+    __table_args__ = (CheckConstraint("length(alt_text) > 0", name="alt_text_required"),)

@@ -1,0 +1,1 @@
+"""Business logic: plain functions that take explicit arguments and own transactions."""

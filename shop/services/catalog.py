@@ -1,0 +1,222 @@
+"""Reading the catalog for the storefront: listing, filters, search, product pages."""
+
+from __future__ import annotations
+
+import enum
+import math
+from dataclasses import dataclass, replace
+
+from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy.orm import contains_eager, selectinload
+
+from shop.extensions import db
+from shop.models import Category, Product, ProductStatus, Variant, Workshop
+
+SORTS = ("newest", "price_asc", "price_desc")
+MAX_QUERY_LENGTH = 100
+MAX_QUERY_WORDS = 6
+MAX_PRICE_IDR = 10_000_000_000
+
+
+class Availability(enum.StrEnum):
+    """What a buyer can expect for one variant."""
+
+    IN_STOCK = "in_stock"
+    MADE_TO_ORDER = "made_to_order"
+    SOLD_OUT = "sold_out"
+
+
+@dataclass(frozen=True)
+class ListingFilters:
+    """What the visitor asked the product listing for, already cleaned."""
+
+    q: str = ""
+    category: str | None = None
+    workshop: str | None = None
+    min_price: int | None = None
+    max_price: int | None = None
+    available: bool = False
+    sort: str = "newest"
+    page: int = 1
+
+    @property
+    def active(self) -> bool:
+        """Whether anything narrows the listing."""
+        return bool(
+            self.q
+            or self.category
+            or self.workshop
+            or self.min_price is not None
+            or self.max_price is not None
+            or self.available
+        )
+
+
+@dataclass(frozen=True)
+class ProductPage:
+    """One page of listing results."""
+
+    items: list[Product]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        """How many pages the results fill (at least one)."""
+        return max(1, math.ceil(self.total / self.per_page))
+
+
+def _escape_like(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _storefront_query() -> Select[tuple[Product]]:
+    return (
+        select(Product)
+        .join(Product.category)
+        .join(Product.workshop)
+        .where(Product.status == ProductStatus.ACTIVE)
+        .options(
+            contains_eager(Product.category),
+            contains_eager(Product.workshop),
+            selectinload(Product.photos),
+        )
+    )
+
+
+def _apply_filters(query: Select[tuple[Product]], filters: ListingFilters) -> Select:
+    if filters.category:
+        query = query.where(Category.slug == filters.category)
+    if filters.workshop:
+        query = query.where(Workshop.slug == filters.workshop)
+    if filters.min_price is not None:
+        query = query.where(Product.price_max_idr >= filters.min_price)
+    if filters.max_price is not None:
+        query = query.where(Product.price_min_idr <= filters.max_price)
+    if filters.available:
+        in_stock = exists().where(
+            Variant.product_id == Product.id, Variant.is_active.is_(True), Variant.stock > 0
+        )
+        query = query.where(in_stock)
+    for word in filters.q.split()[:MAX_QUERY_WORDS]:
+        pattern = f"%{_escape_like(word)}%"
+        fields = (Product.name, Product.description_md, Category.name, Workshop.name)
+        query = query.where(or_(*(f.ilike(pattern, escape="\\") for f in fields)))
+    return query
+
+
+def _apply_sort(query: Select[tuple[Product]], sort: str) -> Select:
+    if sort == "price_asc":
+        return query.order_by(Product.price_min_idr.asc(), Product.id.desc())
+    if sort == "price_desc":
+        return query.order_by(Product.price_max_idr.desc(), Product.id.desc())
+    return query.order_by(Product.created_at.desc(), Product.id.desc())
+
+
+def search_products(filters: ListingFilters, per_page: int) -> ProductPage:
+    """Return one page of active products matching the filters; the page is clamped."""
+    query = _apply_filters(_storefront_query(), filters)
+    count_query = _apply_filters(
+        select(func.count(Product.id))
+        .select_from(Product)
+        .join(Product.category)
+        .join(Product.workshop)
+        .where(Product.status == ProductStatus.ACTIVE),
+        filters,
+    )
+    total = db.session.scalar(count_query) or 0
+    last_page = max(1, math.ceil(total / per_page))
+    page = min(max(filters.page, 1), last_page)
+    items = list(
+        db.session.scalars(
+            _apply_sort(query, filters.sort).limit(per_page).offset((page - 1) * per_page)
+        ).unique()
+    )
+    return ProductPage(items=items, total=total, page=page, per_page=per_page)
+
+
+def featured_products(limit: int = 8) -> list[Product]:
+    """Return featured active products, newest first."""
+    query = _storefront_query().where(Product.featured.is_(True))
+    query = query.order_by(Product.created_at.desc(), Product.id.desc()).limit(limit)
+    return list(db.session.scalars(query).unique())
+
+
+def get_product(slug: str) -> Product | None:
+    """Return an active product with everything its page shows, or None."""
+    query = (
+        _storefront_query()
+        .where(Product.slug == slug)
+        .options(selectinload(Product.variants))
+    )
+    return db.session.scalars(query).unique().first()
+
+
+def categories_with_counts() -> list[tuple[Category, int]]:
+    """Return every category with its number of active products, in display order."""
+    count = (
+        select(func.count(Product.id))
+        .where(and_(Product.category_id == Category.id, Product.status == ProductStatus.ACTIVE))
+        .scalar_subquery()
+    )
+    rows = db.session.execute(select(Category, count).order_by(Category.position, Category.name))
+    return [(category, n) for category, n in rows]
+
+
+def workshops_with_counts() -> list[tuple[Workshop, int]]:
+    """Return every workshop with its number of active products, by name."""
+    count = (
+        select(func.count(Product.id))
+        .where(and_(Product.workshop_id == Workshop.id, Product.status == ProductStatus.ACTIVE))
+        .scalar_subquery()
+    )
+    rows = db.session.execute(select(Workshop, count).order_by(Workshop.name))
+    return [(workshop, n) for workshop, n in rows]
+
+
+def get_workshop(slug: str) -> Workshop | None:
+    """Return the workshop with this slug, or None."""
+    return db.session.scalar(select(Workshop).where(Workshop.slug == slug))
+
+
+def workshop_products(workshop: Workshop, page: int, per_page: int) -> ProductPage:
+    """Return one page of a workshop's active products."""
+    return search_products(ListingFilters(workshop=workshop.slug, page=page), per_page)
+
+
+def active_variants(product: Product) -> list[Variant]:
+    """Return the variants a buyer can choose, in display order."""
+    return [v for v in product.variants if v.is_active]
+
+
+def availability(product: Product, variant: Variant) -> Availability:
+    """Say whether a variant ships now, is made to order, or is sold out."""
+    if variant.stock > 0:
+        return Availability.IN_STOCK
+    if product.made_to_order:
+        return Availability.MADE_TO_ORDER
+    return Availability.SOLD_OUT
+
+
+def refresh_price_range(product: Product) -> None:
+    """Recompute the product's stored price range from its active variants."""
+    # An unflushed variant has is_active None until its column default applies: count it.
+    prices = [v.price_idr for v in product.variants if v.is_active is not False]
+    product.price_min_idr = min(prices) if prices else None
+    product.price_max_idr = max(prices) if prices else None
+
+
+def sitemap_entries() -> list[tuple[str, object]]:
+    """Return (slug, updated_at) for every active product, for the sitemap."""
+    rows = db.session.execute(
+        select(Product.slug, Product.updated_at)
+        .where(Product.status == ProductStatus.ACTIVE)
+        .order_by(Product.id)
+    )
+    return [(slug, updated) for slug, updated in rows]
+
+
+def with_page(filters: ListingFilters, page: int) -> ListingFilters:
+    """Return the same filters on another page."""
+    return replace(filters, page=page)

@@ -1,0 +1,25 @@
+"""Money is whole rupiah in integers; these helpers turn it into text for a locale."""
+
+from __future__ import annotations
+
+from babel.numbers import format_currency
+
+# Rupiah has no minor unit in daily use: show whole rupiah with the locale's grouping,
+# "Rp 100.000" in Indonesian, "IDR 100,000" in English.
+_IDR_PATTERN = "¤\xa0#,##0"
+
+
+def format_idr(amount_idr: int, locale: str) -> str:
+    """Format whole rupiah for a locale, without decimals."""
+    return format_currency(
+        amount_idr, "IDR", format=_IDR_PATTERN, locale=locale, currency_digits=False
+    )
+
+
+def format_idr_range(low: int | None, high: int | None, locale: str) -> str:
+    """Format a price range: one price when both ends agree, "low – high" otherwise."""
+    if low is None:
+        return ""
+    if high is None or high == low:
+        return format_idr(low, locale)
+    return f"{format_idr(low, locale)} – {format_idr(high, locale)}"

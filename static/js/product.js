@@ -1,0 +1,59 @@
+// Product page enhancements: the variant chooser updates the price live, the gallery
+// thumbnails scroll the photo strip and arrow keys move through the photos.
+(function () {
+  "use strict";
+  var form = document.querySelector("[data-variant-form]");
+  if (form) {
+    var price = document.querySelector("[data-selected-price]");
+    var availability = document.querySelector("[data-selected-availability]");
+    var sku = document.querySelector("[data-selected-sku]");
+    form.addEventListener("change", function (event) {
+      var input = event.target;
+      if (input.name !== "variant") return;
+      price.textContent = input.dataset.price;
+      availability.textContent = input.dataset.availability;
+      availability.className = "stock stock-" + ({ in_stock: "in", made_to_order: "mto", sold_out: "out" })[input.dataset.state];
+      sku.textContent = input.value;
+      var url = new URL(window.location.href);
+      url.searchParams.set("variant", input.value);
+      window.history.replaceState(null, "", url);
+    });
+  }
+
+  var gallery = document.querySelector("[data-gallery]");
+  if (!gallery) return;
+  var track = gallery.querySelector(".gallery-track");
+  var thumbs = Array.prototype.slice.call(gallery.querySelectorAll(".gallery-thumbs a"));
+  if (!track) return;
+  var slides = Array.prototype.slice.call(track.children);
+
+  function current() {
+    return Math.round(track.scrollLeft / Math.max(track.clientWidth, 1));
+  }
+  function mark(index) {
+    thumbs.forEach(function (thumb, i) {
+      if (i === index) thumb.setAttribute("aria-current", "true");
+      else thumb.removeAttribute("aria-current");
+    });
+  }
+  function show(index) {
+    index = Math.max(0, Math.min(slides.length - 1, index));
+    track.scrollTo({ left: index * track.clientWidth });
+    mark(index);
+  }
+  thumbs.forEach(function (thumb, i) {
+    thumb.addEventListener("click", function (event) {
+      event.preventDefault();
+      show(i);
+    });
+  });
+  track.addEventListener("keydown", function (event) {
+    if (event.key === "ArrowRight") { event.preventDefault(); show(current() + 1); }
+    if (event.key === "ArrowLeft") { event.preventDefault(); show(current() - 1); }
+  });
+  var pending;
+  track.addEventListener("scroll", function () {
+    clearTimeout(pending);
+    pending = setTimeout(function () { mark(current()); }, 80);
+  });
+})();

@@ -1,0 +1,99 @@
+"""Small builders for catalog rows used by the tests."""
+
+from __future__ import annotations
+
+import io
+import itertools
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from flask import current_app
+from PIL import Image
+
+from shop.extensions import db
+from shop.models import Category, Product, ProductPhoto, ProductStatus, Variant, Workshop
+from shop.services.catalog import refresh_price_range
+from shop.services.images import process_image
+
+_numbers = itertools.count(1)
+
+
+def make_category(slug: str = "tableware", name: str = "Tableware", **kw: Any) -> Category:
+    """Add a category."""
+    category = Category(slug=slug, name=name, **kw)
+    db.session.add(category)
+    db.session.flush()
+    return category
+
+
+def make_workshop(slug: str = "woodcraft", name: str = "Woodcraft workshop", **kw: Any) -> Workshop:
+    """Add a workshop."""
+    values = {"institution": "Lapas Kelas IIA Banyuwangi", "region": "East Java"} | kw
+    workshop = Workshop(slug=slug, name=name, **values)
+    db.session.add(workshop)
+    db.session.flush()
+    return workshop
+
+
+def make_product(
+    name: str = "Teak bowl",
+    *,
+    category: Category,
+    workshop: Workshop,
+    prices: tuple[int, ...] = (100_000,),
+    stock: int = 5,
+    status: ProductStatus = ProductStatus.ACTIVE,
+    age_days: int = 0,
+    photos: int = 0,
+    **kw: Any,
+) -> Product:
+    """Add a product with one variant per price."""
+    n = next(_numbers)
+    product = Product(
+        slug=kw.pop("slug", f"{name.lower().replace(' ', '-')}-{n}"),
+        name=name,
+        category=category,
+        workshop=workshop,
+        status=status,
+        created_at=datetime.now(UTC) - timedelta(days=age_days),
+        **kw,
+    )
+    for i, price in enumerate(prices):
+        product.variants.append(
+            Variant(
+                sku=f"SKU-{n}-{i}",
+                option_label=f"Size {i + 1}",
+                price_idr=price,
+                stock=stock,
+                weight_g=500,
+                position=i,
+            )
+        )
+    for i in range(photos):
+        stored = process_image(png_bytes(color=(40 * i % 255, 90, 60)), media())
+        product.photos.append(
+            ProductPhoto(
+                image_key=stored.key,
+                widths=",".join(map(str, stored.widths)),
+                width=stored.width,
+                height=stored.height,
+                alt_text=f"{name}, photo {i + 1}",
+                position=i,
+            )
+        )
+    refresh_price_range(product)
+    db.session.add(product)
+    db.session.flush()
+    return product
+
+
+def media() -> Any:
+    """The app's media storage."""
+    return current_app.extensions["media"]
+
+
+def png_bytes(size: tuple[int, int] = (800, 600), color: tuple[int, int, int] = (200, 120, 40)) -> bytes:
+    """A plain PNG image."""
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, "PNG")
+    return buffer.getvalue()
