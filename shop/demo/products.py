@@ -16,30 +16,30 @@ SCALES = [
     ("1:50", 1 / 50, 110, 9800, 0),
 ]
 
-# slug, name, real length in metres, base price at 1:400, livery colours, scales offered, featured
+# slug, ICAO type code, name, real length in metres, base price at 1:400, livery colours, scales offered, featured
 AIRCRAFT = [
-    ("boeing-737-800", "Boeing 737-800", 39.5, 100_000, ("#0b4f8a", "#e03a3e"), 4, True),
-    ("airbus-a320neo", "Airbus A320neo", 37.6, 110_000, ("#13663f", "#f2b134"), 4, False),
-    ("boeing-777-300er", "Boeing 777-300ER", 73.9, 255_000, ("#1b3a6b", "#c9a227"), 4, True),
-    ("airbus-a330-900", "Airbus A330-900", 63.7, 210_000, ("#0f6b78", "#f07f2d"), 3, False),
-    ("boeing-787-9", "Boeing 787-9 Dreamliner", 62.8, 220_000, ("#1f2f5c", "#5fb0e5"), 4, True),
-    ("airbus-a350-900", "Airbus A350-900", 66.8, 230_000, ("#5a1f3d", "#d9b26c"), 3, False),
-    ("atr-72-600", "ATR 72-600 turboprop", 27.2, 120_000, ("#1a7a4c", "#ffcc33"), 3, False),
-    ("cn-235", "CN-235 transport", 21.4, 130_000, ("#4b5a3a", "#c8b98a"), 3, True),
-    ("n219-nurtanio", "N219 Nurtanio commuter", 16.5, 125_000, ("#c0392b", "#f4f1ea"), 3, False),
-    ("boeing-747-400", "Boeing 747-400", 70.7, 300_000, ("#7a1e2c", "#e8c15a"), 4, False),
+    ("boeing-737-800", "B738", "Boeing 737-800", 39.5, 100_000, ("#0b4f8a", "#e03a3e"), 4, True),
+    ("airbus-a320neo", "A20N", "Airbus A320neo", 37.6, 110_000, ("#13663f", "#f2b134"), 4, False),
+    ("boeing-777-300er", "B77W", "Boeing 777-300ER", 73.9, 255_000, ("#1b3a6b", "#c9a227"), 4, True),
+    ("airbus-a330-900", "A339", "Airbus A330-900", 63.7, 210_000, ("#0f6b78", "#f07f2d"), 3, False),
+    ("boeing-787-9", "B789", "Boeing 787-9 Dreamliner", 62.8, 220_000, ("#1f2f5c", "#5fb0e5"), 4, True),
+    ("airbus-a350-900", "A359", "Airbus A350-900", 66.8, 230_000, ("#5a1f3d", "#d9b26c"), 3, False),
+    ("atr-72-600", "AT76", "ATR 72-600 turboprop", 27.2, 120_000, ("#1a7a4c", "#ffcc33"), 3, False),
+    ("cn-235", "CN35", "CN-235 transport", 21.4, 130_000, ("#4b5a3a", "#c8b98a"), 3, True),
+    ("n219-nurtanio", "N219", "N219 Nurtanio commuter", 16.5, 125_000, ("#c0392b", "#f4f1ea"), 3, False),
+    ("boeing-747-400", "B744", "Boeing 747-400", 70.7, 300_000, ("#7a1e2c", "#e8c15a"), 4, False),
 ]
 
 
 def _aircraft(index: int, row: tuple) -> DemoProduct:
-    slug, name, length_m, base, palette, n_scales, featured = row
+    slug, icao, name, length_m, base, palette, n_scales, featured = row
     variants = []
     for scale, factor, multiplier, weight, stock in SCALES[:n_scales]:
         length_mm = round(length_m * 1000 * factor)
-        price = round(base * multiplier * (1.0 if scale != "1:50" else 1.0), -4)
+        price = round(base * multiplier, -4)
         variants.append(
             DemoVariant(
-                sku=f"AC-{slug.upper()[:12]}-{scale.replace(':', '')}",
+                sku=f"AC-{icao}-{scale.replace(':', '')}",
                 label=f"Scale {scale} ({length_mm / 10:.0f} cm)",
                 price_idr=int(max(price, 100_000)),
                 stock=stock if (index + len(variants)) % 5 else 0,
@@ -211,12 +211,12 @@ OTHER_PRODUCTS = [
         "Mahogany", TEAK_CARE,
         [_v("FN-SHELF-80", "80 cm wide", 1_350_000, 5, 6000, (800, 200, 700))],
         ("#6a2f1c", "#a35a3a")),
-    DemoProduct("teak-bench", "Teak garden bench", "furniture", "furniture-jepara", "table",
-        "A two-seat bench for the garden or the hall.",
-        "Teak's natural oils make it weatherproof outside. Left unoiled it turns a soft silver.",
+    DemoProduct("teak-dining-table", "Teak dining table", "furniture", "furniture-jepara", "table",
+        "A six-seat dining table in solid teak, made to order.",
+        "Solid teak with breadboard ends and hand-cut mortise-and-tenon joints. Teak's natural oils keep it stable for decades.",
         "Solid teak", TEAK_CARE,
-        [_v("FN-BENCH-120", "120 cm", 6_750_000, 1, 26000, (1200, 400, 450))],
-        ("#8c6239", "#c19a66"), made_to_order=True, lead_time_days=45, maker_share_pct=25),
+        [_v("FN-DINING-180", "180 × 90 cm, six seats", 8_750_000, 0, 52000, (1800, 900, 760))],
+        ("#8c6239", "#c19a66"), made_to_order=True, lead_time_days=60, maker_share_pct=25),
     DemoProduct("teak-root-table-lamp", "Teak root table lamp", "home-decor", "furniture-jepara", "lamp",
         "A table lamp on a base of polished teak root with a linen shade.",
         "The base is a polished piece of teak root, so no two are the same. Linen shade, E27 fitting, EU/UK/US cable on request.",
@@ -235,11 +235,11 @@ OTHER_PRODUCTS = [
         "Sono wood, glass liner", WOOD_CARE,
         [_v("HD-SONO-VASE", "32 cm tall", 260_000, 9, 900, (110, 110, 320))],
         ("#4f2a18", "#8e5634")),
-    DemoProduct("rattan-wall-mirror", "Rattan sunburst mirror", "home-decor", "rattan-cirebon", "lamp",
-        "A round mirror in a sunburst frame of rattan rods.",
-        "A round mirror set in a sunburst of rattan rods, bound by hand. Ready to hang.",
-        "Rattan, mirror glass", RATTAN_CARE,
-        [_v("HD-SUN-MIRROR", "Ø 70 cm", 560_000, 0, 2400, (700, 700, 40))],
+    DemoProduct("rattan-table-lamp", "Rattan table lamp", "home-decor", "rattan-cirebon", "lamp",
+        "A bedside lamp with a hand-woven rattan shade.",
+        "The shade is woven round a rattan hoop; the turned base is sono wood. E27 fitting, EU/UK/US cable on request.",
+        "Rattan, sono wood, linen cable", RATTAN_CARE,
+        [_v("HD-RATTAN-LAMP", "45 cm tall", 560_000, 0, 1400, (280, 280, 450))],
         ("#c59a5a", "#7d5a2c"), made_to_order=True, lead_time_days=21),
 ]
 

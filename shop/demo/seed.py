@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import zlib
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 
 from sqlalchemy import func, select
 
@@ -23,11 +27,24 @@ def _seed_of(slug: str) -> int:
     return zlib.crc32(slug.encode())
 
 
-def _draw_and_store(
-    storage: MediaStorage, kind: str, slug: str, view: int, palette: tuple[str, str] | None
-) -> StoredImage:
+Recipe = tuple[str, str, int, tuple[str, str] | None]  # kind, slug, view, palette
+
+
+def _draw_and_store(storage: MediaStorage, recipe: Recipe) -> StoredImage:
+    kind, slug, view, palette = recipe
     data = drawings.draw(kind, seed=_seed_of(slug), view=view, palette=palette)
     return process_image(data, storage)
+
+
+def _render_all(storage: MediaStorage, recipes: list[Recipe]) -> dict[Recipe, StoredImage]:
+    """Draw and process photos on every core: drawing is the slow part of seeding."""
+    workers = min(os.cpu_count() or 1, 4)
+    if workers < 2 or len(recipes) < 4:
+        return {r: _draw_and_store(storage, r) for r in recipes}
+    context = multiprocessing.get_context("spawn")  # no forked copies of the app's DB pool
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        stored = pool.map(partial(_draw_and_store, storage), recipes, chunksize=2)
+        return dict(zip(recipes, stored, strict=True))
 
 
 def _seed_categories() -> dict[str, Category]:
@@ -41,12 +58,16 @@ def _seed_categories() -> dict[str, Category]:
     return existing
 
 
-def _seed_workshops(storage: MediaStorage) -> dict[str, Workshop]:
+def _workshop_recipe(row: dict) -> Recipe:
+    return (row["kind"], row["slug"], 0, row["palette"])
+
+
+def _seed_workshops(photos: dict[Recipe, StoredImage]) -> dict[str, Workshop]:
     existing = {w.slug: w for w in db.session.scalars(select(Workshop))}
     for row in WORKSHOPS:
         if row["slug"] in existing:
             continue
-        image = _draw_and_store(storage, row["kind"], row["slug"], 0, row["palette"])
+        image = photos[_workshop_recipe(row)]
         workshop = Workshop(
             slug=row["slug"],
             name=row["name"],
@@ -100,9 +121,13 @@ def _build_product(
     return product
 
 
-def _add_photos(product: Product, demo: DemoProduct, storage: MediaStorage) -> None:
-    for view in range(demo.photos):
-        image = _draw_and_store(storage, demo.kind, demo.slug, view, demo.palette)
+def _product_recipes(demo: DemoProduct) -> list[Recipe]:
+    return [(demo.kind, demo.slug, view, demo.palette) for view in range(demo.photos)]
+
+
+def _add_photos(product: Product, demo: DemoProduct, photos: dict[Recipe, StoredImage]) -> None:
+    for view, recipe in enumerate(_product_recipes(demo)):
+        image = photos[recipe]
         product.photos.append(
             ProductPhoto(
                 image_key=image.key,
@@ -122,16 +147,24 @@ def seed_demo(
     progress: Callable[[str], None] | None = None,
 ) -> int:
     """Add the demo catalog, skipping anything already there; return products added."""
-    categories = _seed_categories()
-    workshops = _seed_workshops(storage)
     existing = set(db.session.scalars(select(Product.slug)))
     existing_skus = set(db.session.scalars(select(Variant.sku)))
+    existing_workshops = set(db.session.scalars(select(Workshop.slug)))
+    new_products = [
+        demo
+        for demo in demo_products()[:limit]
+        if demo.slug not in existing and not any(v.sku in existing_skus for v in demo.variants)
+    ]
+    recipes = [_workshop_recipe(w) for w in WORKSHOPS if w["slug"] not in existing_workshops]
+    recipes += [r for demo in new_products for r in _product_recipes(demo)]
+    photos = _render_all(storage, recipes)
+
+    categories = _seed_categories()
+    workshops = _seed_workshops(photos)
     added = 0
-    for demo in demo_products()[:limit]:
-        if demo.slug in existing or any(v.sku in existing_skus for v in demo.variants):
-            continue
+    for demo in new_products:
         product = _build_product(demo, categories, workshops)
-        _add_photos(product, demo, storage)
+        _add_photos(product, demo, photos)
         db.session.add(product)
         added += 1
         if progress:

@@ -1,0 +1,54 @@
+# Two commands for a fresh machine: `make run` and `make test`. See README.md.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+export FLASK_APP := app
+
+.PHONY: run test lint format translations extract-messages bench lighthouse clean
+
+$(VENV)/.runtime: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(BIN)/pip install -q --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+translations: $(VENV)/.runtime
+	$(BIN)/pybabel compile -q -d translations
+
+## Set up, migrate, seed the demo catalog if the database is empty, and serve on 127.0.0.1:$(PORT).
+run: $(VENV)/.runtime translations
+	FLASK_DEBUG=1 $(BIN)/flask db upgrade
+	FLASK_DEBUG=1 $(BIN)/flask seed-demo --if-empty
+	FLASK_DEBUG=1 $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## Lint and the whole suite (SQLite; set TEST_DATABASE_URL for PostgreSQL).
+test: lint translations
+	$(BIN)/python -m pytest -q
+
+extract-messages: $(VENV)/.runtime
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel update -q -i translations/messages.pot -d translations --no-fuzzy-matching
+
+## Seed 10,000 products into a scratch database, serve with gunicorn, print throughput and latency.
+bench: $(VENV)/.dev translations
+	$(BIN)/python bench/bench.py
+
+## Lighthouse scores at a phone profile for home, listing and product pages.
+lighthouse: $(VENV)/.dev translations
+	$(BIN)/python bench/lighthouse.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache
