@@ -31,4 +31,3 @@ def register(app: Flask) -> None:
 
         added = seed_bulk(count)
         click.echo(f"Benchmark catalog ready: {added} products added.")
-

@@ -32,13 +32,14 @@ def _test_config(tmp_path: Path, database_url: str) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="session")
-def postgres_schema_ready() -> bool:
+def postgres_schema_ready(tmp_path_factory: pytest.TempPathFactory) -> bool:
     """Create the schema on the PostgreSQL test database once per run."""
     if not POSTGRES_URL:
         return False
     from shop.config import normalise_database_url
 
-    app = create_app(_test_config(Path("/tmp"), normalise_database_url(POSTGRES_URL)))
+    scratch = tmp_path_factory.mktemp("schema")
+    app = create_app(_test_config(scratch, normalise_database_url(POSTGRES_URL)))
     with app.app_context():
         db.drop_all()
         db.create_all()

@@ -92,7 +92,9 @@ def media() -> Any:
     return current_app.extensions["media"]
 
 
-def png_bytes(size: tuple[int, int] = (800, 600), color: tuple[int, int, int] = (200, 120, 40)) -> bytes:
+def png_bytes(
+    size: tuple[int, int] = (800, 600), color: tuple[int, int, int] = (200, 120, 40)
+) -> bytes:
     """A plain PNG image."""
     buffer = io.BytesIO()
     Image.new("RGB", size, color).save(buffer, "PNG")

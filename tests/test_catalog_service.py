@@ -18,15 +18,36 @@ def shelf(app):
     banyuwangi = make_workshop("woodcraft", "Woodcraft workshop")
     tangerang = make_workshop("aircraft", "Model aircraft workshop")
     products = {
-        "bowl": make_product("Sono bowl", category=wood, workshop=banyuwangi, prices=(285_000,), age_days=3,
-                             description_md="Turned from **rosewood**."),
-        "plates": make_product("Mahogany plates", category=wood, workshop=banyuwangi, prices=(340_000,), stock=0,
-                               age_days=2),
-        "b737": make_product("Boeing 737 model", category=air, workshop=tangerang,
-                             prices=(100_000, 500_000, 25_000_000), age_days=1),
-        "draft": make_product("Secret prototype", category=air, workshop=tangerang, status=ProductStatus.DRAFT),
-        "old": make_product("Archived tray", category=wood, workshop=banyuwangi, status=ProductStatus.ARCHIVED),
-    }  # fmt: skip
+        "bowl": make_product(
+            "Sono bowl",
+            category=wood,
+            workshop=banyuwangi,
+            prices=(285_000,),
+            age_days=3,
+            description_md="Turned from **rosewood**.",
+        ),
+        "plates": make_product(
+            "Mahogany plates",
+            category=wood,
+            workshop=banyuwangi,
+            prices=(340_000,),
+            stock=0,
+            age_days=2,
+        ),
+        "b737": make_product(
+            "Boeing 737 model",
+            category=air,
+            workshop=tangerang,
+            prices=(100_000, 500_000, 25_000_000),
+            age_days=1,
+        ),
+        "draft": make_product(
+            "Secret prototype", category=air, workshop=tangerang, status=ProductStatus.DRAFT
+        ),
+        "old": make_product(
+            "Archived tray", category=wood, workshop=banyuwangi, status=ProductStatus.ARCHIVED
+        ),
+    }
     return products
 
 

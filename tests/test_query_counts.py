@@ -49,7 +49,11 @@ def _add_more(n: int):
     last = None
     for i in range(n):
         last = make_product(
-            f"Extra {i}", category=category, workshop=workshop, prices=(1, 2, 3, 4), photos=1 if i == n - 1 else 0,
+            f"Extra {i}",
+            category=category,
+            workshop=workshop,
+            prices=(1, 2, 3, 4),
+            photos=1 if i == n - 1 else 0,
             featured=True,
         )
     db.session.commit()

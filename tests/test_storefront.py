@@ -15,12 +15,29 @@ from tests.factories import make_category, make_product, make_workshop
 def catalog_rows(app):
     wood = make_category("tableware", "Tableware")
     air = make_category("miniature-aircraft", "Miniature aircraft")
-    ws = make_workshop("woodcraft", "Woodcraft workshop", story="We turn **bowls**.", summary="Bowls")
+    ws = make_workshop(
+        "woodcraft", "Woodcraft workshop", story="We turn **bowls**.", summary="Bowls"
+    )
     aero = make_workshop("aircraft", "Model aircraft workshop")
-    bowl = make_product("Sono bowl", category=wood, workshop=ws, prices=(285_000,), photos=2,
-                        featured=True, maker_share_pct=35, materials="Sono wood")
-    plane = make_product("Boeing 737 model", category=air, workshop=aero,
-                         prices=(100_000, 25_000_000), photos=1, made_to_order=True, lead_time_days=21)
+    bowl = make_product(
+        "Sono bowl",
+        category=wood,
+        workshop=ws,
+        prices=(285_000,),
+        photos=2,
+        featured=True,
+        maker_share_pct=35,
+        materials="Sono wood",
+    )
+    plane = make_product(
+        "Boeing 737 model",
+        category=air,
+        workshop=aero,
+        prices=(100_000, 25_000_000),
+        photos=1,
+        made_to_order=True,
+        lead_time_days=21,
+    )
     plane.variants[1].stock = 0
     db.session.commit()
     return {"bowl": bowl, "plane": plane, "workshop": ws}
@@ -60,7 +77,9 @@ def test_filters_survive_paging(client, catalog_rows, app) -> None:
     assert "Sono bowl" in second and "Boeing" not in second
 
 
-def test_product_page_shows_range_variants_availability_and_maker_share(client, catalog_rows) -> None:
+def test_product_page_shows_range_variants_availability_and_maker_share(
+    client, catalog_rows
+) -> None:
     page = text_of(client.get(f"/products/{catalog_rows['plane'].slug}"))
     assert "IDR\xa0100,000 – IDR\xa025,000,000" in page
     assert "Size 1" in page and "Size 2" in page
@@ -95,7 +114,11 @@ def test_product_json_ld_has_an_aggregate_offer_in_idr(client, catalog_rows) -> 
     assert data["@type"] == "Product"
     offer = data["offers"]
     assert offer["@type"] == "AggregateOffer"
-    assert (offer["priceCurrency"], offer["lowPrice"], offer["highPrice"]) == ("IDR", 100_000, 25_000_000)
+    assert (offer["priceCurrency"], offer["lowPrice"], offer["highPrice"]) == (
+        "IDR",
+        100_000,
+        25_000_000,
+    )
     assert data["image"][0].startswith("http://localhost/media/")
 
 
@@ -103,7 +126,10 @@ def test_pages_have_titles_descriptions_and_canonical_urls(client, catalog_rows)
     page = text_of(client.get(f"/products/{catalog_rows['bowl'].slug}?variant=x&utm_source=mail"))
     assert "<title>Sono bowl · Woodcraft workshop · Karya Binaan</title>" in page
     assert '<meta name="description" content="' in page
-    assert f'<link rel="canonical" href="http://localhost/products/{catalog_rows["bowl"].slug}">' in page
+    assert (
+        f'<link rel="canonical" href="http://localhost/products/{catalog_rows["bowl"].slug}">'
+        in page
+    )
 
 
 def test_workshop_page_shows_story_and_products(client, catalog_rows) -> None:

@@ -145,11 +145,7 @@ def featured_products(limit: int = 8) -> list[Product]:
 
 def get_product(slug: str) -> Product | None:
     """Return an active product with everything its page shows, or None."""
-    query = (
-        _storefront_query()
-        .where(Product.slug == slug)
-        .options(selectinload(Product.variants))
-    )
+    query = _storefront_query().where(Product.slug == slug).options(selectinload(Product.variants))
     return db.session.scalars(query).unique().first()
 
 

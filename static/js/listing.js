@@ -1,6 +1,22 @@
-// On a phone the filter panel starts folded when nothing is filtered, to show products first.
+// Listing enhancements: on a phone the filter panel starts folded when nothing is filtered,
+// and empty fields are left out of the URL so shared links stay short.
 (function () {
   "use strict";
   var panel = document.querySelector(".filters[data-collapsible]");
   if (panel && window.matchMedia("(max-width: 899px)").matches) panel.removeAttribute("open");
+
+  var form = document.querySelector(".filter-form");
+  if (!form) return;
+  form.addEventListener("submit", function () {
+    Array.prototype.forEach.call(form.elements, function (field) {
+      if (!field.name) return;
+      if (field.value === "" || (field.name === "sort" && field.value === "newest")) {
+        field.disabled = true;
+      }
+    });
+    // Re-enable after the browser has read the form, so Back shows it intact.
+    window.setTimeout(function () {
+      Array.prototype.forEach.call(form.elements, function (field) { field.disabled = false; });
+    }, 0);
+  });
 })();

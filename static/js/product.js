@@ -17,6 +17,12 @@
       var url = new URL(window.location.href);
       url.searchParams.set("variant", input.value);
       window.history.replaceState(null, "", url);
+      // Keep the chosen option when the visitor switches language.
+      document.querySelectorAll(".lang-switch a").forEach(function (link) {
+        var target = new URL(link.href);
+        target.searchParams.set("next", url.pathname + url.search);
+        link.href = target.toString();
+      });
     });
   }
 

@@ -22,9 +22,7 @@ def test_no_serious_or_critical_violations(request, device, path) -> None:
     tab = request.getfixturevalue(device)
     tab.goto(path)
     results = Axe().run(tab)
-    serious = [
-        v for v in results.response["violations"] if v["impact"] in {"serious", "critical"}
-    ]
+    serious = [v for v in results.response["violations"] if v["impact"] in {"serious", "critical"}]
     report = "\n".join(
         f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
         for v in serious
