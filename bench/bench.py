@@ -98,8 +98,8 @@ def scenarios(product_slugs: list[str]) -> dict[str, list[str]]:
             for c in ("tableware", "furniture", "miniature-aircraft", "rattan-bamboo")
             for p in (1, 2, 3)
         ],
-        "search": [f"/products?q={w}" for w in ("teak", "bowl", "rattan basket", "carved",
-                                                  "lamp", "heritage java", "bali stool")],
+        "search": [f"/products?q={w}" for w in ("teak", "bowl", "rattan+basket", "carved",
+                                                  "lamp", "heritage+java", "bali+stool")],
         "product": [f"/products/{s}" for s in rng.sample(product_slugs, 200)],
     }  # fmt: skip
 
@@ -122,6 +122,31 @@ def main() -> int:
     flask(env, "seed-bench", "--count", str(PRODUCTS))
     print(f"  seeded in {time.monotonic() - started:.1f} s", flush=True)
 
+    with sqlite3.connect(scratch / "bench.db") as connection:
+        slugs = [row[0] for row in connection.execute("SELECT slug FROM product")]
+    try:
+        tables = {
+            "page cache on (the default)": measure(env, slugs, scratch),
+            "page cache off (every request renders)": measure(
+                env | {"PAGE_CACHE_DISABLED": "1"}, slugs, scratch
+            ),
+        }
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    out = ROOT / "bench" / "out"
+    out.mkdir(exist_ok=True)
+    (out / "results.json").write_text(json.dumps(tables, indent=2))
+    print(
+        f"\ngunicorn {WORKERS} gthread workers, wrk {CONNECTIONS} connections, "
+        f"{DURATION} s per page, {PRODUCTS} products, {os.cpu_count()} cores"
+    )
+    for title, results in tables.items():
+        print_table(title, results)
+    return 0
+
+
+def measure(env: dict[str, str], slugs: list[str], scratch: Path) -> dict[str, dict]:
+    """Serve the app with gunicorn and run wrk against every scenario."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
@@ -131,8 +156,6 @@ def main() -> int:
     )  # fmt: skip
     try:
         wait_for(base + "/healthz")
-        with sqlite3.connect(scratch / "bench.db") as connection:
-            slugs = [row[0] for row in connection.execute("SELECT slug FROM product")]
         results = {}
         for name, paths in scenarios(slugs).items():
             for path in paths[:3]:  # warm up every worker
@@ -141,20 +164,18 @@ def main() -> int:
     finally:
         server.terminate()
         server.wait(timeout=10)
-        shutil.rmtree(scratch, ignore_errors=True)
+    return results
 
+
+def print_table(title: str, results: dict[str, dict]) -> None:
+    """Print one table of figures, each page compared with the floor route."""
     floor = results["floor (/robots.txt)"]["rps"]
-    print(f"\ngunicorn {WORKERS} gthread workers, wrk {CONNECTIONS} connections, "
-          f"{DURATION} s per page, {PRODUCTS} products, {os.cpu_count()} cores")  # fmt: skip
+    print(f"\n{title}")
     header = ("page", "req/s", "p50 ms", "p95 ms", "p99 ms", "vs floor", "errors")
     print(f"{header[0]:<22}" + "".join(f"{h:>9}" for h in header[1:]))
     for name, r in results.items():
         print(f"{name:<22}{r['rps']:>9.0f}{r['p50_ms']:>9.1f}{r['p95_ms']:>9.1f}"
               f"{r['p99_ms']:>9.1f}{r['rps'] / floor:>9.2f}{r['errors']:>9}")  # fmt: skip
-    out = ROOT / "bench" / "out"
-    out.mkdir(exist_ok=True)
-    (out / "results.json").write_text(json.dumps(results, indent=2))
-    return 0
 
 
 if __name__ == "__main__":

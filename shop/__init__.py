@@ -36,15 +36,18 @@ def register_extensions(app: Flask) -> None:
     """Bind extension objects and database settings to the app."""
     from shop import i18n
     from shop.database import configure_engine_events
-    from shop.extensions import babel, csrf, db, migrate
+    from shop.extensions import babel, cache, csrf, db, migrate
     from shop.media import LocalMediaStorage
+    from shop.services.catalog_version import track_catalog_changes
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(app.root_path, "..", "migrations"))
     csrf.init_app(app)
+    cache.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     with app.app_context():
         configure_engine_events(db.engine)
+    track_catalog_changes(db.session)
     app.extensions["media"] = LocalMediaStorage(app.config["MEDIA_ROOT"], app.config["MEDIA_URL"])
 
     from shop import http, templating

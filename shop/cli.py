@@ -5,6 +5,9 @@ from __future__ import annotations
 import click
 from flask import Flask, current_app
 
+from shop.database import refresh_statistics
+from shop.extensions import db
+
 
 def register(app: Flask) -> None:
     """Attach the shop's commands to the app's CLI."""
@@ -21,6 +24,7 @@ def register(app: Flask) -> None:
             return
         storage = current_app.extensions["media"]
         added = seed_demo(storage, limit=limit, progress=lambda name: click.echo(f"  + {name}"))
+        refresh_statistics(db.engine)
         click.echo(f"Demo catalog ready: {added} products added.")
 
     @app.cli.command("seed-bench")
@@ -30,4 +34,5 @@ def register(app: Flask) -> None:
         from shop.demo.bulk import seed_bulk
 
         added = seed_bulk(count)
+        refresh_statistics(db.engine)
         click.echo(f"Benchmark catalog ready: {added} products added.")

@@ -24,7 +24,13 @@ def from_environment(instance_path: str) -> dict[str, object]:
             )
         secret = "dev-only-not-secret"  # noqa: S105 - development default, refused in production
     database_url = os.environ.get("DATABASE_URL") or _sqlite_url(instance_path)
+    redis_url = os.environ.get("REDIS_URL", "")
     return {
+        # Rendered pages are cached per process unless Redis is configured, which all
+        # workers share; either way keys carry the catalog version, so nothing goes stale.
+        "CACHE_TYPE": "RedisCache" if redis_url else "SimpleCache",
+        "CACHE_REDIS_URL": redis_url or None,
+        "PAGE_CACHE_DISABLED": os.environ.get("PAGE_CACHE_DISABLED") == "1",
         "SECRET_KEY": secret,
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
         "MEDIA_ROOT": os.environ.get("MEDIA_ROOT") or str(Path(instance_path) / "media"),
@@ -44,6 +50,10 @@ def normalise_database_url(url: str) -> str:
 
 
 DEFAULTS: dict[str, object] = {
+    "CACHE_TYPE": "SimpleCache",
+    "CACHE_DEFAULT_TIMEOUT": 600,
+    "CACHE_THRESHOLD": 2000,
+    "CACHE_KEY_PREFIX": "kb:",
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     "BABEL_DEFAULT_LOCALE": "en",
     "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).resolve().parent.parent / "translations"),

@@ -1,6 +1,7 @@
 """Extension objects, created unbound and initialised in the app factory."""
 
 from flask_babel import Babel
+from flask_caching import Cache
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
@@ -27,3 +28,4 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 babel = Babel()
 csrf = CSRFProtect()
+cache = Cache()

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 from shop.extensions import db
+from shop.models import Product
 from tests.factories import make_category, make_product, make_workshop
 
 
-def _add_products(n: int) -> list:
-    categories = [make_category(f"c{i}", f"Category {i}") for i in range(3)]
-    workshops = [make_workshop(f"w{i}", f"Workshop {i}") for i in range(3)]
+def _add_products(prefix: str, n: int, variants: int, photos: int) -> list[Product]:
+    category = make_category(f"{prefix}-c", f"{prefix} category")
+    workshop = make_workshop(f"{prefix}-w", f"{prefix} workshop")
     products = [
         make_product(
-            f"Piece {i}",
-            category=categories[i % 3],
-            workshop=workshops[i % 3],
-            prices=(100_000, 200_000),
-            photos=2 if i < 2 else 0,
+            f"{prefix} piece {i}",
+            category=category,
+            workshop=workshop,
+            prices=tuple(100_000 * (v + 1) for v in range(variants)),
+            photos=photos if i < 3 else 0,
             featured=True,
         )
         for i in range(n)
@@ -32,29 +33,28 @@ def _queries_for(client, count_queries, url: str) -> int:
 
 
 def test_listing_home_and_product_pages_run_a_fixed_number_of_queries(client, count_queries):
-    products = _add_products(3)
-    few = {url: _queries_for(client, count_queries, url) for url in ("/products", "/")}
-    few_product = _queries_for(client, count_queries, f"/products/{products[0].slug}")
-    _add_products_more = _add_more(20)
-    many = {url: _queries_for(client, count_queries, url) for url in ("/products", "/")}
-    many_product = _queries_for(client, count_queries, f"/products/{_add_products_more.slug}")
-    assert few == many
-    assert few_product == many_product
-    assert many["/products"] <= 6
+    few = _add_products("few", 2, variants=1, photos=1)
+    first = {
+        "/products": _queries_for(client, count_queries, "/products"),
+        "/": _queries_for(client, count_queries, "/"),
+        "product": _queries_for(client, count_queries, f"/products/{few[0].slug}"),
+    }
+    many = _add_products("many", 30, variants=4, photos=3)
+    second = {
+        "/products": _queries_for(client, count_queries, "/products"),
+        "/": _queries_for(client, count_queries, "/"),
+        "product": _queries_for(client, count_queries, f"/products/{many[0].slug}"),
+    }
+    assert first == second
+    assert second["/products"] <= 8
 
 
-def _add_more(n: int):
-    category = make_category("more", "More")
-    workshop = make_workshop("more", "More workshop")
-    last = None
-    for i in range(n):
-        last = make_product(
-            f"Extra {i}",
-            category=category,
-            workshop=workshop,
-            prices=(1, 2, 3, 4),
-            photos=1 if i == n - 1 else 0,
-            featured=True,
-        )
+def test_a_cached_page_costs_one_query_and_a_catalog_change_refreshes_it(client, count_queries):
+    products = _add_products("shelf", 3, variants=1, photos=0)
+    assert _queries_for(client, count_queries, "/products") > 1
+    assert _queries_for(client, count_queries, "/products") == 1  # the catalog version
+
+    products[0].variants[0].price_idr = 777_000
     db.session.commit()
-    return last
+    page = client.get("/products").get_data(as_text=True)
+    assert "IDR\xa0777,000" in page

@@ -8,6 +8,7 @@ from flask import abort, current_app, render_template, request, url_for
 
 from shop.catalog import bp
 from shop.catalog.forms import parse_listing
+from shop.page_cache import cached_page
 from shop.services import catalog
 from shop.services.catalog import ListingFilters
 from shop.services.text import plain_excerpt
@@ -33,6 +34,7 @@ def listing_args(filters: ListingFilters, **changes: Any) -> dict[str, Any]:
 
 
 @bp.get("/products")
+@cached_page
 def product_list() -> str:
     """Show the product grid with filters, sorting, search and pages."""
     filters = parse_listing(request.args)
@@ -58,6 +60,7 @@ def product_list() -> str:
 
 
 @bp.get("/products/<slug>")
+@cached_page
 def product_detail(slug: str) -> str:
     """Show one product with its photos, variants, workshop and maker share."""
     product = catalog.get_product(slug)
@@ -83,12 +86,14 @@ def product_detail(slug: str) -> str:
 
 
 @bp.get("/workshops")
+@cached_page
 def workshop_list() -> str:
     """Show every workshop the shop sells for."""
     return render_template("catalog/workshops.html", workshops=catalog.workshops_with_counts())
 
 
 @bp.get("/workshops/<slug>")
+@cached_page
 def workshop_detail(slug: str) -> str:
     """Show a workshop, its story and its products."""
     workshop = catalog.get_workshop(slug)

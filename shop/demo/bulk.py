@@ -9,6 +9,7 @@ from sqlalchemy import func, insert, select, text
 
 from shop.extensions import db
 from shop.models import Category, Product, ProductPhoto, ProductStatus, Variant, Workshop
+from shop.services.catalog_version import bump_catalog_version
 
 WORDS = (
     "teak mahogany sono rattan bamboo carved woven turned polished rustic classic "
@@ -85,6 +86,7 @@ def seed_bulk(count: int, seed: int = 7) -> int:
         db.session.execute(insert(Product), products)
         db.session.execute(insert(Variant), variants)
         db.session.execute(insert(ProductPhoto), photo_rows)
+        bump_catalog_version()  # Core inserts skip the ORM hook that would do it
         db.session.commit()
     if db.engine.dialect.name == "postgresql":
         # Ids were given explicitly, so move the sequences past them.

@@ -17,6 +17,7 @@ SCALES = [
 ]
 
 # slug, ICAO type code, name, real length in metres, base price at 1:400, livery colours, scales offered, featured
+TURBOPROPS = {"atr-72-600", "cn-235", "n219-nurtanio"}
 AIRCRAFT = [
     ("boeing-737-800", "B738", "Boeing 737-800", 39.5, 100_000, ("#0b4f8a", "#e03a3e"), 4, True),
     ("airbus-a320neo", "A20N", "Airbus A320neo", 37.6, 110_000, ("#13663f", "#f2b134"), 4, False),
@@ -79,7 +80,7 @@ def _aircraft(index: int, row: tuple) -> DemoProduct:
         name=f"{name} display model",
         category="miniature-aircraft",
         workshop="model-aircraft-tangerang",
-        kind="aircraft",
+        kind="turboprop" if slug in TURBOPROPS else "aircraft",
         palette=palette,
         summary=f"A hand-finished {name} on a polished wooden stand, in desk to lobby sizes.",
         description=(

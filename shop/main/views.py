@@ -21,12 +21,14 @@ from werkzeug.wrappers import Response as BaseResponse
 from shop.extensions import db
 from shop.i18n import LANGUAGE_COOKIE
 from shop.main import bp
+from shop.page_cache import cached_page
 from shop.services import catalog
 
 ONE_YEAR = 365 * 24 * 3600
 
 
 @bp.get("/")
+@cached_page
 def home() -> str:
     """Show featured products, the categories, the workshops and why buying here matters."""
     return render_template(

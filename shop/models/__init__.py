@@ -1,6 +1,7 @@
 """SQLAlchemy models; importing this package registers every table."""
 
 from shop.models.catalog import (
+    CatalogVersion,
     Category,
     Product,
     ProductPhoto,
@@ -9,4 +10,12 @@ from shop.models.catalog import (
     Workshop,
 )
 
-__all__ = ["Category", "Product", "ProductPhoto", "ProductStatus", "Variant", "Workshop"]
+__all__ = [
+    "CatalogVersion",
+    "Category",
+    "Product",
+    "ProductPhoto",
+    "ProductStatus",
+    "Variant",
+    "Workshop",
+]

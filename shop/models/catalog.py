@@ -82,8 +82,12 @@ class Product(db.Model):
         CheckConstraint(
             "price_max_idr IS NULL OR price_max_idr >= price_min_idr", name="price_range_order"
         ),
+        # Listing order and facet counts read these indexes without touching the table.
         Index("ix_product_status_created", "status", "created_at"),
         Index("ix_product_status_price", "status", "price_min_idr"),
+        Index("ix_product_status_price_max", "status", "price_max_idr"),
+        Index("ix_product_category_status", "category_id", "status"),
+        Index("ix_product_workshop_status", "workshop_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -91,8 +95,8 @@ class Product(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     summary: Mapped[str] = mapped_column(String(300), default="")
     description_md: Mapped[str] = mapped_column(Text, default="")
-    category_id: Mapped[int] = mapped_column(ForeignKey("category.id"), index=True)
-    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id"), index=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("category.id"))
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id"))
     materials: Mapped[str] = mapped_column(String(300), default="")
     care_notes: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[ProductStatus] = mapped_column(
@@ -185,3 +189,16 @@ class ProductPhoto(db.Model):
     product: Mapped[Product] = relationship(back_populates="photos")
 
     __table_args__ = (CheckConstraint("length(alt_text) > 0", name="alt_text_required"),)
+
+
+class CatalogVersion(db.Model):
+    """One row counting catalog changes; cached pages are keyed by it."""
+
+    __tablename__ = "catalog_version"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger, default=1)
+    changed_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import enum
 import math
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 
-from sqlalchemy import Select, and_, exists, func, or_, select
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy.orm import InstrumentedAttribute, contains_eager, selectinload
 
 from shop.extensions import db
 from shop.models import Category, Product, ProductStatus, Variant, Workshop
@@ -85,11 +86,14 @@ def _storefront_query() -> Select[tuple[Product]]:
     )
 
 
-def _apply_filters(query: Select[tuple[Product]], filters: ListingFilters) -> Select:
+def _apply_filters(query: Select, filters: ListingFilters, *, joined: bool = True) -> Select:
+    """Narrow a product query; `joined` says whether category and workshop are joined."""
     if filters.category:
-        query = query.where(Category.slug == filters.category)
+        category_id = select(Category.id).where(Category.slug == filters.category)
+        query = query.where(Product.category_id == category_id.scalar_subquery())
     if filters.workshop:
-        query = query.where(Workshop.slug == filters.workshop)
+        workshop_id = select(Workshop.id).where(Workshop.slug == filters.workshop)
+        query = query.where(Product.workshop_id == workshop_id.scalar_subquery())
     if filters.min_price is not None:
         query = query.where(Product.price_max_idr >= filters.min_price)
     if filters.max_price is not None:
@@ -99,10 +103,20 @@ def _apply_filters(query: Select[tuple[Product]], filters: ListingFilters) -> Se
             Variant.product_id == Product.id, Variant.is_active.is_(True), Variant.stock > 0
         )
         query = query.where(in_stock)
-    for word in filters.q.split()[:MAX_QUERY_WORDS]:
+    words = filters.q.split()[:MAX_QUERY_WORDS]
+    if words and not joined:
+        query = query.join(Product.category).join(Product.workshop)
+    # SQLite's LIKE already ignores ASCII case (and its lower() knows nothing else), so
+    # plain LIKE there avoids lower() on every row; PostgreSQL needs ILIKE.
+    case_blind = db.engine.dialect.name == "sqlite"
+    fields = (Product.name, Product.description_md, Category.name, Workshop.name)
+    for word in words:
         pattern = f"%{_escape_like(word)}%"
-        fields = (Product.name, Product.description_md, Category.name, Workshop.name)
-        query = query.where(or_(*(f.ilike(pattern, escape="\\") for f in fields)))
+        if case_blind:
+            matches = [f.like(pattern, escape="\\") for f in fields]
+        else:
+            matches = [f.ilike(pattern, escape="\\") for f in fields]
+        query = query.where(or_(*matches))
     return query
 
 
@@ -118,12 +132,9 @@ def search_products(filters: ListingFilters, per_page: int) -> ProductPage:
     """Return one page of active products matching the filters; the page is clamped."""
     query = _apply_filters(_storefront_query(), filters)
     count_query = _apply_filters(
-        select(func.count(Product.id))
-        .select_from(Product)
-        .join(Product.category)
-        .join(Product.workshop)
-        .where(Product.status == ProductStatus.ACTIVE),
+        select(func.count()).select_from(Product).where(Product.status == ProductStatus.ACTIVE),
         filters,
+        joined=False,
     )
     total = db.session.scalar(count_query) or 0
     last_page = max(1, math.ceil(total / per_page))
@@ -149,26 +160,25 @@ def get_product(slug: str) -> Product | None:
     return db.session.scalars(query).unique().first()
 
 
+def _active_counts(column: InstrumentedAttribute[int]) -> dict[int, int]:
+    rows = db.session.execute(
+        select(column, func.count()).where(Product.status == ProductStatus.ACTIVE).group_by(column)
+    )
+    return {key: n for key, n in rows}
+
+
 def categories_with_counts() -> list[tuple[Category, int]]:
     """Return every category with its number of active products, in display order."""
-    count = (
-        select(func.count(Product.id))
-        .where(and_(Product.category_id == Category.id, Product.status == ProductStatus.ACTIVE))
-        .scalar_subquery()
-    )
-    rows = db.session.execute(select(Category, count).order_by(Category.position, Category.name))
-    return [(category, n) for category, n in rows]
+    counts = _active_counts(Product.category_id)
+    categories = db.session.scalars(select(Category).order_by(Category.position, Category.name))
+    return [(category, counts.get(category.id, 0)) for category in categories]
 
 
 def workshops_with_counts() -> list[tuple[Workshop, int]]:
     """Return every workshop with its number of active products, by name."""
-    count = (
-        select(func.count(Product.id))
-        .where(and_(Product.workshop_id == Workshop.id, Product.status == ProductStatus.ACTIVE))
-        .scalar_subquery()
-    )
-    rows = db.session.execute(select(Workshop, count).order_by(Workshop.name))
-    return [(workshop, n) for workshop, n in rows]
+    counts = _active_counts(Product.workshop_id)
+    workshops = db.session.scalars(select(Workshop).order_by(Workshop.name))
+    return [(workshop, counts.get(workshop.id, 0)) for workshop in workshops]
 
 
 def get_workshop(slug: str) -> Workshop | None:
@@ -195,10 +205,12 @@ def availability(product: Product, variant: Variant) -> Availability:
     return Availability.SOLD_OUT
 
 
-def refresh_price_range(product: Product) -> None:
+def refresh_price_range(product: Product, removed: Collection[Variant] = ()) -> None:
     """Recompute the product's stored price range from its active variants."""
     # An unflushed variant has is_active None until its column default applies: count it.
-    prices = [v.price_idr for v in product.variants if v.is_active is not False]
+    prices = [
+        v.price_idr for v in product.variants if v.is_active is not False and v not in removed
+    ]
     product.price_min_idr = min(prices) if prices else None
     product.price_max_idr = max(prices) if prices else None
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from babel.numbers import format_currency
 
 # Rupiah has no minor unit in daily use: show whole rupiah with the locale's grouping,
@@ -9,8 +11,11 @@ from babel.numbers import format_currency
 _IDR_PATTERN = "¤\xa0#,##0"
 
 
+@lru_cache(maxsize=8192)
 def format_idr(amount_idr: int, locale: str) -> str:
     """Format whole rupiah for a locale, without decimals."""
+    # Cached: Babel re-reads the pattern and locale data on every call, and a listing page
+    # formats the same few hundred prices over and over.
     return format_currency(
         amount_idr, "IDR", format=_IDR_PATTERN, locale=locale, currency_digits=False
     )

@@ -1,10 +1,6 @@
-// Listing enhancements: on a phone the filter panel starts folded when nothing is filtered,
-// and empty fields are left out of the URL so shared links stay short.
+// Listing enhancement: empty fields are left out of the URL so shared links stay short.
 (function () {
   "use strict";
-  var panel = document.querySelector(".filters[data-collapsible]");
-  if (panel && window.matchMedia("(max-width: 899px)").matches) panel.removeAttribute("open");
-
   var form = document.querySelector(".filter-form");
   if (!form) return;
   form.addEventListener("submit", function () {
