@@ -18,7 +18,7 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	touch $@
 
 translations: $(VENV)/.runtime
-	$(BIN)/pybabel compile -q -d translations
+	$(BIN)/pybabel -q compile -d translations
 
 ## Set up, migrate, seed the demo catalog if the database is empty, and serve on 127.0.0.1:$(PORT).
 run: $(VENV)/.runtime translations
@@ -40,7 +40,7 @@ test: lint translations
 
 extract-messages: $(VENV)/.runtime
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot --no-location --sort-output .
-	$(BIN)/pybabel update -q -i translations/messages.pot -d translations --no-fuzzy-matching
+	$(BIN)/pybabel -q update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
 
 ## Seed 10,000 products into a scratch database, serve with gunicorn, print throughput and latency.
 bench: $(VENV)/.dev translations

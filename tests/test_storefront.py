@@ -85,9 +85,9 @@ def test_product_page_shows_range_variants_availability_and_maker_share(
     assert "Size 1" in page and "Size 2" in page
     assert "In stock" in page
     assert "Made to order — ships in 21 days" in page
-    assert "35% of the price is paid to the makers" not in page  # plane keeps the default share
+    assert "35% of the price is paid to the makers" not in page  # plane keeps the default
     bowl = text_of(client.get(f"/products/{catalog_rows['bowl'].slug}"))
-    assert "35% of the price is paid to the makers in Woodcraft workshop" in bowl
+    assert "35% of the price is paid to the makers at Woodcraft workshop" in bowl
     assert "Sono wood" in bowl
     assert 'href="#photo-2"' in bowl
 
@@ -174,3 +174,16 @@ def test_pages_send_a_content_security_policy(client, catalog_rows) -> None:
     response = client.get("/")
     assert "script-src 'self'" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_server_error_shows_the_500_page_in_the_site_look(app, client) -> None:
+    def broken() -> str:
+        raise RuntimeError("boom")
+
+    app.add_url_rule("/broken", view_func=broken)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    response = client.get("/broken")
+    assert response.status_code == 500
+    page = response.get_data(as_text=True)
+    assert "Something went wrong on our side" in page
+    assert "Karya Binaan" in page and "boom" not in page
