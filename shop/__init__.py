@@ -37,6 +37,8 @@ def register_extensions(app: Flask) -> None:
     from shop import i18n
     from shop.database import configure_engine_events
     from shop.extensions import babel, cache, csrf, db, migrate
+    from shop.gateways import payment_gateway_for
+    from shop.gateways.mail import mailer_from_config
     from shop.media import LocalMediaStorage
     from shop.services.catalog_version import track_catalog_changes
 
@@ -50,19 +52,30 @@ def register_extensions(app: Flask) -> None:
     track_catalog_changes(db.session)
     app.extensions["media"] = LocalMediaStorage(app.config["MEDIA_ROOT"], app.config["MEDIA_URL"])
 
-    from shop import http, templating
+    from shop import http, personal, templating
 
     templating.init_app(app)
+    personal.init_app(app)
     http.init_app(app)
+    app.extensions["payments"] = payment_gateway_for(app)
+    app.extensions["mailer"] = mailer_from_config(app.config)
 
 
 def register_blueprints(app: Flask) -> None:
     """Attach one blueprint per area of the shop."""
+    from shop.cart import bp as cart_bp
     from shop.catalog import bp as catalog_bp
+    from shop.checkout import bp as checkout_bp
     from shop.main import bp as main_bp
+    from shop.orders import bp as orders_bp
+    from shop.webhooks import bp as webhooks_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(catalog_bp)
+    app.register_blueprint(cart_bp)
+    app.register_blueprint(checkout_bp)
+    app.register_blueprint(orders_bp)
+    app.register_blueprint(webhooks_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

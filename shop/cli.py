@@ -22,6 +22,9 @@ def register(app: Flask) -> None:
         if if_empty and not catalog_is_empty():
             click.echo("The catalog already has products; demo seeding skipped.")
             return
+        from shop.services.shipping import install_default_zones
+
+        install_default_zones()
         storage = current_app.extensions["media"]
         added = seed_demo(storage, limit=limit, progress=lambda name: click.echo(f"  + {name}"))
         refresh_statistics(db.engine)
@@ -36,3 +39,17 @@ def register(app: Flask) -> None:
         added = seed_bulk(count)
         refresh_statistics(db.engine)
         click.echo(f"Benchmark catalog ready: {added} products added.")
+
+    @app.cli.command("shipping-defaults")
+    def shipping_defaults_command() -> None:
+        """Add the default shipping zones and countries that are missing."""
+        from shop.services.shipping import install_default_zones
+
+        click.echo(f"Shipping zones added: {install_default_zones()}")
+
+    @app.cli.command("expire-orders")
+    def expire_orders_command() -> None:
+        """Expire orders whose payment window closed, returning their stock."""
+        from shop.services.orders import expire_overdue
+
+        click.echo(f"Orders expired: {expire_overdue()}")

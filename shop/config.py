@@ -31,6 +31,21 @@ def from_environment(instance_path: str) -> dict[str, object]:
         "CACHE_TYPE": "RedisCache" if redis_url else "SimpleCache",
         "CACHE_REDIS_URL": redis_url or None,
         "PAGE_CACHE_DISABLED": os.environ.get("PAGE_CACHE_DISABLED") == "1",
+        "STRIPE_SECRET_KEY": os.environ.get("STRIPE_SECRET_KEY", ""),
+        "STRIPE_WEBHOOK_SECRET": os.environ.get("STRIPE_WEBHOOK_SECRET", ""),
+        "STRIPE_API_BASE": os.environ.get("STRIPE_API_BASE", ""),
+        "CARD_LIMIT_IDR": int(os.environ.get("CARD_LIMIT_IDR", "250000000")),
+        "STAFF_EMAIL": os.environ.get("STAFF_EMAIL", "orders@karyabinaan.example"),
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
+        "MAIL_USE_TLS": os.environ.get("MAIL_USE_TLS") == "1",
+        "MAIL_USE_SSL": os.environ.get("MAIL_USE_SSL") == "1",
+        "MAIL_DEFAULT_SENDER": os.environ.get(
+            "MAIL_DEFAULT_SENDER", "Karya Binaan <shop@karyabinaan.example>"
+        ),
+        "MAIL_OUTBOX": os.environ.get("MAIL_OUTBOX") or str(Path(instance_path) / "outbox"),
         "SECRET_KEY": secret,
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
         "MEDIA_ROOT": os.environ.get("MEDIA_ROOT") or str(Path(instance_path) / "media"),
@@ -50,6 +65,13 @@ def normalise_database_url(url: str) -> str:
 
 
 DEFAULTS: dict[str, object] = {
+    "STRIPE_SECRET_KEY": "",
+    "STRIPE_WEBHOOK_SECRET": "",
+    "STRIPE_API_BASE": "",
+    "CARD_LIMIT_IDR": 250_000_000,
+    "STAFF_EMAIL": "orders@karyabinaan.example",
+    "MAIL_SERVER": "",
+    "MAIL_DEFAULT_SENDER": "Karya Binaan <shop@karyabinaan.example>",
     "CACHE_TYPE": "SimpleCache",
     "CACHE_DEFAULT_TIMEOUT": 600,
     "CACHE_THRESHOLD": 2000,

@@ -25,6 +25,7 @@ def _test_config(tmp_path: Path, database_url: str) -> dict[str, Any]:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "MEDIA_ROOT": str(tmp_path / "media"),
         "MEDIA_URL": "/media/",
+        "MAIL_OUTBOX": str(tmp_path / "outbox"),
         "SITE_URL": "",
         "PRODUCTS_PER_PAGE": 24,
         "SERVER_NAME": None,
@@ -53,23 +54,30 @@ def _truncate_all() -> None:
         connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
 
 
-@pytest.fixture
-def app(tmp_path: Path, postgres_schema_ready: bool) -> Iterator[Flask]:
-    """Build an app on an empty database of its own."""
+def build_app(tmp_path: Path, **overrides: Any) -> Iterator[Flask]:
+    """Build an app on an empty database of its own, with config overrides."""
     if POSTGRES_URL:
         from shop.config import normalise_database_url
 
-        application = create_app(_test_config(tmp_path, normalise_database_url(POSTGRES_URL)))
+        config = _test_config(tmp_path, normalise_database_url(POSTGRES_URL)) | overrides
+        application = create_app(config)
         with application.app_context():
             _truncate_all()
     else:
-        application = create_app(_test_config(tmp_path, f"sqlite:///{tmp_path / 'test.db'}"))
+        config = _test_config(tmp_path, f"sqlite:///{tmp_path / 'test.db'}") | overrides
+        application = create_app(config)
         with application.app_context():
             db.create_all()
     with application.app_context():
         yield application
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def app(tmp_path: Path, postgres_schema_ready: bool) -> Iterator[Flask]:
+    """Build an app on an empty database of its own."""
+    yield from build_app(tmp_path)
 
 
 @pytest.fixture

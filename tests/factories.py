@@ -99,3 +99,28 @@ def png_bytes(
     buffer = io.BytesIO()
     Image.new("RGB", size, color).save(buffer, "PNG")
     return buffer.getvalue()
+
+
+def shop_with_stock(stock: int = 10, *, made_to_order: bool = False, price: int = 150_000):
+    """A product with one variant in stock, and shipping zones installed."""
+    from shop.services.shipping import install_default_zones
+
+    install_default_zones()
+    product = make_product(
+        "Rattan basket",
+        category=make_category("rattan", "Rattan"),
+        workshop=make_workshop("cirebon", "Rattan weaving workshop"),
+        prices=(price,),
+        stock=stock,
+        made_to_order=made_to_order,
+        lead_time_days=14 if made_to_order else None,
+    )
+    db.session.commit()
+    return product
+
+
+def csrf_from(html: str) -> str:
+    """The CSRF token of the first form in a page."""
+    import re
+
+    return re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html).group(1)

@@ -50,7 +50,11 @@ def test_template_is_up_to_date_with_the_source() -> None:
     """Fails when a template gained a message that `make extract-messages` did not collect."""
     from babel.messages.extract import extract_from_dir
 
-    method_map = [("shop/**.py", "python"), ("templates/**.html", "jinja2")]
+    method_map = [
+        ("shop/**.py", "python"),
+        ("templates/**.html", "jinja2"),
+        ("templates/**.txt", "jinja2"),
+    ]
     found = set()
     for _file, _line, message, _comments, _context in extract_from_dir(
         str(ROOT),

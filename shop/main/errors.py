@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from shop.extensions import db
@@ -16,6 +17,10 @@ def register(app: Flask) -> None:
         code = error.code or 500
         template = "errors/404.html" if code == 404 else "errors/error.html"
         return render_template(template, error=error, code=code), code
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(error: CSRFError) -> tuple[str, int]:
+        return render_template("errors/csrf.html"), 400
 
     @app.errorhandler(500)
     def _server_error(error: Exception) -> tuple[str, int]:

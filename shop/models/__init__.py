@@ -1,5 +1,6 @@
 """SQLAlchemy models; importing this package registers every table."""
 
+from shop.models.cart import Cart, CartLine
 from shop.models.catalog import (
     CatalogVersion,
     Category,
@@ -9,13 +10,24 @@ from shop.models.catalog import (
     Variant,
     Workshop,
 )
+from shop.models.orders import Order, OrderEvent, OrderLine, OrderStatus, ProcessedPaymentEvent
+from shop.models.shipping import ShippingCountry, ShippingZone
 
 __all__ = [
+    "Cart",
+    "CartLine",
     "CatalogVersion",
     "Category",
+    "Order",
+    "OrderEvent",
+    "OrderLine",
+    "OrderStatus",
+    "ProcessedPaymentEvent",
     "Product",
     "ProductPhoto",
     "ProductStatus",
+    "ShippingCountry",
+    "ShippingZone",
     "Variant",
     "Workshop",
 ]

@@ -28,3 +28,23 @@ def format_idr_range(low: int | None, high: int | None, locale: str) -> str:
     if high is None or high == low:
         return format_idr(low, locale)
     return f"{format_idr(low, locale)} – {format_idr(high, locale)}"
+
+
+# Stripe's zero-decimal currencies among those the shop may charge in; every other one
+# (IDR included, although rupiah has no coins in use) is sent in hundredths.
+ZERO_DECIMAL_CURRENCIES = frozenset({"JPY", "KRW", "VND", "CLP", "PYG", "UGX", "XOF", "XAF"})
+
+
+def to_minor_units(amount: int, currency: str) -> int:
+    """Convert whole units (e.g. rupiah) to the provider's minor units: Rp100.000 → 10000000."""
+    return amount if currency.upper() in ZERO_DECIMAL_CURRENCIES else amount * 100
+
+
+def from_minor_units(amount_minor: int, currency: str) -> int:
+    """Convert provider minor units back to whole units, refusing fractions."""
+    if currency.upper() in ZERO_DECIMAL_CURRENCIES:
+        return amount_minor
+    whole, fraction = divmod(amount_minor, 100)
+    if fraction:
+        raise ValueError(f"{amount_minor} minor units is not a whole amount of {currency}")
+    return whole

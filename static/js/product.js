@@ -7,6 +7,12 @@
     var price = document.querySelector("[data-selected-price]");
     var availability = document.querySelector("[data-selected-availability]");
     var sku = document.querySelector("[data-selected-sku]");
+    var addButton = document.querySelector("[data-add-button]");
+    function syncButton() {
+      var checked = form.querySelector("input[name=variant]:checked");
+      if (addButton && checked) addButton.disabled = checked.dataset.state === "sold_out";
+    }
+    syncButton();
     form.addEventListener("change", function (event) {
       var input = event.target;
       if (input.name !== "variant") return;
@@ -14,6 +20,7 @@
       availability.textContent = input.dataset.availability;
       availability.className = "stock stock-" + ({ in_stock: "in", made_to_order: "mto", sold_out: "out" })[input.dataset.state];
       sku.textContent = input.value;
+      syncButton();
       var url = new URL(window.location.href);
       url.searchParams.set("variant", input.value);
       window.history.replaceState(null, "", url);

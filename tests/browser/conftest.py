@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from flask import Flask
 from sqlalchemy import create_engine, make_url, text
 from werkzeug.serving import make_server
 
@@ -68,18 +69,33 @@ def browser_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory, browser_database: str) -> Iterator[str]:
-    """Serve the app with a migrated, seeded demo catalog on a free loopback port."""
+def live_app(tmp_path_factory: pytest.TempPathFactory, browser_database: str) -> Iterator[Flask]:
+    """The app the live server runs: migrated, seeded with the demo catalog and shipping zones.
+
+    Tests may open `live_app.app_context()` to read the live server's database directly.
+    """
     from flask_migrate import upgrade
 
     from shop.demo.seed import seed_demo
+    from shop.services.shipping import install_default_zones
 
     media = tmp_path_factory.mktemp("browser-media")
     app = create_app(_test_config(media, browser_database))
     with app.app_context():
         upgrade()
         seed_demo(app.extensions["media"], limit=14)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+        install_default_zones()
+    try:
+        yield app
+    finally:
+        with app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app: Flask) -> Iterator[str]:
+    """Serve the live app on a free loopback port."""
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -87,8 +103,6 @@ def live_server(tmp_path_factory: pytest.TempPathFactory, browser_database: str)
     finally:
         server.shutdown()
         thread.join(timeout=5)
-        with app.app_context():
-            db.engine.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,120 @@
+"""Views for the cart page and the forms that change it."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import get_locale, gettext, ngettext
+from werkzeug.wrappers import Response
+
+from shop.cart import bp
+from shop.cart.forms import AddToCartForm, DestinationForm, LineQuantityForm, RemoveLineForm
+from shop.cart.session import current_cart, current_or_new_cart
+from shop.services import cart as carts
+from shop.services import shipping
+
+
+def cart_error_message(error: carts.CartError) -> str:
+    """Say what went wrong with a cart change, in the visitor's language."""
+    if isinstance(error, carts.NotEnoughStock):
+        if error.available == 0:
+            return gettext("Sorry, that option is sold out.")
+        return ngettext(
+            "Only %(num)d piece is left.", "Only %(num)d pieces are left.", error.available
+        )
+    if isinstance(error, carts.InvalidQuantity):
+        return gettext("Choose a quantity from 1 to %(max)d.", max=error.limit)
+    if isinstance(error, carts.UnknownVariant):
+        return gettext("That item is no longer on sale.")
+    return gettext("That line is no longer in your cart.")
+
+
+def _first_error(form) -> str:
+    for errors in form.errors.values():
+        if errors:
+            return str(errors[0])
+    return gettext("Something in the form was not right.")
+
+
+@bp.get("/cart")
+def show() -> str:
+    """Show the cart with line totals, shipping estimate and total."""
+    cart = current_cart()
+    summary = carts.summarize(cart)
+    destination = DestinationForm(country=cart.shipping_country if cart else None)
+    destination.country.choices = [("", gettext("Choose a country"))] + shipping.country_choices(
+        str(get_locale())
+    )
+    return render_template(
+        "cart/cart.html",
+        summary=summary,
+        destination=destination,
+        line_form=LineQuantityForm(),
+        remove_form=RemoveLineForm(),
+    )
+
+
+@bp.post("/cart/add")
+def add() -> Response:
+    """Add the chosen variant to the cart."""
+    form = AddToCartForm()
+    back = request.referrer if (request.referrer or "").startswith(request.host_url) else None
+    if not form.validate():
+        flash(_first_error(form), "error")
+        return redirect(back or url_for("cart.show"), 303)
+    variant_id = carts.variant_id_for_sku(form.variant.data)
+    if variant_id is None:
+        flash(gettext("That item is no longer on sale."), "error")
+        return redirect(back or url_for("cart.show"), 303)
+    cart = current_or_new_cart()
+    try:
+        variant = carts.add_item(cart, variant_id, form.quantity.data)
+    except carts.CartError as error:
+        flash(cart_error_message(error), "error")
+        return redirect(back or url_for("cart.show"), 303)
+    flash(gettext("Added %(name)s to your cart.", name=variant.product.name), "success")
+    return redirect(url_for("cart.show"), 303)
+
+
+@bp.post("/cart/lines/<int:line_id>")
+def update_line(line_id: int) -> Response:
+    """Change how many of a line the visitor wants."""
+    form = LineQuantityForm()
+    cart = current_cart()
+    if cart is None:
+        return redirect(url_for("cart.show"), 303)
+    if not form.validate():
+        flash(_first_error(form), "error")
+        return redirect(url_for("cart.show"), 303)
+    try:
+        carts.set_quantity(cart, line_id, form.quantity.data)
+    except carts.CartError as error:
+        flash(cart_error_message(error), "error")
+    else:
+        flash(gettext("Your cart was updated."), "success")
+    return redirect(url_for("cart.show"), 303)
+
+
+@bp.post("/cart/lines/<int:line_id>/remove")
+def remove_line(line_id: int) -> Response:
+    """Take a line out of the cart."""
+    form = RemoveLineForm()
+    cart = current_cart()
+    if cart is not None and form.validate():
+        try:
+            carts.remove_line(cart, line_id)
+            flash(gettext("The item was removed from your cart."), "success")
+        except carts.CartError as error:
+            flash(cart_error_message(error), "error")
+    return redirect(url_for("cart.show"), 303)
+
+
+@bp.post("/cart/destination")
+def set_destination() -> Response:
+    """Remember where the visitor wants the parcel shipped, for the estimate."""
+    form = DestinationForm()
+    form.country.choices = [(c, c) for c in shipping.allowed_countries()]
+    if form.validate():
+        carts.set_country(current_or_new_cart(), form.country.data)
+    else:
+        flash(gettext("We don't ship to that country yet."), "error")
+    return redirect(url_for("cart.show"), 303)

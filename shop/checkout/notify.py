@@ -1,0 +1,16 @@
+"""Mail sent when an order is paid: to the customer and to the staff."""
+
+from __future__ import annotations
+
+from flask import current_app, url_for
+
+from shop.models import Order
+from shop.services import notifications
+
+
+def order_paid(order: Order) -> None:
+    """Send the confirmation and the staff notice; a mail failure is logged, never raised."""
+    mailer = current_app.extensions["mailer"]
+    order_url = url_for("orders.show", token=order.token, _external=True)
+    notifications.send_order_confirmation(mailer, order, order_url)
+    notifications.send_staff_new_order(mailer, order, current_app.config["STAFF_EMAIL"])

@@ -1,0 +1,132 @@
+"""Views for checkout, the return from the payment page and the demo payment page."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, session, url_for
+from flask_babel import get_locale, gettext
+from werkzeug.wrappers import Response
+
+from shop.cart.session import SESSION_KEY, current_cart
+from shop.checkout import bp
+from shop.checkout.forms import CheckoutForm, DemoCancelForm, DemoPaymentForm
+from shop.checkout.notify import order_paid
+from shop.gateways.demo_payments import DemoGateway
+from shop.gateways.payments import Address, PaymentError
+from shop.models import Order, OrderStatus
+from shop.services import cart as carts
+from shop.services import orders, payments, shipping
+from shop.services.money import format_idr
+
+
+def checkout_error_message(error: orders.CheckoutError) -> str:
+    """Say why the cart cannot be ordered, in the visitor's language."""
+    if isinstance(error, orders.EmptyCart):
+        return gettext("Your cart is empty.")
+    if isinstance(error, orders.StockChanged):
+        return gettext(
+            "Someone bought the last pieces of %(sku)s a moment ago. Please check your cart.",
+            sku=error.sku,
+        )
+    if isinstance(error, orders.AboveCardLimit):
+        limit = format_idr(error.limit_idr, str(get_locale()))
+        return gettext(
+            "Orders above %(limit)s are paid by bank transfer against a quote. "
+            "Please write to us for a quote.",
+            limit=limit,
+        )
+    if isinstance(error, orders.ShippingNotAvailable):
+        return gettext("We don't ship to that country yet.")
+    return gettext("Some items in your cart need your attention first.")
+
+
+@bp.route("/checkout", methods=["GET", "POST"])
+def start() -> str | Response:
+    """Ask for an email and destination, create the order and go to the payment page."""
+    cart = current_cart()
+    summary = carts.summarize(cart)
+    if cart is None or not summary.lines:
+        flash(gettext("Your cart is empty."), "error")
+        return redirect(url_for("cart.show"), 303)
+    form = CheckoutForm(country=cart.shipping_country)
+    form.country.choices = [("", gettext("Choose a country"))] + shipping.country_choices(
+        str(get_locale())
+    )
+    if form.validate_on_submit():
+        orders.expire_overdue()
+        try:
+            order = orders.place_order(
+                cart, email=form.email.data.strip(), country=form.country.data,
+                locale=str(get_locale()), card_limit_idr=current_app.config["CARD_LIMIT_IDR"],
+            )  # fmt: skip
+        except orders.CheckoutError as error:
+            flash(checkout_error_message(error), "error")
+            return redirect(url_for("cart.show"), 303)
+        gateway = current_app.extensions["payments"]
+        try:
+            url = orders.start_payment(
+                order, gateway,
+                success_url=url_for("checkout.done", token=order.token, _external=True),
+                cancel_url=url_for("checkout.cancel", token=order.token, _external=True),
+            )  # fmt: skip
+        except PaymentError:
+            flash(gettext("The payment page could not be opened. Nothing was charged; "
+                          "please try again in a moment."), "error")  # fmt: skip
+            return redirect(url_for("cart.show"), 303)
+        return redirect(url, 303)
+    return render_template("checkout/checkout.html", form=form, summary=summary)
+
+
+@bp.get("/checkout/done/<token>")
+def done(token: str) -> str:
+    """Show the order number and whether the payment has arrived yet."""
+    order = orders.find_by_token(token) or abort(404)
+    if order.status != OrderStatus.CANCELLED and session.get(SESSION_KEY):
+        cart = current_cart()
+        if cart is not None and cart.id == order.cart_id:
+            carts.empty(cart)  # the buyer finished checkout; the payment event confirms it
+    return render_template("checkout/done.html", order=order)
+
+
+@bp.get("/checkout/cancel/<token>")
+def cancel(token: str) -> Response:
+    """Come back from the payment page without paying: free the stock, keep the cart."""
+    order = orders.find_by_token(token) or abort(404)
+    orders.give_up(order, OrderStatus.CANCELLED, actor="customer", note="Left the payment page")
+    flash(gettext("Payment cancelled. Your cart is just as you left it."), "info")
+    return redirect(url_for("cart.show"), 303)
+
+
+def _demo_order(session_id: str) -> Order:
+    if current_app.extensions["payments"].name != "demo":
+        abort(404)
+    return orders.find_by_payment_session(session_id, "demo") or abort(404)
+
+
+@bp.route("/demo-pay/<session_id>", methods=["GET", "POST"])
+def demo_pay(session_id: str) -> str | Response:
+    """The offline stand-in for Stripe's payment page: no money moves."""
+    order = _demo_order(session_id)
+    if order.status != OrderStatus.PENDING_PAYMENT:
+        return redirect(url_for("checkout.done", token=order.token), 303)
+    form = DemoPaymentForm()
+    if form.validate_on_submit():
+        event = DemoGateway.paid_event(
+            session_id=session_id, order_id=order.id, total_idr=order.total_idr,
+            email=order.email,
+            address=Address(name=form.name.data, line1=form.line1.data, city=form.city.data,
+                            postal_code=form.postal_code.data, country=order.shipping_country),
+        )  # fmt: skip
+        payments.handle_event(event, "demo", on_paid=order_paid)
+        return redirect(url_for("checkout.done", token=order.token), 303)
+    return render_template(
+        "checkout/demo_pay.html", order=order, form=form, cancel_form=DemoCancelForm()
+    )
+
+
+@bp.post("/demo-pay/<session_id>/cancel")
+def demo_cancel(session_id: str) -> Response:
+    """Leave the demo payment page the way Stripe's cancel link does."""
+    order = _demo_order(session_id)
+    if not DemoCancelForm().validate_on_submit():
+        abort(400)
+    return redirect(url_for("checkout.cancel", token=order.token), 303)

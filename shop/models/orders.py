@@ -1,0 +1,168 @@
+"""Orders: snapshots of what was bought, the money, the status and its history."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from shop.extensions import db
+from shop.models.catalog import utcnow
+
+
+class OrderStatus(enum.StrEnum):
+    """Where an order is; services.order_status owns the moves between these."""
+
+    PENDING_PAYMENT = "pending_payment"
+    PAID = "paid"
+    PACKED = "packed"
+    SHIPPED = "shipped"
+    DELIVERED = "delivered"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+    REFUNDED = "refunded"
+    PARTIALLY_REFUNDED = "partially_refunded"
+
+
+def _enum(cls: type[enum.Enum], name: str) -> Enum:
+    return Enum(
+        cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=24,
+        values_callable=lambda e: [m.value for m in e],
+    )
+
+
+class Order(db.Model):
+    """A customer's order, created when checkout starts."""
+
+    __tablename__ = "shop_order"  # "order" is an SQL keyword
+    __table_args__ = (
+        CheckConstraint("subtotal_idr >= 0", name="subtotal_not_negative"),
+        CheckConstraint("shipping_idr >= 0", name="shipping_not_negative"),
+        CheckConstraint("total_idr = subtotal_idr + shipping_idr", name="total_adds_up"),
+        CheckConstraint("refunded_idr >= 0 AND refunded_idr <= total_idr", name="refund_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str | None] = mapped_column(String(32), unique=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    email: Mapped[str] = mapped_column(String(254))
+    locale: Mapped[str] = mapped_column(String(8), default="en")
+    status: Mapped[OrderStatus] = mapped_column(
+        _enum(OrderStatus, "order_status"), default=OrderStatus.PENDING_PAYMENT, index=True
+    )
+    currency: Mapped[str] = mapped_column(String(3), default="IDR")
+    subtotal_idr: Mapped[int] = mapped_column(BigInteger)
+    shipping_idr: Mapped[int] = mapped_column(BigInteger)
+    total_idr: Mapped[int] = mapped_column(BigInteger)
+    refunded_idr: Mapped[int] = mapped_column(BigInteger, default=0)
+    shipping_country: Mapped[str] = mapped_column(String(2))
+    shipping_zone: Mapped[str] = mapped_column(String(16))
+    delivery_min_days: Mapped[int | None] = mapped_column(Integer)
+    delivery_max_days: Mapped[int | None] = mapped_column(Integer)
+    ship_name: Mapped[str] = mapped_column(String(200), default="")
+    ship_line1: Mapped[str] = mapped_column(String(200), default="")
+    ship_line2: Mapped[str] = mapped_column(String(200), default="")
+    ship_city: Mapped[str] = mapped_column(String(120), default="")
+    ship_state: Mapped[str] = mapped_column(String(120), default="")
+    ship_postal_code: Mapped[str] = mapped_column(String(32), default="")
+    cart_id: Mapped[int | None] = mapped_column(ForeignKey("cart.id", ondelete="SET NULL"))
+    payment_gateway: Mapped[str] = mapped_column(String(16), default="")
+    payment_session_id: Mapped[str | None] = mapped_column(String(255), unique=True)
+    payment_intent: Mapped[str | None] = mapped_column(String(255), index=True)
+    payment_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    paid_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+    lines: Mapped[list[OrderLine]] = relationship(
+        back_populates="order", cascade="all, delete-orphan", order_by="OrderLine.id"
+    )
+    events: Mapped[list[OrderEvent]] = relationship(
+        back_populates="order", cascade="all, delete-orphan", order_by="OrderEvent.id"
+    )
+
+
+class OrderLine(db.Model):
+    """What was bought, frozen at the moment of purchase."""
+
+    __tablename__ = "order_line"
+    __table_args__ = (
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint("unit_price_idr >= 0", name="unit_price_not_negative"),
+        CheckConstraint(
+            "reserved_quantity >= 0 AND reserved_quantity <= quantity", name="reserved"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(
+        ForeignKey("shop_order.id", ondelete="CASCADE"), index=True
+    )
+    variant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("variant.id", ondelete="SET NULL"), index=True
+    )
+    product_name: Mapped[str] = mapped_column(String(200))
+    option_label: Mapped[str] = mapped_column(String(120))
+    sku: Mapped[str] = mapped_column(String(64))
+    unit_price_idr: Mapped[int] = mapped_column(BigInteger)
+    quantity: Mapped[int] = mapped_column(Integer)
+    # Taken from stock when the order was placed; the rest is made to order.
+    reserved_quantity: Mapped[int] = mapped_column(Integer, default=0)
+    weight_g: Mapped[int] = mapped_column(Integer, default=0)
+
+    order: Mapped[Order] = relationship(back_populates="lines")
+
+    @property
+    def line_total_idr(self) -> int:
+        """Unit price times quantity."""
+        return self.unit_price_idr * self.quantity
+
+
+class OrderEvent(db.Model):
+    """One entry of an order's append-only history."""
+
+    __tablename__ = "order_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(
+        ForeignKey("shop_order.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    from_status: Mapped[str | None] = mapped_column(String(24))
+    to_status: Mapped[str] = mapped_column(String(24))
+    actor: Mapped[str] = mapped_column(String(64))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    order: Mapped[Order] = relationship(back_populates="events")
+
+
+class ProcessedPaymentEvent(db.Model):
+    """A provider event already handled: webhooks are processed once per event id."""
+
+    __tablename__ = "processed_payment_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider: Mapped[str] = mapped_column(String(16))
+    event_id: Mapped[str] = mapped_column(String(255), unique=True)
+    event_type: Mapped[str] = mapped_column(String(80))
+    order_id: Mapped[int | None] = mapped_column(
+        ForeignKey("shop_order.id", ondelete="SET NULL"), index=True
+    )
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

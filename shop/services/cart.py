@@ -1,0 +1,262 @@
+"""The cart: add, change and remove lines; prices and limits always from the database."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from shop.extensions import db
+from shop.models import Cart, CartLine, Product, ProductStatus, Variant
+from shop.services import shipping
+
+MAX_LINE_QUANTITY = 99  # more than this is a bulk order: quote, not cart
+
+
+class CartError(Exception):
+    """Base for cart problems a buyer can fix."""
+
+
+class InvalidQuantity(CartError):
+    """A quantity that is not a whole number from 1 to the line limit."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(limit)
+        self.limit = limit
+
+
+class UnknownVariant(CartError):
+    """No such variant on sale (unknown id, archived or inactive)."""
+
+
+class NotEnoughStock(CartError):
+    """Fewer pieces in stock than asked for."""
+
+    def __init__(self, available: int) -> None:
+        super().__init__(available)
+        self.available = available
+
+
+class LineNotFound(CartError):
+    """The line is not in this cart."""
+
+
+@dataclass(frozen=True)
+class LineView:
+    """A cart line with today's price and whether it can be bought as it is."""
+
+    line: CartLine
+    variant: Variant
+    product: Product
+    unit_price_idr: int
+    line_total_idr: int
+    max_quantity: int
+    problem: str | None  # None, "unavailable", "sold_out", "too_many"
+
+
+@dataclass(frozen=True)
+class CartSummary:
+    """Totals of a cart for a destination, computed on the server."""
+
+    lines: list[LineView]
+    subtotal_idr: int
+    weight_g: int
+    shipping: shipping.ShippingQuote | None
+    shipping_problem: str | None  # None, "choose_country", "not_shipped"
+
+    @property
+    def item_count(self) -> int:
+        """How many pieces are in the cart."""
+        return sum(v.line.quantity for v in self.lines)
+
+    @property
+    def total_idr(self) -> int | None:
+        """Subtotal plus shipping, once shipping is known."""
+        return None if self.shipping is None else self.subtotal_idr + self.shipping.fee_idr
+
+    @property
+    def can_checkout(self) -> bool:
+        """Whether every line can be bought as it is."""
+        return bool(self.lines) and all(v.problem is None for v in self.lines)
+
+
+def new_token() -> str:
+    """Return a fresh unguessable cart token."""
+    return secrets.token_urlsafe(32)
+
+
+def find_cart(token: str | None) -> Cart | None:
+    """Return the cart with this token, or None."""
+    if not token:
+        return None
+    return db.session.scalar(select(Cart).where(Cart.token == token))
+
+
+def create_cart() -> Cart:
+    """Create an empty cart."""
+    cart = Cart(token=new_token())
+    db.session.add(cart)
+    db.session.flush()
+    return cart
+
+
+def variant_id_for_sku(sku: str) -> int | None:
+    """Return the id of the variant with this SKU, or None."""
+    if not sku or len(sku) > 64:
+        return None
+    return db.session.scalar(select(Variant.id).where(Variant.sku == sku))
+
+
+def is_sellable(variant: Variant) -> bool:
+    """Whether the variant and its product are on sale."""
+    return bool(variant.is_active) and variant.product.status == ProductStatus.ACTIVE
+
+
+def max_quantity(variant: Variant) -> int:
+    """How many of a variant one cart line may hold."""
+    if not is_sellable(variant):
+        return 0
+    if variant.product.made_to_order:
+        return MAX_LINE_QUANTITY
+    return min(variant.stock, MAX_LINE_QUANTITY)
+
+
+def _check_quantity(variant: Variant, quantity: int) -> None:
+    if not 1 <= quantity <= MAX_LINE_QUANTITY:
+        raise InvalidQuantity(MAX_LINE_QUANTITY)
+    limit = max_quantity(variant)
+    if quantity > limit:
+        raise NotEnoughStock(limit)
+
+
+def _grow_line(cart: Cart, variant: Variant, quantity: int, limit: int) -> bool:
+    """Add to an existing line in one statement, so two quick clicks never lose a piece."""
+    grown = db.session.execute(
+        update(CartLine)
+        .where(
+            CartLine.cart_id == cart.id,
+            CartLine.variant_id == variant.id,
+            CartLine.quantity + quantity <= limit,
+        )
+        .values(quantity=CartLine.quantity + quantity)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    return grown == 1
+
+
+def add_item(cart: Cart, variant_id: int, quantity: int) -> Variant:
+    """Add pieces of a variant, merging with its line if there is one; commit."""
+    if not 1 <= quantity <= MAX_LINE_QUANTITY:
+        raise InvalidQuantity(MAX_LINE_QUANTITY)
+    variant = db.session.get(Variant, variant_id, options=[joinedload(Variant.product)])
+    if variant is None or not is_sellable(variant):
+        raise UnknownVariant(variant_id)
+    limit = max_quantity(variant)
+    if quantity > limit:
+        raise NotEnoughStock(limit)
+    if not any(line.variant_id == variant.id for line in cart.lines):
+        try:
+            with db.session.begin_nested():
+                db.session.add(CartLine(cart_id=cart.id, variant_id=variant.id, quantity=quantity))
+            db.session.commit()
+            return variant
+        except IntegrityError:
+            pass  # another request created the line a moment ago: grow it instead
+    if not _grow_line(cart, variant, quantity, limit):
+        db.session.rollback()
+        current = db.session.scalar(
+            select(CartLine.quantity).where(
+                CartLine.cart_id == cart.id, CartLine.variant_id == variant.id
+            )
+        )
+        raise NotEnoughStock(max(0, limit - (current or 0)))
+    db.session.commit()
+    return variant
+
+
+def _line(cart: Cart, line_id: int) -> CartLine:
+    line = next((ln for ln in cart.lines if ln.id == line_id), None)
+    if line is None:
+        raise LineNotFound(line_id)
+    return line
+
+
+def set_quantity(cart: Cart, line_id: int, quantity: int) -> None:
+    """Change a line's quantity (0 removes it); commit."""
+    line = _line(cart, line_id)
+    if quantity == 0:
+        cart.lines.remove(line)
+    else:
+        _check_quantity(line.variant, quantity)
+        line.quantity = quantity
+    db.session.commit()
+
+
+def remove_line(cart: Cart, line_id: int) -> None:
+    """Take a line out of the cart; commit."""
+    cart.lines.remove(_line(cart, line_id))
+    db.session.commit()
+
+
+def empty(cart: Cart) -> None:
+    """Remove every line; commit."""
+    cart.lines.clear()
+    db.session.commit()
+
+
+def set_country(cart: Cart, country: str) -> None:
+    """Remember the destination used for the shipping estimate; commit."""
+    cart.shipping_country = country.upper()[:2] or None
+    db.session.commit()
+
+
+def _view(line: CartLine) -> LineView:
+    variant = line.variant
+    limit = max_quantity(variant)
+    problem = None
+    if not is_sellable(variant):
+        problem = "unavailable"
+    elif limit == 0:
+        problem = "sold_out"
+    elif line.quantity > limit:
+        problem = "too_many"
+    return LineView(
+        line=line,
+        variant=variant,
+        product=variant.product,
+        unit_price_idr=variant.price_idr,
+        line_total_idr=variant.price_idr * line.quantity,
+        max_quantity=limit,
+        problem=problem,
+    )
+
+
+def summarize(cart: Cart | None) -> CartSummary:
+    """Price the cart from today's database prices and its destination."""
+    lines = [_view(ln) for ln in cart.lines] if cart else []
+    buyable = [v for v in lines if v.problem is None]
+    subtotal = sum(v.line_total_idr for v in buyable)
+    weight = sum(v.variant.weight_g * v.line.quantity for v in buyable)
+    quote, problem = None, None
+    country = cart.shipping_country if cart else None
+    if not country:
+        problem = "choose_country"
+    else:
+        try:
+            quote = shipping.quote(country, weight)
+        except shipping.ShippingUnavailable:
+            problem = "not_shipped"
+    return CartSummary(lines, subtotal, weight, quote, problem)
+
+
+def count_items(token: str | None) -> int:
+    """How many pieces are in the cart with this token (0 when there is none)."""
+    if not token:
+        return 0
+    total = db.session.scalar(
+        select(func.sum(CartLine.quantity)).join(Cart).where(Cart.token == token)
+    )
+    return int(total or 0)

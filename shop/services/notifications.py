@@ -1,0 +1,108 @@
+"""Order emails: the customer's confirmation and the staff's new-order notice.
+
+Sending mail is best effort. A failure is logged and reported as False; it never raises into
+the caller, so it can never undo, lose or hold up an order. Call these after the order is
+committed: an SMTP server may take seconds to answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from flask import current_app, render_template
+from flask_babel import force_locale, ngettext
+from flask_babel import gettext as _
+
+from shop.gateways.mail import Mailer, MailError, MailMessage
+from shop.models.orders import Order, OrderStatus
+from shop.services.money import format_idr
+
+STAFF_LOCALE = "id"
+
+
+def status_label(status: OrderStatus | str) -> str:
+    """Return an order status in words, in the current locale."""
+    labels = {
+        OrderStatus.PENDING_PAYMENT: _("Awaiting payment"),
+        OrderStatus.PAID: _("Paid"),
+        OrderStatus.PACKED: _("Packed"),
+        OrderStatus.SHIPPED: _("Shipped"),
+        OrderStatus.DELIVERED: _("Delivered"),
+        OrderStatus.CANCELLED: _("Cancelled"),
+        OrderStatus.EXPIRED: _("Expired"),
+        OrderStatus.REFUNDED: _("Refunded"),
+        OrderStatus.PARTIALLY_REFUNDED: _("Partially refunded"),
+    }
+    try:
+        return labels[OrderStatus(status)]
+    except ValueError:
+        return str(status)
+
+
+def delivery_estimate(min_days: int | None, max_days: int | None) -> str:
+    """Describe the delivery time, e.g. "usually 7–14 days"; empty when unknown."""
+    if min_days is None and max_days is None:
+        return ""
+    if min_days is None or max_days is None or min_days == max_days:
+        days = max_days if max_days is not None else min_days
+        return ngettext("usually %(num)d day", "usually %(num)d days", days or 0)
+    return _("usually %(min)d–%(max)d days", min=min_days, max=max_days)
+
+
+def send_order_confirmation(mailer: Mailer, order: Order, order_url: str) -> bool:
+    """Email the customer their order summary and private link; return whether it was sent."""
+    locale = order.locale or "en"
+    with force_locale(locale):
+        context = _order_context(order, locale, order_url=order_url)
+        message = MailMessage(
+            to=order.email,
+            subject=_("Your Karya Binaan order %(number)s", number=order.number or ""),
+            text=render_template("mail/order_confirmation.txt", **context),
+            html=render_template("mail/order_confirmation.html", **context),
+        )
+    return _deliver(mailer, message, order, "order confirmation")
+
+
+def send_staff_new_order(
+    mailer: Mailer, order: Order, staff_email: str, admin_url: str | None = None
+) -> bool:
+    """Tell staff, in Indonesian, that an order came in; return whether it was sent."""
+    with force_locale(STAFF_LOCALE):
+        context = _order_context(order, STAFF_LOCALE, admin_url=admin_url)
+        message = MailMessage(
+            to=staff_email,
+            subject=_("New order %(number)s", number=order.number or ""),
+            text=render_template("mail/staff_new_order.txt", **context),
+            # Replies go straight to the customer, who is the person staff will want to ask.
+            reply_to=order.email or None,
+        )
+    return _deliver(mailer, message, order, "staff notice")
+
+
+def _order_context(order: Order, locale: str, **extra: Any) -> dict[str, Any]:
+    # Money is formatted for the mail's locale, not the request's: the mail may be sent
+    # while a visitor in another language is being served (or with no request at all).
+    money: Callable[[int], str] = partial(format_idr, locale=locale)
+    return {
+        "order": order,
+        "lines": list(order.lines),
+        "locale": locale,
+        "money": money,
+        "status": status_label(order.status),
+        "delivery": delivery_estimate(order.delivery_min_days, order.delivery_max_days),
+        **extra,
+    }
+
+
+def _deliver(mailer: Mailer, message: MailMessage, order: Order, kind: str) -> bool:
+    try:
+        mailer.send(message)
+    except MailError as exc:
+        # The order number identifies the case; addresses and names stay out of the log.
+        current_app.logger.warning(
+            "Order %s: %s not sent (%s)", order.number, kind, type(exc).__name__
+        )
+        return False
+    return True

@@ -1,0 +1,112 @@
+"""Shipping fees by destination zone and parcel weight."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from babel import Locale
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from shop.extensions import db
+from shop.models import ShippingCountry, ShippingZone
+
+# code, name, base fee, fee per started kilogram, delivery days, countries
+DEFAULT_ZONES: list[tuple[str, str, int, int, int, int, str]] = [
+    ("ID", "Indonesia", 25_000, 15_000, 2, 5, "ID"),
+    ("SEA", "Southeast Asia", 150_000, 90_000, 5, 10, "SG MY TH VN PH BN KH LA MM TL"),
+    ("EA", "East Asia", 220_000, 130_000, 6, 12, "JP KR CN TW HK MO MN"),
+    ("OC", "Oceania", 260_000, 150_000, 7, 14, "AU NZ PG FJ NC"),
+    ("AM", "Americas", 350_000, 210_000, 8, 18, "US CA MX BR AR CL CO PE UY CR PA"),
+    (
+        "EU",
+        "Europe",
+        330_000,
+        190_000,
+        8,
+        16,
+        "GB IE FR DE NL BE LU AT CH IT ES PT DK SE NO FI IS PL CZ SK HU SI HR RO BG GR EE "
+        "LV LT MT CY",
+    ),
+    (
+        "ROW",
+        "Rest of the world",
+        420_000,
+        250_000,
+        10,
+        25,
+        "AE SA QA KW OM BH IL TR IN LK NP BD PK ZA KE EG MA NG",
+    ),  # fmt: skip
+]
+
+
+class ShippingUnavailable(Exception):
+    """The shop does not ship to that country."""
+
+
+@dataclass(frozen=True)
+class ShippingQuote:
+    """What shipping costs to one country for one parcel weight."""
+
+    country: str
+    zone_code: str
+    zone_name: str
+    fee_idr: int
+    min_days: int
+    max_days: int
+
+
+def install_default_zones() -> int:
+    """Add the default zones and countries that are missing; return zones added."""
+    existing = set(db.session.scalars(select(ShippingZone.code)))
+    added = 0
+    for position, (code, name, base, per_kg, low, high, countries) in enumerate(DEFAULT_ZONES):
+        if code in existing:
+            continue
+        zone = ShippingZone(
+            code=code, name=name, base_fee_idr=base, per_kg_fee_idr=per_kg,
+            min_days=low, max_days=high, position=position,
+        )  # fmt: skip
+        zone.countries = [ShippingCountry(code=c) for c in countries.split()]
+        db.session.add(zone)
+        added += 1
+    db.session.commit()
+    return added
+
+
+def fee_for(zone: ShippingZone, weight_g: int) -> int:
+    """Base fee plus the per-kilogram fee for every started kilogram."""
+    kilograms = max(1, math.ceil(weight_g / 1000))
+    return zone.base_fee_idr + zone.per_kg_fee_idr * kilograms
+
+
+def quote(country: str, weight_g: int) -> ShippingQuote:
+    """Price shipping a parcel to a country; raise ShippingUnavailable if we don't ship there."""
+    row = db.session.scalar(
+        select(ShippingCountry)
+        .options(joinedload(ShippingCountry.zone))
+        .where(ShippingCountry.code == (country or "").upper())
+    )
+    if row is None:
+        raise ShippingUnavailable(country)
+    zone = row.zone
+    return ShippingQuote(
+        country=row.code,
+        zone_code=zone.code,
+        zone_name=zone.name,
+        fee_idr=fee_for(zone, weight_g),
+        min_days=zone.min_days,
+        max_days=zone.max_days,
+    )
+
+
+def allowed_countries() -> list[str]:
+    """Every country code the shop ships to."""
+    return list(db.session.scalars(select(ShippingCountry.code).order_by(ShippingCountry.code)))
+
+
+def country_choices(locale: str) -> list[tuple[str, str]]:
+    """(code, name in the visitor's language) for every destination, sorted by name."""
+    names = Locale.parse(locale).territories
+    return sorted(((c, names.get(c, c)) for c in allowed_countries()), key=lambda p: p[1])

@@ -1,0 +1,183 @@
+"""Checkout with the demo gateway: order, payment, stock, cart, confirmation, cancel."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import re
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from shop.extensions import db
+from shop.models import CartLine, Order, OrderStatus, Variant
+from shop.services import orders
+from tests.factories import csrf_from, shop_with_stock
+from tests.test_cart import add
+
+
+@pytest.fixture
+def basket(app):
+    return shop_with_stock(stock=5)
+
+
+def stock_of(product) -> int:
+    db.session.expire_all()
+    return db.session.scalar(select(Variant.stock).where(Variant.id == product.variants[0].id))
+
+
+def checkout(client, email="aiko@example.jp", country="JP"):
+    page = client.get("/checkout").get_data(as_text=True)
+    return client.post(
+        "/checkout", data={"email": email, "country": country, "csrf_token": csrf_from(page)}
+    )
+
+
+def pay_demo(client, redirect):
+    page = client.get(redirect.headers["Location"]).get_data(as_text=True)
+    assert "No money moves" in page
+    return client.post(
+        redirect.headers["Location"],
+        data={"name": "Aiko Tanaka", "line1": "1-2-3 Jingumae", "city": "Tokyo",
+              "postal_code": "150-0001", "csrf_token": csrf_from(page)},
+    )  # fmt: skip
+
+
+def test_guest_checkout_and_demo_payment_end_to_end(client, basket, app) -> None:
+    add(client, basket.variants[0].sku, "2")
+    redirect = checkout(client)
+    assert redirect.status_code == 303
+    assert "/demo-pay/demo_cs_" in redirect.headers["Location"]
+    order = db.session.scalar(select(Order))
+    assert order.status == OrderStatus.PENDING_PAYMENT
+    assert stock_of(basket) == 3  # reserved when the order was created
+    assert (order.subtotal_idr, order.shipping_idr, order.total_idr) == (300_000, 350_000, 650_000)
+
+    done = pay_demo(client, redirect)
+    page = client.get(done.headers["Location"]).get_data(as_text=True)
+    assert re.search(r"KB-\d{4}-\d{6}", page)
+    assert ">Paid<" in page
+    db.session.expire_all()
+    assert order.status == OrderStatus.PAID
+    assert order.ship_city == "Tokyo"
+    assert [e.to_status for e in order.events] == ["pending_payment", "paid"]
+    assert db.session.query(CartLine).count() == 0
+    assert stock_of(basket) == 3
+
+    order_page = client.get(f"/orders/{order.token}").get_data(as_text=True)
+    assert order.number in order_page and ">Paid<" in order_page
+    outbox = list(Path(app.config["MAIL_OUTBOX"]).glob("*.eml"))
+    assert len(outbox) == 2  # the buyer's confirmation and the staff notice
+    mails = [email.message_from_bytes(p.read_bytes(), policy=email.policy.default) for p in outbox]
+    confirmation = next(m for m in mails if m["To"] == "aiko@example.jp")
+    assert f"/orders/{order.token}" in confirmation.get_body(("plain",)).get_content()
+
+
+def test_the_success_page_alone_never_marks_an_order_paid(client, basket) -> None:
+    add(client, basket.variants[0].sku, "1")
+    checkout(client)
+    order = db.session.scalar(select(Order))
+    page = client.get(f"/checkout/done/{order.token}").get_data(as_text=True)
+    assert "Processing payment" in page
+    db.session.expire_all()
+    assert order.status == OrderStatus.PENDING_PAYMENT
+
+
+def test_cancelling_on_the_payment_page_keeps_the_cart_and_returns_the_stock(
+    client, basket
+) -> None:
+    add(client, basket.variants[0].sku, "2")
+    redirect = checkout(client)
+    page = client.get(redirect.headers["Location"]).get_data(as_text=True)
+    cancel = re.search(r'action="(/demo-pay/[^"]+/cancel)"', page).group(1)
+    tokens = re.findall(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+    back = client.post(cancel, data={"csrf_token": tokens[-1]})
+    cart = client.get(client.get(back.headers["Location"]).headers["Location"])
+    text = cart.get_data(as_text=True)
+    assert "Payment cancelled" in text and "Rattan basket" in text
+    order = db.session.scalar(select(Order))
+    assert order.status == OrderStatus.CANCELLED
+    assert stock_of(basket) == 5
+    assert db.session.query(CartLine).one().quantity == 2
+
+
+def test_checking_out_an_empty_cart_is_refused(client, basket) -> None:
+    response = client.get("/checkout")
+    assert response.status_code == 303
+    assert "Your cart is empty" in client.get("/cart").get_data(as_text=True)
+
+
+def test_an_item_that_sold_out_meanwhile_stops_checkout(client, basket) -> None:
+    add(client, basket.variants[0].sku, "2")
+    basket.variants[0].stock = 1
+    db.session.commit()
+    response = checkout(client)
+    assert response.headers["Location"].endswith("/cart")
+    assert db.session.query(Order).count() == 0
+    assert stock_of(basket) == 1
+
+
+@pytest.mark.parametrize(
+    ("email", "country"), [("not-an-email", "JP"), ("", "JP"), ("a@b.co", "XX"), ("a@b.co", "")]
+)
+def test_bad_checkout_fields_get_a_message_and_create_nothing(client, basket, email, country):
+    add(client, basket.variants[0].sku, "1")
+    response = checkout(client, email=email, country=country)
+    assert response.status_code == 200
+    assert 'class="field-error"' in response.get_data(as_text=True)
+    assert db.session.query(Order).count() == 0
+
+
+def test_orders_above_the_card_limit_are_sent_to_a_quote(client, basket, app) -> None:
+    app.config["CARD_LIMIT_IDR"] = 400_000
+    add(client, basket.variants[0].sku, "2")
+    response = checkout(client)
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "paid by bank transfer against a quote" in page
+    assert db.session.query(Order).count() == 0
+
+
+def test_made_to_order_items_can_be_bought_beyond_stock(client, app) -> None:
+    product = shop_with_stock(stock=1, made_to_order=True)
+    add(client, product.variants[0].sku, "3")
+    checkout(client)
+    order = db.session.scalar(select(Order))
+    assert order.lines[0].reserved_quantity == 1
+    assert stock_of(product) == 0
+    orders.give_up(order, OrderStatus.CANCELLED, actor="test", note="")
+    assert stock_of(product) == 1
+
+
+def test_an_unknown_order_token_is_a_404(client, basket) -> None:
+    assert client.get("/orders/guessed-token").status_code == 404
+    assert client.get("/checkout/done/guessed-token").status_code == 404
+    assert client.get("/demo-pay/demo_cs_guess").status_code == 404
+
+
+def test_overdue_orders_expire_and_return_their_stock(client, basket) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    add(client, basket.variants[0].sku, "2")
+    checkout(client)
+    assert orders.expire_overdue(datetime.now(UTC) + timedelta(hours=1)) == 1
+    assert db.session.scalar(select(Order)).status == OrderStatus.EXPIRED
+    assert stock_of(basket) == 5
+
+
+def test_paying_twice_for_one_order_changes_nothing(client, basket) -> None:
+    add(client, basket.variants[0].sku, "1")
+    redirect = checkout(client)
+    pay_demo(client, redirect)
+    again = client.get(redirect.headers["Location"])
+    assert again.status_code == 303  # the demo page sends a paid order to its confirmation
+    order = db.session.scalar(select(Order))
+    assert [e.to_status for e in order.events] == ["pending_payment", "paid"]
+
+
+def test_csrf_is_required_on_checkout_and_demo_payment(client, basket) -> None:
+    add(client, basket.variants[0].sku, "1")
+    response = client.post("/checkout", data={"email": "a@b.co", "country": "JP"})
+    assert response.status_code == 400
+    assert "This form has expired" in response.get_data(as_text=True)
+    assert db.session.query(Order).count() == 0
