@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,31 +10,19 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, inspect, make_url, text
+from sqlalchemy import inspect
 
 from shop import create_app
-from shop.config import normalise_database_url
 from shop.extensions import db
-from tests.conftest import POSTGRES_URL, _test_config
+from tests.conftest import _test_config
+from tests.databases import empty_database
 
 
 @pytest.fixture
 def empty_database_url(tmp_path: Path) -> Iterator[str]:
     """An empty database of its own: a SQLite file, or a new PostgreSQL database."""
-    if not POSTGRES_URL:
-        yield f"sqlite:///{tmp_path / 'migrations.db'}"
-        return
-    base = make_url(normalise_database_url(POSTGRES_URL))
-    name = f"kb_migrations_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield base.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with empty_database(tmp_path, "kb_migrations") as url:
+        yield url
 
 
 def test_migrations_build_exactly_the_models_schema(tmp_path, empty_database_url) -> None:

@@ -5,20 +5,18 @@ from __future__ import annotations
 import os
 import shutil
 import threading
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import create_engine, make_url, text
 from werkzeug.serving import make_server
 
 from shop import create_app
-from shop.config import normalise_database_url
 from shop.extensions import db
-from tests.conftest import POSTGRES_URL, _test_config
+from tests.conftest import _test_config
+from tests.databases import empty_database
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -52,20 +50,8 @@ def pytest_collection_modifyitems(config: Any, items: list[pytest.Item]) -> None
 @pytest.fixture(scope="session")
 def browser_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A database of the live server's own, on SQLite or PostgreSQL like the rest of the run."""
-    if not POSTGRES_URL:
-        yield f"sqlite:///{tmp_path_factory.mktemp('browser') / 'shop.db'}"
-        return
-    base = make_url(normalise_database_url(POSTGRES_URL))
-    name = f"kb_browser_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield base.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with empty_database(tmp_path_factory.mktemp("browser"), "kb_browser") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

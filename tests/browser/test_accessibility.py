@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
+
+from tests.browser.axe import assert_no_serious_violations
 
 PAGES = [
     "/",
@@ -21,10 +22,4 @@ PAGES = [
 def test_no_serious_or_critical_violations(request, device, path) -> None:
     tab = request.getfixturevalue(device)
     tab.goto(path)
-    results = Axe().run(tab)
-    serious = [v for v in results.response["violations"] if v["impact"] in {"serious", "critical"}]
-    report = "\n".join(
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
-        for v in serious
-    )
-    assert not serious, f"{path} on {device}:\n{report}"
+    assert_no_serious_violations(tab, f"{path} on {device}")

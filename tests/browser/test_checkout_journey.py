@@ -9,12 +9,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 from sqlalchemy import select
 
 from shop.extensions import db
 from shop.models import Variant
+from tests.browser.axe import assert_no_serious_violations
 
 ORDER_NUMBER = re.compile(r"KB-\d{4}-\d{6}")
 OVERFLOW = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
@@ -56,16 +56,6 @@ def pay_on_demo_page(tab) -> None:
     tab.get_by_label("Postal code").fill("150-0002")
     tab.get_by_role("button", name="Pay (demo)").click()
     expect(tab).to_have_url(re.compile(r"/checkout/done/[^/]+$"))
-
-
-def assert_no_serious_violations(tab, where: str) -> None:
-    results = Axe().run(tab)
-    serious = [v for v in results.response["violations"] if v["impact"] in {"serious", "critical"}]
-    report = "\n".join(
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
-        for v in serious
-    )
-    assert not serious, f"{where}:\n{report}"
 
 
 def test_buy_two_products_and_pay_with_the_demo_gateway(page, live_app) -> None:
