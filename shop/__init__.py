@@ -36,7 +36,7 @@ def register_extensions(app: Flask) -> None:
     """Bind extension objects and database settings to the app."""
     from shop import i18n
     from shop.database import configure_engine_events
-    from shop.extensions import babel, cache, csrf, db, migrate
+    from shop.extensions import babel, cache, csrf, db, limiter, login_manager, migrate
     from shop.gateways import payment_gateway_for
     from shop.gateways.mail import mailer_from_config
     from shop.media import LocalMediaStorage
@@ -47,6 +47,10 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     cache.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
+    # Only admin pages need `current_user`: loading it for every storefront template would
+    # touch the session of every visitor.
+    login_manager.init_app(app, add_context_processor=False)
+    limiter.init_app(app)
     with app.app_context():
         configure_engine_events(db.engine)
     track_catalog_changes(db.session)
@@ -63,6 +67,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Attach one blueprint per area of the shop."""
+    from shop.admin import bp as admin_bp
     from shop.cart import bp as cart_bp
     from shop.catalog import bp as catalog_bp
     from shop.checkout import bp as checkout_bp
@@ -76,6 +81,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(checkout_bp)
     app.register_blueprint(orders_bp)
     app.register_blueprint(webhooks_bp)
+    app.register_blueprint(admin_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

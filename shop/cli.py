@@ -1,4 +1,4 @@
-"""Command-line tasks: `flask --app app seed-demo`, `seed-bench`."""
+"""Command-line tasks: `flask --app app seed-demo`, `seed-bench`, `create-admin`, …"""
 
 from __future__ import annotations
 
@@ -53,3 +53,42 @@ def register(app: Flask) -> None:
         from shop.services.orders import expire_overdue
 
         click.echo(f"Orders expired: {expire_overdue()}")
+
+    @app.cli.command("create-admin")
+    @click.argument("email")
+    @click.option("--name", default="", help="The person's name, shown in the back office.")
+    @click.option(
+        "--password",
+        prompt=True,
+        hide_input=True,
+        confirmation_prompt=True,
+        help="The password (asked for, hidden, when left out).",
+    )
+    def create_admin_command(email: str, name: str, password: str) -> None:
+        """Create an admin account that can sign in at /admin."""
+        from shop.models import Role
+        from shop.services import users
+
+        try:
+            user = users.create_user(email, password, role=Role.ADMIN, name=name)
+        except users.DuplicateEmail as error:
+            raise click.ClickException(f"An account for {error} already exists.") from None
+        except users.InvalidEmail as error:
+            raise click.ClickException(f"{error} is not a valid email address.") from None
+        except users.WeakPassword:
+            raise click.ClickException(
+                f"The password needs at least {users.MIN_PASSWORD_LENGTH} characters."
+            ) from None
+        click.echo(f"Admin created: {user.email}")
+
+    @app.cli.command("create-demo-admin")
+    def create_demo_admin_command() -> None:
+        """Create a demo admin with a random password, only when there are no accounts yet."""
+        from shop.services import users
+
+        created = users.create_demo_admin()
+        if created is None:
+            click.echo("Accounts already exist; demo admin not created.")
+            return
+        user, password = created
+        click.echo(f"Demo admin: {user.email} / {password}")

@@ -53,6 +53,10 @@ def from_environment(instance_path: str) -> dict[str, object]:
         "SITE_URL": os.environ.get("SITE_URL", "").rstrip("/"),
         "PRODUCTS_PER_PAGE": int(os.environ.get("PRODUCTS_PER_PAGE", "24")),
         "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE") == "1",
+        # Sign-in attempts are counted per process unless Redis is shared by every worker.
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_ENABLED": os.environ.get("RATELIMIT_ENABLED", "1") != "0",
+        "SHOP_TIMEZONE": os.environ.get("SHOP_TIMEZONE", "Asia/Jakarta"),
     }
 
 
@@ -85,4 +89,15 @@ DEFAULTS: dict[str, object] = {
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
     "WTF_CSRF_TIME_LIMIT": None,
     "SEND_FILE_MAX_AGE_DEFAULT": 3600,
+    # Every app sets these explicitly: the limiter object is shared, and its storage is made
+    # afresh by each app, so one test's attempts never count against another's.
+    "RATELIMIT_ENABLED": True,
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_KEY_PREFIX": "kb",
+    "RATELIMIT_HEADERS_ENABLED": True,
+    # If Redis goes away, count per process rather than failing every sign-in.
+    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+    "LOGIN_RATE_LIMIT": "5 per minute; 30 per hour",
+    # Dashboard days start at midnight here; Indonesia has no daylight saving time.
+    "SHOP_TIMEZONE": "Asia/Jakarta",
 }

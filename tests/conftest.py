@@ -114,3 +114,80 @@ def count_queries(app: Flask) -> Iterator[QueryCounter]:
     event.listen(db.engine, "before_cursor_execute", counter)
     yield counter
     event.remove(db.engine, "before_cursor_execute", counter)
+
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def make_user(app: Flask) -> Any:
+    """A factory for accounts: make_user("a@example.com", role=Role.ADMIN, active=False)."""
+    from shop.models import Role
+    from shop.services import users
+
+    def make(
+        email: str = "staff@example.com",
+        *,
+        role: Role = Role.STAFF,
+        password: str = PASSWORD,
+        active: bool = True,
+    ) -> Any:
+        user = users.create_user(email, password, role=role)
+        if not active:
+            user.is_active = False
+            db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def admin_user(make_user: Any) -> Any:
+    """An active admin account, password PASSWORD."""
+    from shop.models import Role
+
+    return make_user("admin@example.com", role=Role.ADMIN)
+
+
+@pytest.fixture
+def staff_user(make_user: Any) -> Any:
+    """An active staff account, password PASSWORD."""
+    return make_user("staff@example.com")
+
+
+class AuthActions:
+    """Sign in and out of the back office through its real forms."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self._client = client
+
+    def _token(self, path: str) -> str | None:
+        import re
+
+        page = self._client.get(path).get_data(as_text=True)
+        found = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page)
+        return found.group(1) if found else None
+
+    def login(self, email: str, password: str = PASSWORD, next: str | None = None) -> Any:
+        """Post the sign-in form, with `next` in the query string when given."""
+        data = {"email": email, "password": password, "csrf_token": self._token("/admin/login")}
+        data = {k: v for k, v in data.items() if v is not None}
+        query = {"next": next} if next is not None else None
+        return self._client.post("/admin/login", query_string=query, data=data)
+
+    def logout(self) -> Any:
+        """Press the sign-out button on the dashboard."""
+        token = self._token("/admin/")
+        return self._client.post("/admin/logout", data={"csrf_token": token} if token else {})
+
+
+@pytest.fixture
+def auth(app: Flask, client: FlaskClient) -> AuthActions:
+    """Sign-in helper bound to the test client."""
+    from flask import g
+
+    # The `app` fixture's app context outlives requests, so `g` (where Flask-Login keeps
+    # the signed-in user) would carry over from one request to the next; a server starts
+    # every request with a fresh `g`, and so do these tests.
+    app.teardown_request(lambda error: g.pop("_login_user", None))
+    return AuthActions(client)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import (
     Response,
     abort,
@@ -22,6 +20,7 @@ from shop.extensions import db
 from shop.i18n import LANGUAGE_COOKIE
 from shop.main import bp
 from shop.page_cache import cached_page
+from shop.redirects import local_path
 from shop.services import catalog
 
 ONE_YEAR = 365 * 24 * 3600
@@ -39,24 +38,12 @@ def home() -> str:
     )
 
 
-def _safe_next(target: str | None) -> str:
-    """Return `target` if it is a path on this site, else the home page."""
-    if not target:
-        return url_for("main.home")
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return url_for("main.home")
-    if "\\" in target:
-        return url_for("main.home")
-    return target
-
-
 @bp.get("/language/<code>")
 def set_language(code: str) -> BaseResponse:
     """Remember the visitor's language and go back to the page they were on."""
     if code not in current_app.config["LANGUAGES"]:
         abort(404)
-    response = redirect(_safe_next(request.args.get("next")))
+    response = redirect(local_path(request.args.get("next")) or url_for("main.home"))
     response.set_cookie(
         LANGUAGE_COOKIE, code, max_age=ONE_YEAR, samesite="Lax", httponly=True,
         secure=current_app.config.get("SESSION_COOKIE_SECURE", False),

@@ -12,6 +12,7 @@ from shop.models.catalog import (
 )
 from shop.models.orders import Order, OrderEvent, OrderLine, OrderStatus, ProcessedPaymentEvent
 from shop.models.shipping import ShippingCountry, ShippingZone
+from shop.models.users import Role, User
 
 __all__ = [
     "Cart",
@@ -26,8 +27,10 @@ __all__ = [
     "Product",
     "ProductPhoto",
     "ProductStatus",
+    "Role",
     "ShippingCountry",
     "ShippingZone",
+    "User",
     "Variant",
     "Workshop",
 ]

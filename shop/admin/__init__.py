@@ -1,0 +1,8 @@
+"""The back office: staff sign in, dashboard and staff accounts, all under /admin."""
+
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+# access: the before_request guarding every route here; errors: the admin error pages.
+from shop.admin import access, auth, dashboard, errors, templating, users  # noqa: E402, F401

@@ -1,0 +1,70 @@
+"""Back-office forms."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import AnyOf, DataRequired, Email, EqualTo, Length, Optional
+
+from shop.models import Role
+from shop.services.users import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+
+
+class LoginForm(FlaskForm):
+    """Email address and password."""
+
+    email = EmailField(
+        _l("Email address"),
+        validators=[DataRequired(_l("Enter your email address.")), Length(max=254)],
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(_l("Enter your password.")), Length(max=MAX_PASSWORD_LENGTH)],
+    )
+    submit = SubmitField(_l("Sign in"))
+
+
+class NewUserForm(FlaskForm):
+    """A new staff or admin account."""
+
+    email = EmailField(
+        _l("Email address"),
+        validators=[
+            DataRequired(_l("Enter your email address.")),
+            Email(_l("Enter a valid email address, like name@example.com.")),
+            Length(max=254),
+        ],
+    )
+    name = StringField(_l("Name"), validators=[Optional(), Length(max=120)])
+    role = SelectField(
+        _l("Role"),
+        choices=[
+            SelectChoice(Role.STAFF.value, _l("Staff — listings, stock and orders")),
+            SelectChoice(Role.ADMIN.value, _l("Admin — everything, including staff accounts")),
+        ],
+        default=Role.STAFF.value,
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[
+            DataRequired(_l("Enter a password.")),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                max=MAX_PASSWORD_LENGTH,
+                message=_l("Use at least %(num)d characters.", num=MIN_PASSWORD_LENGTH),
+            ),
+        ],
+    )
+    confirm = PasswordField(
+        _l("Password again"),
+        validators=[EqualTo("password", _l("The two passwords are not the same."))],
+    )
+    submit = SubmitField(_l("Create account"))
+
+
+class AccountActiveForm(FlaskForm):
+    """Switch an account off ("0") or on again ("1")."""
+
+    active = HiddenField(validators=[AnyOf(["0", "1"])])

@@ -1,0 +1,145 @@
+"""Staff accounts: creating them, checking passwords, switching them on and off."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime
+from functools import cache
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from shop.extensions import db
+from shop.models import Role, User
+
+MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 256
+DEMO_ADMIN_EMAIL = "admin@karyabinaan.example"
+
+
+class UserError(Exception):
+    """A reason an account cannot be created or changed."""
+
+
+class InvalidEmail(UserError):
+    """The email address is not a valid address."""
+
+
+class DuplicateEmail(UserError):
+    """Another account already uses this email address."""
+
+
+class WeakPassword(UserError):
+    """The password is shorter than the minimum (or absurdly long)."""
+
+
+class CannotDeactivateSelf(UserError):
+    """An admin tried to switch off their own account and lock themselves out."""
+
+
+def normalise_email(email: str) -> str:
+    """Return the address trimmed and lower-cased, the form accounts are stored and found by."""
+    return email.strip().lower()
+
+
+def _checked_email(email: str) -> str:
+    address = normalise_email(email)
+    try:
+        validate_email(address, check_deliverability=False)
+    except EmailNotValidError as error:
+        raise InvalidEmail(address) from error
+    return address
+
+
+def _checked_password(password: str) -> str:
+    if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
+        raise WeakPassword(MIN_PASSWORD_LENGTH)
+    return password
+
+
+def create_user(email: str, password: str, *, role: Role = Role.STAFF, name: str = "") -> User:
+    """Add an active account with a hashed password; commit."""
+    address = _checked_email(email)
+    password = _checked_password(password)
+    if db.session.scalar(select(User.id).where(User.email == address)) is not None:
+        raise DuplicateEmail(address)
+    user = User(
+        email=address,
+        name=name.strip(),
+        password_hash=generate_password_hash(password),
+        role=role,
+        is_active=True,
+    )
+    db.session.add(user)
+    try:
+        db.session.commit()
+    except IntegrityError as error:  # another request added the same address meanwhile
+        db.session.rollback()
+        raise DuplicateEmail(address) from error
+    return user
+
+
+@cache
+def _dummy_hash() -> str:
+    return generate_password_hash(secrets.token_urlsafe(16))
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """Return the active account with this email and password, else None."""
+    user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
+    if user is None:
+        # Spend the same time as a real check, so response times do not reveal accounts.
+        check_password_hash(_dummy_hash(), password)
+        return None
+    if not check_password_hash(user.password_hash, password) or not user.is_active:
+        return None
+    return user
+
+
+def record_login(user: User) -> None:
+    """Note when the account last signed in; commit."""
+    user.last_login_at = datetime.now(UTC)
+    db.session.commit()
+
+
+def active_user(user_id: str | int) -> User | None:
+    """Return the account with this id if it may still use the back office."""
+    try:
+        user = db.session.get(User, int(user_id))
+    except (TypeError, ValueError):
+        return None
+    return user if user is not None and user.is_active else None
+
+
+def find_user(user_id: int) -> User | None:
+    """Return the account with this id, active or not."""
+    return db.session.get(User, user_id)
+
+
+def set_active(user: User, active: bool, *, acting_user_id: int) -> None:
+    """Switch an account on or off; nobody may switch off their own; commit."""
+    if not active and user.id == acting_user_id:
+        raise CannotDeactivateSelf()
+    user.is_active = active
+    db.session.commit()
+
+
+def list_users() -> list[User]:
+    """Every account: admins first, then by email."""
+    admins_first = (User.role != Role.ADMIN).label("admins_first")
+    return list(db.session.scalars(select(User).order_by(admins_first, User.email)))
+
+
+def count_users() -> int:
+    """How many accounts exist."""
+    return db.session.scalar(select(func.count(User.id))) or 0
+
+
+def create_demo_admin() -> tuple[User, str] | None:
+    """Create the demo admin with a random password when there are no accounts; commit."""
+    if count_users():
+        return None
+    password = secrets.token_urlsafe(12)
+    return create_user(DEMO_ADMIN_EMAIL, password, role=Role.ADMIN, name="Demo admin"), password
