@@ -49,7 +49,11 @@ def url_of(app: Flask, rule: Rule, samples: dict[str, Any]) -> str:
 @pytest.fixture
 def samples(staff_user: Any) -> dict[str, Any]:
     """Valid values for URL parameters of admin routes."""
-    return {"user_id": staff_user.id}
+    from tests.factories import shop_with_stock
+    from tests.order_factories import make_order
+
+    order = make_order(shop_with_stock(stock=5).variants[0])
+    return {"user_id": staff_user.id, "order_id": order.id}
 
 
 @pytest.fixture

@@ -5,4 +5,4 @@ from flask import Blueprint
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 # access: the before_request guarding every route here; errors: the admin error pages.
-from shop.admin import access, auth, dashboard, errors, templating, users  # noqa: E402, F401
+from shop.admin import access, auth, dashboard, errors, orders, templating, users  # noqa: E402, F401

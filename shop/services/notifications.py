@@ -1,4 +1,4 @@
-"""Order emails: the customer's confirmation and the staff's new-order notice.
+"""Order emails: the customer's confirmation and shipping notice, the staff's new-order notice.
 
 Sending mail is best effort. A failure is logged and reported as False; it never raises into
 the caller, so it can never undo, lose or hold up an order. Call these after the order is
@@ -63,6 +63,21 @@ def send_order_confirmation(mailer: Mailer, order: Order, order_url: str) -> boo
             html=render_template("mail/order_confirmation.html", **context),
         )
     return _deliver(mailer, message, order, "order confirmation")
+
+
+def send_order_shipped(mailer: Mailer, order: Order, order_url: str) -> bool:
+    """Email the customer the carrier and tracking number; return whether it was sent."""
+    locale = order.locale or "en"
+    number = order.number or ""
+    with force_locale(locale):
+        context = _order_context(order, locale, order_url=order_url)
+        message = MailMessage(
+            to=order.email,
+            subject=_("Your Karya Binaan order %(number)s is on its way", number=number),
+            text=render_template("mail/order_shipped.txt", **context),
+            html=render_template("mail/order_shipped.html", **context),
+        )
+    return _deliver(mailer, message, order, "shipping notice")
 
 
 def send_staff_new_order(
