@@ -229,7 +229,9 @@ def test_actions_need_the_csrf_token(signed_in, order, action) -> None:
 
 def test_the_dashboard_links_orders_waiting_to_be_packed(signed_in, order) -> None:
     page = signed_in.get("/admin/").get_data(as_text=True)
-    assert f'href="/admin/orders?q={order.number}"' in page
+    assert f'href="/admin/orders/{order.id}"' in page
+    detail = signed_in.get(f"/admin/orders/{order.id}").get_data(as_text=True)
+    assert order.number in detail and "Mark packed" in detail
 
 
 def test_the_customer_order_page_shows_the_carrier_and_tracking_number(app, order) -> None:

@@ -89,6 +89,7 @@ class MadeToOrderWork:
 class WaitingOrder:
     """A paid order not packed yet."""
 
+    id: int
     number: str
     paid_at: datetime | None
     total_idr: int
@@ -267,7 +268,7 @@ def waiting_to_pack(tz: tzinfo, limit: int = 15) -> list[WaitingOrder]:
         .limit(limit)
     )
     return [
-        WaitingOrder(number or f"#{order_id}", _local(paid_at, tz), int(total), email)
+        WaitingOrder(order_id, number or f"#{order_id}", _local(paid_at, tz), int(total), email)
         for number, order_id, paid_at, total, email in rows
     ]
 
