@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urljoin
 
-from flask import url_for
+from flask import request, url_for
 
 from shop.models import Product, Variant
 from shop.services import catalog
@@ -37,8 +38,9 @@ def product_json_ld(product: Product, variants: list[Variant]) -> dict[str, Any]
         "brand": {"@type": "Brand", "name": "Karya Binaan"},
         "url": _absolute("catalog.product_detail", slug=product.slug),
         "image": [
-            url_for("main.home", _external=True).rstrip("/")
-            + media_url(p.image_key, smallest_width_at_least(p.widths, 1280))
+            urljoin(
+                request.host_url, media_url(p.image_key, smallest_width_at_least(p.widths, 1280))
+            )
             for p in product.photos
         ],
     }

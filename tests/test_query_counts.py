@@ -58,3 +58,23 @@ def test_a_cached_page_costs_one_query_and_a_catalog_change_refreshes_it(client,
     db.session.commit()
     page = client.get("/products").get_data(as_text=True)
     assert "IDR\xa0777,000" in page
+
+
+def test_the_cart_page_runs_a_fixed_number_of_queries(client, count_queries) -> None:
+    from tests.factories import csrf_from
+
+    products = _add_products("cart", 6, variants=1, photos=1)
+    token = csrf_from(client.get(f"/products/{products[0].slug}").get_data(as_text=True))
+
+    def add(product) -> None:
+        client.post(
+            "/cart/add",
+            data={"variant": product.variants[0].sku, "quantity": "1", "csrf_token": token},
+        )
+
+    add(products[0])
+    one = _queries_for(client, count_queries, "/cart")
+    for product in products[1:]:
+        add(product)
+    six = _queries_for(client, count_queries, "/cart")
+    assert one == six

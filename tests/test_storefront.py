@@ -187,3 +187,16 @@ def test_a_server_error_shows_the_500_page_in_the_site_look(app, client) -> None
     page = response.get_data(as_text=True)
     assert "Something went wrong on our side" in page
     assert "Karya Binaan" in page and "boom" not in page
+
+
+def test_json_ld_images_keep_a_cdn_media_url_as_it_is(tmp_path, postgres_schema_ready) -> None:
+    from tests.conftest import build_app
+
+    for cdn_app in build_app(tmp_path, MEDIA_URL="https://cdn.example/media/"):
+        product = make_product("Lamp", category=make_category(), workshop=make_workshop(), photos=1)
+        db.session.commit()
+        page = cdn_app.test_client().get(f"/products/{product.slug}").get_data(as_text=True)
+        data = json.loads(
+            re.search(r'<script type="application/ld\+json">(.+?)</script>', page, re.S).group(1)
+        )
+        assert data["image"][0].startswith("https://cdn.example/media/")

@@ -10,7 +10,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     DateTime,
-    Enum,
     ForeignKey,
     Index,
     Integer,
@@ -20,6 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.extensions import db
+from shop.models.types import value_enum
 
 
 def utcnow() -> datetime:
@@ -100,14 +100,7 @@ class Product(db.Model):
     materials: Mapped[str] = mapped_column(String(300), default="")
     care_notes: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[ProductStatus] = mapped_column(
-        Enum(
-            ProductStatus,
-            name="product_status",
-            native_enum=False,
-            create_constraint=True,
-            length=16,
-            values_callable=lambda e: [m.value for m in e],
-        ),
+        value_enum(ProductStatus, "product_status", 16),
         default=ProductStatus.DRAFT,
     )
     made_to_order: Mapped[bool] = mapped_column(Boolean, default=False)

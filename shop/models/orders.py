@@ -9,7 +9,6 @@ from sqlalchemy import (
     BigInteger,
     CheckConstraint,
     DateTime,
-    Enum,
     ForeignKey,
     Integer,
     String,
@@ -19,6 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.extensions import db
 from shop.models.catalog import utcnow
+from shop.models.types import value_enum
 
 
 class OrderStatus(enum.StrEnum):
@@ -33,17 +33,6 @@ class OrderStatus(enum.StrEnum):
     EXPIRED = "expired"
     REFUNDED = "refunded"
     PARTIALLY_REFUNDED = "partially_refunded"
-
-
-def _enum(cls: type[enum.Enum], name: str) -> Enum:
-    return Enum(
-        cls,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=24,
-        values_callable=lambda e: [m.value for m in e],
-    )
 
 
 class Order(db.Model):
@@ -63,7 +52,7 @@ class Order(db.Model):
     email: Mapped[str] = mapped_column(String(254))
     locale: Mapped[str] = mapped_column(String(8), default="en")
     status: Mapped[OrderStatus] = mapped_column(
-        _enum(OrderStatus, "order_status"), default=OrderStatus.PENDING_PAYMENT, index=True
+        value_enum(OrderStatus, "order_status", 24), default=OrderStatus.PENDING_PAYMENT, index=True
     )
     currency: Mapped[str] = mapped_column(String(3), default="IDR")
     subtotal_idr: Mapped[int] = mapped_column(BigInteger)

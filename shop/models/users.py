@@ -6,11 +6,12 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, DateTime, Enum, String
+from sqlalchemy import Boolean, CheckConstraint, DateTime, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shop.extensions import db
 from shop.models.catalog import utcnow
+from shop.models.types import value_enum
 
 
 class Role(enum.StrEnum):
@@ -31,14 +32,7 @@ class User(UserMixin, db.Model):
     name: Mapped[str] = mapped_column(String(120), default="")
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(
-        Enum(
-            Role,
-            name="user_role",
-            native_enum=False,
-            create_constraint=True,
-            length=16,
-            values_callable=lambda e: [m.value for m in e],
-        ),
+        value_enum(Role, "user_role", 16),
         default=Role.STAFF,
     )
     # Overrides UserMixin.is_active: Flask-Login refuses to sign in inactive accounts.

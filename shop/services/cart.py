@@ -234,9 +234,25 @@ def _view(line: CartLine) -> LineView:
     )
 
 
+def _lines_with_products(cart: Cart) -> list[CartLine]:
+    """The cart's lines with their variants, products and photos in three queries."""
+    return list(
+        db.session.scalars(
+            select(CartLine)
+            .where(CartLine.cart_id == cart.id)
+            .order_by(CartLine.id)
+            .options(
+                joinedload(CartLine.variant)
+                .joinedload(Variant.product)
+                .selectinload(Product.photos)
+            )
+        )
+    )
+
+
 def summarize(cart: Cart | None) -> CartSummary:
     """Price the cart from today's database prices and its destination."""
-    lines = [_view(ln) for ln in cart.lines] if cart else []
+    lines = [_view(ln) for ln in _lines_with_products(cart)] if cart else []
     buyable = [v for v in lines if v.problem is None]
     subtotal = sum(v.line_total_idr for v in buyable)
     weight = sum(v.variant.weight_g * v.line.quantity for v in buyable)

@@ -24,16 +24,15 @@ PAID_OR_LATER = {
 }
 
 
-def _first_time(provider: str, event: PaymentEvent) -> bool:
-    """Record the event id; False if it was handled before."""
+def _first_time(provider: str, event: PaymentEvent) -> ProcessedPaymentEvent | None:
+    """Record the event id; None if it was handled before."""
+    record = ProcessedPaymentEvent(provider=provider, event_id=event.id, event_type=event.type)
     try:
         with db.session.begin_nested():
-            db.session.add(
-                ProcessedPaymentEvent(provider=provider, event_id=event.id, event_type=event.type)
-            )
+            db.session.add(record)
     except IntegrityError:
-        return False
-    return True
+        return None
+    return record
 
 
 def _find_order(event: PaymentEvent) -> Order | None:
@@ -117,7 +116,8 @@ def handle_event(
     on_paid: Callable[[Order], None] | None = None,
 ) -> str:
     """Apply a verified provider event to its order once; return what happened; commit."""
-    if not _first_time(provider, event):
+    record = _first_time(provider, event)
+    if record is None:
         db.session.rollback()
         return "duplicate"
     order = _find_order(event)
@@ -144,11 +144,7 @@ def handle_event(
             outcome = "expired"
     elif event.type == "charge.refunded":
         outcome = _refunded(order, event, actor)
-    record = db.session.scalar(
-        select(ProcessedPaymentEvent).where(ProcessedPaymentEvent.event_id == event.id)
-    )
-    if record is not None:
-        record.order_id = order.id
+    record.order_id = order.id
     db.session.commit()
     if outcome == "paid" and on_paid is not None:
         on_paid(order)
