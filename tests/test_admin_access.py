@@ -49,11 +49,25 @@ def url_of(app: Flask, rule: Rule, samples: dict[str, Any]) -> str:
 @pytest.fixture
 def samples(staff_user: Any) -> dict[str, Any]:
     """Valid values for URL parameters of admin routes."""
-    from tests.factories import shop_with_stock
+    from shop.extensions import db
+    from tests.factories import make_product, shop_with_stock
     from tests.order_factories import make_order
 
-    order = make_order(shop_with_stock(stock=5).variants[0])
-    return {"user_id": staff_user.id, "order_id": order.id}
+    product = shop_with_stock(stock=5)
+    order = make_order(product.variants[0])
+    pictured = make_product(
+        "Batik tray", category=product.category, workshop=product.workshop, photos=1
+    )
+    db.session.commit()
+    return {
+        "user_id": staff_user.id,
+        "order_id": order.id,
+        "product_id": product.id,
+        "variant_id": product.variants[0].id,
+        "photo_id": pictured.photos[0].id,
+        "category_id": product.category_id,
+        "workshop_id": product.workshop_id,
+    }
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """SQLAlchemy models; importing this package registers every table."""
 
+from shop.models.backoffice import AuditEntry, RevenueSplitRate, StockAdjustment, StockReason
 from shop.models.cart import Cart, CartLine
 from shop.models.catalog import (
     CatalogVersion,
@@ -15,6 +16,7 @@ from shop.models.shipping import ShippingCountry, ShippingZone
 from shop.models.users import Role, User
 
 __all__ = [
+    "AuditEntry",
     "Cart",
     "CartLine",
     "CatalogVersion",
@@ -27,9 +29,12 @@ __all__ = [
     "Product",
     "ProductPhoto",
     "ProductStatus",
+    "RevenueSplitRate",
     "Role",
     "ShippingCountry",
     "ShippingZone",
+    "StockAdjustment",
+    "StockReason",
     "User",
     "Variant",
     "Workshop",

@@ -118,6 +118,9 @@ class OrderLine(db.Model):
     # Taken from stock when the order was placed; the rest is made to order.
     reserved_quantity: Mapped[int] = mapped_column(Integer, default=0)
     weight_g: Mapped[int] = mapped_column(Integer, default=0)
+    # The product's maker share when it was bought: what the page promised the buyer, and
+    # what the revenue split report pays out even if the product's share changes later.
+    maker_share_pct: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     order: Mapped[Order] = relationship(back_populates="lines")
 

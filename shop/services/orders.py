@@ -70,6 +70,7 @@ def _snapshot(summary: carts.CartSummary) -> list[OrderLine]:
             unit_price_idr=v.unit_price_idr,
             quantity=v.line.quantity,
             weight_g=v.variant.weight_g,
+            maker_share_pct=v.product.maker_share_pct,
         )
         for v in summary.lines
     ]
