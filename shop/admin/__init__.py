@@ -5,4 +5,18 @@ from flask import Blueprint
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 # access: the before_request guarding every route here; errors: the admin error pages.
-from shop.admin import access, auth, dashboard, errors, orders, templating, users  # noqa: E402, F401
+from shop.admin import (  # noqa: E402, F401
+    access,
+    audit_log,
+    auth,
+    bulk,
+    catalog_setup,
+    dashboard,
+    errors,
+    orders,
+    photos,
+    products,
+    revenue,
+    templating,
+    users,
+)
