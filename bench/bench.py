@@ -8,6 +8,9 @@ The shopping scenarios (add to cart, the cart page, the checkout redirect) need 
 session: before wrk runs them, a scripted visitor (urllib with a cookie jar) opens a product
 page for a CSRF token and fills a cart, and wrk then replays fixed requests carrying that
 session cookie and token. They buy made-to-order pieces only, so stock never runs out.
+
+The back office's product list is timed the same way, with a signed-in admin's session, and
+bench/photos.py times the photo pipeline (a 12-megapixel JPEG into every rendition, one core).
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+import photos
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
 DURATION = int(os.environ.get("BENCH_SECONDS", "8"))
@@ -37,6 +42,11 @@ CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "4"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 PRODUCTS = int(os.environ.get("BENCH_PRODUCTS", "10000"))
 
+ADMIN_EMAIL = "bench-admin@karyabinaan.example"
+ADMIN_PASSWORD = "bench-only-password"  # noqa: S105 - a throwaway database
+# Strong session protection ties a session to the browser's user agent: wrk must send the one
+# the session was signed in with.
+USER_AGENT = "kb-bench/1"
 ADD_CARTS = 8  # carts the "add to cart" requests spread over
 SKUS_PER_ADD_CART = 10
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -161,6 +171,7 @@ class Visitor:
         self.base = base
         self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        self.opener.addheaders = [("User-Agent", USER_AGENT)]
         self.csrf = ""
 
     @property
@@ -238,6 +249,27 @@ def shopping_scenarios(base: str, items: list[tuple[str, str]]) -> dict[str, lis
     }
 
 
+def admin_scenarios(base: str) -> dict[str, list[Request]]:
+    """Sign in to the back office; return product-list requests carrying that session."""
+    staff = Visitor(base)
+    staff.get("/admin/login")
+    staff.post("/admin/login", email=ADMIN_EMAIL, password=ADMIN_PASSWORD)
+    headers = (("Cookie", staff.cookie), ("User-Agent", USER_AGENT))
+    lists = {
+        "admin product list": [f"/admin/products?page={p}" for p in range(1, 21)],
+        "admin product search": [
+            f"/admin/products?q={q}&status={s}"
+            for q in ("teak", "bowl", "garuda", "BENCH-0", "rattan")
+            for s in ("", "active", "draft")
+        ],
+    }
+    for path in (lists["admin product list"][0], lists["admin product search"][0]):
+        with NO_REDIRECTS.open(urllib.request.Request(base + path, headers=dict(headers))) as r:
+            if r.status != 200 or b"admin/products/new" not in r.read():
+                raise RuntimeError(f"{path}: not the signed-in product list ({r.status})")
+    return {name: [Request(p, headers=headers) for p in paths] for name, paths in lists.items()}
+
+
 def scenarios(product_slugs: list[str]) -> dict[str, list[str]]:
     rng = random.Random(1)
     return {
@@ -272,6 +304,7 @@ def main() -> int:
     flask(env, "db", "upgrade")
     flask(env, "seed-demo")
     flask(env, "seed-bench", "--count", str(PRODUCTS))
+    flask(env, "create-admin", ADMIN_EMAIL, "--password", ADMIN_PASSWORD)
     print(f"  seeded in {time.monotonic() - started:.1f} s", flush=True)
 
     with sqlite3.connect(scratch / "bench.db") as connection:
@@ -281,6 +314,11 @@ def main() -> int:
             "WHERE p.made_to_order = 1 AND v.sku LIKE 'BENCH-%' ORDER BY v.id LIMIT ?",
             (3 + ADD_CARTS * SKUS_PER_ADD_CART,),
         ).fetchall()
+    photo_run = subprocess.run(
+        [str(BIN / "python"), str(ROOT / "bench" / "photos.py"), "--json"],
+        capture_output=True, text=True, check=True, cwd=ROOT,
+    )  # fmt: skip
+    photo_results = json.loads(photo_run.stdout)
     try:
         tables = {
             "page cache on (the default)": measure(env, slugs, made_to_order, scratch),
@@ -292,13 +330,14 @@ def main() -> int:
         shutil.rmtree(scratch, ignore_errors=True)
     out = ROOT / "bench" / "out"
     out.mkdir(exist_ok=True)
-    (out / "results.json").write_text(json.dumps(tables, indent=2))
+    (out / "results.json").write_text(json.dumps(tables | {"photos": photo_results}, indent=2))
     print(
         f"\ngunicorn {WORKERS} gthread workers, wrk {CONNECTIONS} connections, "
         f"{DURATION} s per page, {PRODUCTS} products, {os.cpu_count()} cores"
     )
     for title, results in tables.items():
         print_table(title, results)
+    photos.print_table(photo_results)
     return 0
 
 
@@ -326,6 +365,10 @@ def measure(
         # The floor is measured again after the pages: on a shared 2-core machine it drifts,
         # and the ratios use the mean of both runs.
         results["floor, again"] = run_wrk(base, pages["floor (/robots.txt)"], scratch)
+        for name, requests in admin_scenarios(base).items():
+            for r in requests:
+                send(base, r)
+            results[name] = run_wrk(base, requests, scratch)
         for name, requests in shopping_scenarios(base, made_to_order).items():
             for r in requests[:3]:  # warm up every worker, and check the requests work
                 send(base, r)
