@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from shop.extensions import db
-from shop.models import CartLine, Order, OrderStatus, Variant
+from shop.models import Cart, CartLine, Order, OrderStatus, Variant
 from shop.services import orders
 from tests.factories import csrf_from, shop_with_stock
 from tests.test_cart import add
@@ -136,6 +136,15 @@ def test_orders_above_the_card_limit_are_sent_to_a_quote(client, basket, app) ->
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "paid by bank transfer against a quote" in page
     assert db.session.query(Order).count() == 0
+
+
+def test_a_refused_checkout_leaves_the_carts_destination_as_it_was(client, basket, app) -> None:
+    app.config["CARD_LIMIT_IDR"] = 400_000
+    add(client, basket.variants[0].sku, "2")
+    checkout(client, country="US")
+    cart = db.session.scalar(select(Cart))
+    db.session.refresh(cart)
+    assert cart.shipping_country is None
 
 
 def test_made_to_order_items_can_be_bought_beyond_stock(client, app) -> None:

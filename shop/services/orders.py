@@ -99,8 +99,20 @@ def _reserve(order: Order, made_to_order: dict[int, bool]) -> None:
 
 
 def place_order(cart: Cart, *, email: str, country: str, locale: str, card_limit_idr: int) -> Order:
-    """Turn the cart into an order awaiting payment, holding its stock; commit."""
-    carts.set_country(cart, country)
+    """Turn the cart into an order awaiting payment, holding its stock; commit.
+
+    The destination is remembered on the cart only with the order: a refused checkout
+    rolls back and leaves the cart exactly as it was.
+    """
+    try:
+        return _place_order(cart, email, country, locale, card_limit_idr)
+    except Exception:
+        db.session.rollback()
+        raise
+
+
+def _place_order(cart: Cart, email: str, country: str, locale: str, card_limit_idr: int) -> Order:
+    cart.shipping_country = country.upper()[:2] or None
     summary = carts.summarize(cart)
     if not summary.lines:
         raise EmptyCart()
@@ -121,18 +133,14 @@ def place_order(cart: Cart, *, email: str, country: str, locale: str, card_limit
         cart_id=cart.id, created_at=datetime.now(UTC), lines=_snapshot(summary),
     )  # fmt: skip
     made_to_order = {v.variant.id: v.product.made_to_order for v in summary.lines}
-    try:
-        db.session.add(order)
-        db.session.flush()
-        order.number = _number(order)
-        _reserve(order, made_to_order)
-        order_status.note_only(order, actor="customer", note="Order placed")
-        if any(line.reserved_quantity for line in order.lines):
-            bump_catalog_version()  # stock moved through Core statements
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+    db.session.add(order)
+    db.session.flush()
+    order.number = _number(order)
+    _reserve(order, made_to_order)
+    order_status.note_only(order, actor="customer", note="Order placed")
+    if any(line.reserved_quantity for line in order.lines):
+        bump_catalog_version()  # stock moved through Core statements
+    db.session.commit()
     return order
 
 
