@@ -37,7 +37,8 @@ def make_order(
         lines=[OrderLine(variant_id=variant.id, product_name=variant.product.name,
                          option_label=variant.option_label, sku=variant.sku,
                          unit_price_idr=variant.price_idr, quantity=quantity,
-                         reserved_quantity=quantity, weight_g=variant.weight_g)],
+                         reserved_quantity=quantity, weight_g=variant.weight_g,
+                         maker_share_pct=variant.product.maker_share_pct)],
     )  # fmt: skip
     db.session.add(order)
     db.session.flush()

@@ -14,7 +14,12 @@ from flask import Flask, url_for
 from werkzeug.routing import Rule
 
 PUBLIC = {"admin.login"}
-ADMIN_ONLY = {"admin.staff_accounts", "admin.set_account_active"}
+ADMIN_ONLY = {
+    "admin.staff_accounts",
+    "admin.set_account_active",
+    "admin.audit_log",
+    "admin.revenue_split_rates",
+}
 
 
 def admin_rules(app: Flask) -> list[Rule]:

@@ -23,7 +23,10 @@ def test_an_entry_names_the_account_and_the_changed_fields(app, admin_user) -> N
     )  # fmt: skip
     db.session.commit()
 
-    entry = db.session.scalars(db.select(AuditEntry)).one()
+    # (creating admin_user logged "user.created" first)
+    entry = db.session.scalars(
+        db.select(AuditEntry).where(AuditEntry.action == "product.updated")
+    ).one()
     assert (entry.actor_id, entry.actor_email) == (admin_user.id, admin_user.email)
     assert audit.changes_of(entry) == {
         "name": ["Garuda 737", "Garuda 737-800"],

@@ -40,6 +40,7 @@ def make_order(
             OrderLine(
                 variant_id=v.id, product_name=v.product.name, option_label=v.option_label,
                 sku=v.sku, unit_price_idr=v.price_idr, quantity=q, reserved_quantity=r,
+                maker_share_pct=v.product.maker_share_pct,
             )
             for v, q, r in lines
         ],
@@ -151,6 +152,15 @@ def test_maker_share_is_summed_exactly_then_floored_to_the_rupiah(shop) -> None:
         ("Rattan workshop", 100_000, 50_000),
     ]
     assert all(isinstance(r.maker_share_idr, int) for r in rows)
+
+
+def test_maker_share_stays_what_was_promised_when_the_order_was_placed(shop) -> None:
+    shop["basket"].product.maker_share_pct = 10  # changed after both baskets were sold
+    db.session.commit()
+    rows = reports.workshop_sales(reports.start_of_window(NOW, WIB, 30))
+    assert ("Rattan workshop", 100_000, 50_000) in [
+        (r.workshop_name, r.sales_idr, r.maker_share_idr) for r in rows
+    ]
 
 
 def test_low_stock_lists_stocked_active_variants_with_two_or_fewer(shop) -> None:

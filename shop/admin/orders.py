@@ -23,7 +23,7 @@ from shop.admin.order_forms import (
     ShipForm,
 )
 from shop.gateways.payments import PaymentError
-from shop.models import Order, OrderStatus
+from shop.models import Order, OrderStatus, User
 from shop.services import fulfilment, notifications
 from shop.services.fulfilment import InvalidRefund, InvalidShipment, InvalidTransition, OrderFilter
 from shop.templating import idr as format_idr
@@ -91,6 +91,11 @@ def export_orders() -> Response:
     return response
 
 
+def _staff() -> User:
+    """The signed-in account, named in the order's history and the audit log."""
+    return current_user._get_current_object()
+
+
 def _order_or_404(order_id: int) -> Order:
     return fulfilment.find_order(order_id) or abort(404)
 
@@ -146,7 +151,7 @@ def mark_packed(order_id: int) -> BaseResponse:
     if _form_errors(OrderActionForm()):
         return _back(order_id)
     try:
-        fulfilment.mark_packed(order, current_user.email)
+        fulfilment.mark_packed(order, _staff())
     except InvalidTransition as exc:
         _refused(order, exc)
     else:
@@ -162,9 +167,7 @@ def mark_shipped(order_id: int) -> BaseResponse:
     if _form_errors(form):
         return _back(order_id)
     try:
-        fulfilment.mark_shipped(
-            order, form.carrier.data, form.tracking_number.data, current_user.email
-        )
+        fulfilment.mark_shipped(order, form.carrier.data, form.tracking_number.data, _staff())
     except InvalidTransition as exc:
         _refused(order, exc)
     except InvalidShipment as exc:
@@ -207,7 +210,7 @@ def mark_delivered(order_id: int) -> BaseResponse:
     if _form_errors(OrderActionForm()):
         return _back(order_id)
     try:
-        fulfilment.mark_delivered(order, current_user.email)
+        fulfilment.mark_delivered(order, _staff())
     except InvalidTransition as exc:
         _refused(order, exc)
     else:
@@ -223,7 +226,7 @@ def cancel_order(order_id: int) -> BaseResponse:
     if _form_errors(form):
         return _back(order_id)
     try:
-        fulfilment.cancel(order, current_user.email, form.note.data or "")
+        fulfilment.cancel(order, _staff(), form.note.data or "")
     except InvalidTransition as exc:
         _refused(order, exc)
     else:
@@ -254,7 +257,7 @@ def refund_order(order_id: int) -> BaseResponse:
         return _back(order_id)
     gateway = current_app.extensions["payments"]
     try:
-        fulfilment.refund(order, form.amount_idr, gateway, current_user.email)
+        fulfilment.refund(order, form.amount_idr, gateway, _staff())
     except InvalidRefund as exc:
         flash(_refund_message(exc), "error")
     except PaymentError as exc:

@@ -1,3 +1,132 @@
 """Revenue split report per workshop and month, and the rates an admin sets for it."""
 
-from shop.admin import bp  # noqa: F401
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_date, gettext
+from flask_login import current_user
+from werkzeug.wrappers import Response as BaseResponse
+
+from shop.admin import bp
+from shop.admin.access import role_required
+from shop.admin.report_forms import PeriodForm, RateForm
+from shop.models import Role
+from shop.services import revenue
+
+
+def _tz() -> ZoneInfo:
+    return ZoneInfo(current_app.config["SHOP_TIMEZONE"])
+
+
+def _period(form: PeriodForm) -> tuple[date, date]:
+    """The months the form asks for; the last twelve when it asks for nothing sensible."""
+    first, last = revenue.default_period(datetime.now(_tz()).date())
+    if not form.validate():
+        return first, last
+    if form.first.data and form.last.data:
+        return form.first.data, form.last.data
+    if form.first.data:
+        return form.first.data, revenue.add_months(form.first.data, revenue.DEFAULT_MONTHS - 1)
+    if form.last.data:
+        return revenue.add_months(form.last.data, 1 - revenue.DEFAULT_MONTHS), form.last.data
+    return first, last
+
+
+def _period_args() -> dict[str, str]:
+    """The period from the query string, for links that keep it."""
+    return {key: request.args[key] for key in ("first", "last") if request.args.get(key)}
+
+
+def _page(rate_form: RateForm, status: int = 200) -> tuple[str, int]:
+    form = PeriodForm(request.args)
+    first, last = _period(form)
+    if not form.first.data and not form.last.data and not form.errors:
+        form.first.data, form.last.data = first, last
+    report = revenue.revenue_split(first, last, _tz())
+    page = render_template(
+        "admin/revenue_split.html",
+        form=form,
+        report=report,
+        months=list(reversed(report.months)),
+        rates=revenue.list_rates(),
+        in_force=revenue.rate_in_force(datetime.now(_tz()).date()),
+        rate_form=rate_form,
+        period_args=_period_args(),
+    )
+    return page, status
+
+
+@bp.get("/reports/revenue-split")
+def revenue_split() -> tuple[str, int]:
+    """Show sales per workshop and month, split into wages, PNBP and the remainder."""
+    return _page(RateForm(formdata=None))
+
+
+@bp.get("/reports/revenue-split.csv")
+def revenue_split_csv() -> Response:
+    """Download the report as CSV, one row per workshop and month."""
+    first, last = _period(PeriodForm(request.args))
+    report = revenue.revenue_split(first, last, _tz())
+    rows = revenue.report_csv(report, unknown_workshop=gettext("Workshop unknown"))
+
+    def lines() -> Iterator[str]:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        yield "\ufeff"  # lets spreadsheet programs read the file as UTF-8
+        for row in rows:
+            writer.writerow(row)
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+
+    name = f"revenue-split-{first:%Y%m}-{last:%Y%m}.csv"
+    response = Response(lines(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@bp.post("/reports/revenue-split/rates")
+@role_required(Role.ADMIN)
+def revenue_split_rates() -> tuple[str, int] | BaseResponse:
+    """Set the PNBP and default maker share from a month on (admins only)."""
+    form = RateForm()
+    if not form.validate_on_submit():
+        return _page(form, 422)
+    month = form.effective_from.data
+    try:
+        revenue.set_rate(
+            month,
+            form.pnbp_pct.data,
+            form.default_maker_share_pct.data,
+            current_user._get_current_object(),
+        )
+    except revenue.InvalidRate as exc:
+        message = (
+            gettext("Another admin set a rate for this month just now. Please check and retry.")
+            if exc.reason == "conflict"
+            else gettext("These percentages can't be used. Nothing was changed.")
+        )
+        form.effective_from.errors = [*form.effective_from.errors, message]
+        return _page(form, 422)
+    flash(
+        gettext(
+            "From %(month)s on: PNBP %(pnbp)d%%, default maker share %(maker)d%%.",
+            month=f"{month:%Y-%m}",
+            pnbp=form.pnbp_pct.data,
+            maker=form.default_maker_share_pct.data,
+        ),
+        "success",
+    )
+    return redirect(url_for("admin.revenue_split", **_period_args()), 303)
+
+
+@bp.app_template_filter("month_name")
+def month_name(month: date) -> str:
+    """Format the first of a month as "January 2026" in the page's language."""
+    return format_date(month, "LLLL y")

@@ -18,7 +18,11 @@ def _create_from(form: NewUserForm) -> bool:
     """Create the account the form describes; put any refusal on the form's fields."""
     try:
         user = users.create_user(
-            form.email.data, form.password.data, role=Role(form.role.data), name=form.name.data
+            form.email.data,
+            form.password.data,
+            role=Role(form.role.data),
+            name=form.name.data,
+            actor=current_user._get_current_object(),
         )
     except users.DuplicateEmail:
         form.email.errors.append(gettext("An account with this email address already exists."))
@@ -56,7 +60,12 @@ def set_account_active(user_id: int) -> Response:
         abort(404)
     active = form.active.data == "1"
     try:
-        users.set_active(account, active, acting_user_id=current_user.id)
+        users.set_active(
+            account,
+            active,
+            acting_user_id=current_user.id,
+            actor=current_user._get_current_object(),
+        )
     except users.CannotDeactivateSelf:
         flash(gettext("You can't deactivate your own account."), "error")
     else:

@@ -16,8 +16,8 @@ from sqlalchemy.orm import selectinload
 
 from shop.extensions import db
 from shop.gateways.payments import PaymentGateway, Refund
-from shop.models import Order, OrderStatus
-from shop.services import order_status, orders
+from shop.models import Order, OrderStatus, User
+from shop.services import audit, order_status, orders
 from shop.services.order_status import InvalidTransition
 
 __all__ = ["InvalidRefund", "InvalidShipment", "InvalidTransition"]
@@ -37,6 +37,7 @@ CSV_HEADER = (
 CSV_BATCH = 500
 
 T = TypeVar("T")
+Actor = User | str  # the staff account, or its email address
 
 
 class InvalidShipment(Exception):
@@ -86,11 +87,27 @@ def next_steps(order: Order) -> frozenset[OrderStatus]:
     return frozenset({step}) if step else frozenset()
 
 
-def _step(order: Order, to: OrderStatus, *, actor: str, note: str = "") -> None:
-    """Make one staff move, refusing any the order cannot make from where it is."""
+def _step(
+    order: Order,
+    to: OrderStatus,
+    *,
+    actor: Actor,
+    note: str = "",
+    changes: dict[str, Any] | None = None,
+) -> None:
+    """Make one staff move and log it ("order.shipped"); refuse any the order cannot make."""
     if to not in next_steps(order):
         raise InvalidTransition(order.status, to)
+    moved = {"status": [str(order.status), str(to)]}
     order_status.move(order, to, actor=_actor(actor), note=note)
+    _audit(actor, f"order.{to}", order, moved | (changes or {}))
+
+
+def _audit(actor: Actor, action: str, order: Order, changes: dict[str, Any]) -> None:
+    label = order.number or f"#{order.id}"
+    audit.record(
+        actor, action, target_type="order", target_id=order.id, label=label, changes=changes
+    )
 
 
 def _locked(order: Order) -> None:
@@ -110,11 +127,13 @@ def _atomically(order: Order, action: Callable[[], T]) -> T:
     return result
 
 
-def _actor(actor: str) -> str:
-    return actor[:MAX_ACTOR]
+def _actor(actor: Actor) -> str:
+    """The email address the order's history names."""
+    email = actor.email if isinstance(actor, User) else actor
+    return email[:MAX_ACTOR]
 
 
-def mark_packed(order: Order, actor: str) -> None:
+def mark_packed(order: Order, actor: Actor) -> None:
     """Record that the order is packed and ready to go; commit."""
     _atomically(order, lambda: _step(order, S.PACKED, actor=actor))
 
@@ -128,26 +147,30 @@ def _clean(value: str | None, field: str, limit: int) -> str:
     return text
 
 
-def mark_shipped(order: Order, carrier: str, tracking_number: str, actor: str) -> None:
+def mark_shipped(order: Order, carrier: str, tracking_number: str, actor: Actor) -> None:
     """Record the carrier and tracking number and mark the order shipped; commit."""
     carrier = _clean(carrier, "carrier", MAX_CARRIER)
     tracking_number = _clean(tracking_number, "tracking_number", MAX_TRACKING)
 
     def ship() -> None:
         note = f"Shipped with {carrier}, tracking number {tracking_number}"
-        _step(order, S.SHIPPED, actor=actor, note=note)
+        changes = {
+            "carrier": [order.carrier, carrier],
+            "tracking_number": [order.tracking_number, tracking_number],
+        }
+        _step(order, S.SHIPPED, actor=actor, note=note, changes=changes)
         order.carrier, order.tracking_number = carrier, tracking_number
         order.shipped_at = datetime.now(UTC)
 
     _atomically(order, ship)
 
 
-def mark_delivered(order: Order, actor: str) -> None:
+def mark_delivered(order: Order, actor: Actor) -> None:
     """Record that the parcel reached the customer; commit."""
     _atomically(order, lambda: _step(order, S.DELIVERED, actor=actor))
 
 
-def cancel(order: Order, actor: str, note: str = "") -> None:
+def cancel(order: Order, actor: Actor, note: str = "") -> None:
     """Cancel the order and put its reserved stock back; say in the history if money is due."""
 
     def cancel_now() -> None:
@@ -156,13 +179,16 @@ def cancel(order: Order, actor: str, note: str = "") -> None:
         parts = ["Cancelled by staff", text]
         if due:
             parts.append(f"Paid: a refund of {due} IDR is still due")
-        _step(order, S.CANCELLED, actor=actor, note=". ".join(filter(None, parts)))
+        changes = {"reason": text} if text else {}
+        if due:
+            changes["refund_due_idr"] = due
+        _step(order, S.CANCELLED, actor=actor, note=". ".join(filter(None, parts)), changes=changes)
         orders.release_stock(order)
 
     _atomically(order, cancel_now)
 
 
-def refund(order: Order, amount_idr: int, gateway: PaymentGateway, actor: str) -> Refund:
+def refund(order: Order, amount_idr: int, gateway: PaymentGateway, actor: Actor) -> Refund:
     """Refund part or all of the payment through the gateway, then record it; commit.
 
     On PaymentError nothing is recorded and the error propagates. The idempotency key is
@@ -180,7 +206,7 @@ def refund(order: Order, amount_idr: int, gateway: PaymentGateway, actor: str) -
         after = order.refunded_idr + amount_idr
         key = f"kb-refund-{order.number}-{after}"
         done = gateway.refund(order.payment_intent, amount_idr, idempotency_key=key)
-        _record_refund(order, after, amount_idr, done, _actor(actor))
+        _record_refund(order, after, amount_idr, done, actor)
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -188,15 +214,23 @@ def refund(order: Order, amount_idr: int, gateway: PaymentGateway, actor: str) -
     return done
 
 
-def _record_refund(order: Order, after: int, amount_idr: int, done: Refund, actor: str) -> None:
+def _record_refund(order: Order, after: int, amount_idr: int, done: Refund, actor: Actor) -> None:
     """Add the refund to the order; move its status when the state machine allows it."""
+    changes: dict[str, Any] = {
+        "amount_idr": amount_idr,
+        "refunded_idr": [order.refunded_idr, after],
+    }
     order.refunded_idr = after
     to = S.REFUNDED if after >= order.total_idr else S.PARTIALLY_REFUNDED
     note = f"Refunded {amount_idr} IDR ({after} IDR in total), refund {done.id}"
     if order_status.can_move(order, to):
-        order_status.move(order, to, actor=actor, note=note)
+        if to != order.status:
+            changes["status"] = [str(order.status), str(to)]
+        order_status.move(order, to, actor=_actor(actor), note=note)
     else:  # e.g. a cancelled order keeps its status; the history says the money went back
-        order_status.note_only(order, actor=actor, note=note)
+        order_status.note_only(order, actor=_actor(actor), note=note)
+    changes["refund"] = done.id
+    _audit(actor, "order.refunded", order, changes)
 
 
 @dataclass(frozen=True)

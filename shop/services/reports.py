@@ -185,11 +185,14 @@ def best_sellers(since: datetime, limit: int = 5) -> list[BestSeller]:
 
 
 def workshop_sales(since: datetime) -> list[WorkshopSales]:
-    """Item sales per workshop since `since`, with the makers' share (floored to the rupiah)."""
+    """Item sales per workshop since `since`, with the makers' share (floored to the rupiah).
+
+    The share is each line's own, as the product page promised it when the order was placed.
+    """
     line_total = OrderLine.unit_price_idr * OrderLine.quantity
     sales = func.sum(line_total)
     rows = db.session.execute(
-        select(Workshop.name, sales, func.sum(line_total * Product.maker_share_pct))
+        select(Workshop.name, sales, func.sum(line_total * OrderLine.maker_share_pct))
         .select_from(OrderLine)
         .join(Order, Order.id == OrderLine.order_id)
         .join(Variant, Variant.id == OrderLine.variant_id)

@@ -13,6 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from shop.extensions import db
 from shop.models import Role, User
+from shop.services import audit
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 256
@@ -59,8 +60,15 @@ def _checked_password(password: str) -> str:
     return password
 
 
-def create_user(email: str, password: str, *, role: Role = Role.STAFF, name: str = "") -> User:
-    """Add an active account with a hashed password; commit."""
+def create_user(
+    email: str,
+    password: str,
+    *,
+    role: Role = Role.STAFF,
+    name: str = "",
+    actor: audit.Actor = None,
+) -> User:
+    """Add an active account with a hashed password; commit. `actor` None is the shop itself."""
     address = _checked_email(email)
     password = _checked_password(password)
     if db.session.scalar(select(User.id).where(User.email == address)) is not None:
@@ -74,10 +82,19 @@ def create_user(email: str, password: str, *, role: Role = Role.STAFF, name: str
     )
     db.session.add(user)
     try:
+        db.session.flush()
+        changes = {"role": [None, str(role)]} | ({"name": [None, user.name]} if user.name else {})
+        audit.record(
+            actor, "user.created", target_type="user", target_id=user.id, label=address,
+            changes=changes,
+        )  # fmt: skip
         db.session.commit()
     except IntegrityError as error:  # another request added the same address meanwhile
         db.session.rollback()
         raise DuplicateEmail(address) from error
+    except Exception:
+        db.session.rollback()
+        raise
     return user
 
 
@@ -118,11 +135,17 @@ def find_user(user_id: int) -> User | None:
     return db.session.get(User, user_id)
 
 
-def set_active(user: User, active: bool, *, acting_user_id: int) -> None:
+def set_active(user: User, active: bool, *, acting_user_id: int, actor: audit.Actor = None) -> None:
     """Switch an account on or off; nobody may switch off their own; commit."""
     if not active and user.id == acting_user_id:
         raise CannotDeactivateSelf()
-    user.is_active = active
+    if user.is_active != active:
+        action = "user.reactivated" if active else "user.deactivated"
+        audit.record(
+            actor, action, target_type="user", target_id=user.id, label=user.email,
+            changes={"is_active": [user.is_active, active]},
+        )  # fmt: skip
+        user.is_active = active
     db.session.commit()
 
 
