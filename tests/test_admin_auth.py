@@ -110,6 +110,15 @@ def test_successful_sign_ins_do_not_use_up_the_limit(client, auth, staff_user) -
         auth.logout()
 
 
+def test_posting_the_form_while_signed_in_does_not_use_up_the_limit(app, auth, staff_user) -> None:
+    auth.login(staff_user.email)
+    app.config["WTF_CSRF_ENABLED"] = False  # a signed-in visitor gets no sign-in form to read
+    for _ in range(7):
+        assert auth.login(staff_user.email).status_code == 302  # to the dashboard
+    auth.logout()
+    assert auth.login(staff_user.email, "wrong password!").status_code == 200
+
+
 def _another_app(tmp_path, **overrides):
     """Build a second app on a database of its own, as a new test or worker would."""
     db.session.remove()  # release this app's locks before PostgreSQL empties the tables

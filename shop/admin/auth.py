@@ -19,8 +19,11 @@ def _login_limit() -> str:
 
 
 def _failed_attempt(response: Response) -> bool:
-    """Count every sign-in POST that did not end in the redirect a success gives."""
-    return response.status_code != 303
+    """Count the sign-in POSTs that came back to the form: a wrong email or password.
+
+    A success (303) and the redirect of someone already signed in are not guesses.
+    """
+    return response.status_code == 200
 
 
 @bp.route("/login", methods=["GET", "POST"])
