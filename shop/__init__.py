@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask
 
 from shop import config
+from shop.wrappers import ShopRequest
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -18,6 +19,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         template_folder="../templates",
         static_folder="../static",
     )
+    app.request_class = ShopRequest
     app.config.from_mapping(config.DEFAULTS)
     if test_config is None:
         app.config.from_mapping(config.from_environment(app.instance_path))

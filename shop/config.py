@@ -87,6 +87,8 @@ DEFAULTS: dict[str, object] = {
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+    # The back office's no-JavaScript photo form sends several photos (up to 15 MB each) at once.
+    "ADMIN_MAX_CONTENT_LENGTH": 64 * 1024 * 1024,
     "WTF_CSRF_TIME_LIMIT": None,
     "SEND_FILE_MAX_AGE_DEFAULT": 3600,
     # Every app sets these explicitly: the limiter object is shared, and its storage is made
