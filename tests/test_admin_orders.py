@@ -97,6 +97,14 @@ def test_bad_filters_get_a_message_or_an_empty_page_never_an_error(signed_in, or
     assert response.status_code == 200
 
 
+@pytest.mark.parametrize("query", ["date_from=0001-01-01", "date_to=9999-12-31"])
+def test_dates_far_outside_the_shops_life_are_explained(signed_in, order, query) -> None:
+    page = signed_in.get("/admin/orders?" + query)
+    assert "Choose a date between 2000 and 2100." in page.get_data(as_text=True)
+    assert order.number in page.get_data(as_text=True)  # the filter is left out
+    assert signed_in.get("/admin/orders/export.csv?" + query).status_code == 200
+
+
 def test_a_date_range_that_ends_before_it_starts_is_explained(signed_in, order) -> None:
     page = signed_in.get("/admin/orders?date_from=2026-03-05&date_to=2026-03-01")
     assert "The end date is before the start date." in page.get_data(as_text=True)

@@ -4,9 +4,25 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField, SubmitField
+from wtforms import (
+    DateField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    StringField,
+    SubmitField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import AnyOf, DataRequired, Email, EqualTo, Length, Optional
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    Email,
+    EqualTo,
+    Length,
+    Optional,
+    ValidationError,
+)
 
 from shop.models import Role
 from shop.services.users import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
@@ -68,3 +84,14 @@ class AccountActiveForm(FlaskForm):
     """Switch an account off ("0") or on again ("1")."""
 
     active = HiddenField(validators=[AnyOf(["0", "1"])])
+
+
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def sensible_year(form: FlaskForm, field: DateField) -> None:
+    """Refuse days and months far outside the shop's life (they would overflow time-zone sums)."""
+    if field.data and not FIRST_YEAR <= field.data.year <= LAST_YEAR:
+        raise ValidationError(
+            _l("Choose a date between %(first)d and %(last)d.", first=FIRST_YEAR, last=LAST_YEAR)
+        )

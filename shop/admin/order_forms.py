@@ -11,6 +11,7 @@ from wtforms import BooleanField, DateField, SelectField, StringField, SubmitFie
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from shop.admin.forms import sensible_year
 from shop.models import OrderStatus
 from shop.services import fulfilment
 from shop.services.notifications import status_label
@@ -34,8 +35,8 @@ class OrderFilterForm(FlaskForm):
         csrf = False  # a search changes nothing
 
     status = SelectField(_l("Status"), validators=[Optional()], validate_choice=True)
-    date_from = DateField(_l("From"), validators=[Optional()])
-    date_to = DateField(_l("To"), validators=[Optional()])
+    date_from = DateField(_l("From"), validators=[Optional(), sensible_year])
+    date_to = DateField(_l("To"), validators=[Optional(), sensible_year])
     q = StringField(
         _l("Order number or email"), validators=[Optional(), Length(max=fulfilment.MAX_SEARCH)]
     )

@@ -10,6 +10,7 @@ from wtforms import DateField, IntegerField, MonthField, SelectField, StringFiel
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
+from shop.admin.forms import sensible_year
 from shop.services import audit, revenue
 
 # What each group of actions is called in the "what" filter.
@@ -27,17 +28,8 @@ GROUP_LABELS = {
 }
 
 
-FIRST_YEAR, LAST_YEAR = 2000, 2100
 # Browsers without a month picker show a text box: say what to type.
 _MONTH = {"placeholder": "YYYY-MM", "pattern": r"\d{4}-\d{2}"}
-
-
-def sensible_year(form: FlaskForm, field: DateField) -> None:
-    """Refuse days and months far outside the shop's life (they would overflow time-zone sums)."""
-    if field.data and not FIRST_YEAR <= field.data.year <= LAST_YEAR:
-        raise ValidationError(
-            _l("Choose a date between %(first)d and %(last)d.", first=FIRST_YEAR, last=LAST_YEAR)
-        )
 
 
 class AuditFilterForm(FlaskForm):
