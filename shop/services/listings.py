@@ -1,0 +1,734 @@
+"""Listings in the back office: find products, create and edit them with their variants.
+
+The validation helpers at the top (`slugify`, `check_slug`, `check_sku`, `parse_rupiah`) are
+plain functions meant to be shared with other writers of the catalog (the CSV import).
+Everything that writes runs in one transaction: a refused save raises ListingInvalid with
+every problem found and leaves the database exactly as it was.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from shop.extensions import db
+from shop.models import (
+    Category,
+    OrderLine,
+    Product,
+    ProductPhoto,
+    ProductStatus,
+    RevenueSplitRate,
+    StockReason,
+    User,
+    Variant,
+    Workshop,
+)
+from shop.models.catalog import utcnow
+from shop.services import audit
+from shop.services import stock as stock_service
+from shop.services.catalog import MAX_PRICE_IDR
+
+MAX_NAME, MAX_SLUG, MAX_SUMMARY, MAX_MATERIALS = 200, 160, 300, 300
+MAX_DESCRIPTION, MAX_CARE_NOTES = 20_000, 5_000
+MAX_SKU, MAX_OPTION = 64, 120
+MAX_LEAD_TIME_DAYS = 730
+MAX_STOCK = 1_000_000
+MAX_WEIGHT_G = 1_000_000  # a tonne: the largest lobby model is far lighter
+MAX_SIZE_MM = 100_000
+MAX_SEARCH = 100
+DEFAULT_MAKER_SHARE = 30
+SORTS = ("updated", "name", "newest")
+
+PRODUCT_FIELDS = (
+    "name", "slug", "summary", "description_md", "category_id", "workshop_id", "materials",
+    "care_notes", "made_to_order", "lead_time_days", "featured", "maker_share_pct", "status",
+)  # fmt: skip
+VARIANT_FIELDS = (
+    "sku", "option_label", "price_idr", "weight_g", "length_mm", "width_mm", "height_mm",
+    "is_active",
+)  # fmt: skip
+
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_SKU = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]*")
+# Whole rupiah as Indonesian staff type them: "150000", "150.000", "Rp150.000", "Rp 150.000,-",
+# "150.000,00"; a comma followed by three digits is read as a thousands separator too.
+_RUPIAH = re.compile(
+    r"(?P<sign>-)?\s*(?:rp\.?\s*)?(?P<sign2>-)?\s*"
+    r"(?P<whole>\d{1,3}(?:[.,\s]\d{3})+|\d+)(?P<cents>,-|,00?|[.,]\d{1,2})?",
+    re.IGNORECASE,
+)
+
+
+# -- Validation shared with other writers of the catalog -------------------------------
+
+
+class InvalidPrice(ValueError):
+    """Text that is not an amount of whole rupiah.
+
+    `reason` is "format", "negative", "decimals" or "too_large".
+    """
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def parse_rupiah(text: str) -> int:
+    """Read whole rupiah as staff type them ("150000", "150.000", "Rp150.000"); raise InvalidPrice.
+
+    Zero cents (",00", ",-") are accepted; other decimals and negative amounts are refused.
+    """
+    found = _RUPIAH.fullmatch((text or "").strip())
+    if found is None:
+        raise InvalidPrice("format")
+    if found["sign"] or found["sign2"]:
+        raise InvalidPrice("negative")
+    cents = found["cents"] or ""
+    if cents and cents not in (",-", ",0", ",00", ".00", ".0"):
+        raise InvalidPrice("decimals")
+    amount = int(re.sub(r"\D", "", found["whole"]))
+    if amount > MAX_PRICE_IDR:
+        raise InvalidPrice("too_large")
+    return amount
+
+
+def slugify(text: str, max_length: int = MAX_SLUG) -> str:
+    """Make a URL slug from a name: lowercase ASCII letters, digits and single hyphens."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:max_length].rstrip("-")
+
+
+def check_slug(slug: str) -> str | None:
+    """Return why a slug is not acceptable ("format", "too_long"), or None when it is."""
+    if len(slug) > MAX_SLUG:
+        return "too_long"
+    return None if _SLUG.fullmatch(slug) else "format"
+
+
+def check_sku(sku: str) -> str | None:
+    """Return why a SKU is not acceptable ("missing", "format", "too_long"), or None."""
+    if not sku:
+        return "missing"
+    if len(sku) > MAX_SKU:
+        return "too_long"
+    return None if _SKU.fullmatch(sku) else "format"
+
+
+# -- What a form sends ------------------------------------------------------------------
+
+
+@dataclass
+class VariantDraft:
+    """One row of the variant table as staff filled it in."""
+
+    id: int | None
+    sku: str
+    option_label: str
+    price_idr: int
+    stock: int
+    stock_loaded: int | None = None  # the stock the form showed when it was opened
+    weight_g: int = 0
+    length_mm: int | None = None
+    width_mm: int | None = None
+    height_mm: int | None = None
+    is_active: bool = True
+    remove: bool = False
+
+
+@dataclass
+class ProductDraft:
+    """A product as staff filled in its form; `maker_share_pct` None keeps the current one."""
+
+    name: str
+    category_id: int
+    workshop_id: int
+    variants: list[VariantDraft]
+    slug: str = ""
+    summary: str = ""
+    description_md: str = ""
+    materials: str = ""
+    care_notes: str = ""
+    made_to_order: bool = False
+    lead_time_days: int | None = None
+    featured: bool = False
+    maker_share_pct: int | None = None
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a draft: which field (and variant row), and a message key."""
+
+    field: str
+    key: str
+    row: int | None = None
+    params: dict[str, Any] = field(default_factory=dict, compare=False)
+
+
+class ListingInvalid(Exception):
+    """The draft cannot be saved; nothing was written."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(", ".join(f"{p.field}[{p.row}]:{p.key}" for p in problems))
+        self.problems = problems
+
+
+@dataclass
+class SaveResult:
+    """What a save did beyond the obvious: variants kept but switched off, or deleted."""
+
+    product: Product
+    deactivated: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    changed: bool = False
+
+
+# -- Checking a draft -------------------------------------------------------------------
+
+
+def default_maker_share_pct(today: date) -> int:
+    """The maker share a new product starts with: the rate in force today, else 30 %."""
+    share = db.session.scalar(
+        select(RevenueSplitRate.default_maker_share_pct)
+        .where(RevenueSplitRate.effective_from <= today)
+        .order_by(RevenueSplitRate.effective_from.desc())
+        .limit(1)
+    )
+    return DEFAULT_MAKER_SHARE if share is None else share
+
+
+def may_set_maker_share(actor: audit.Actor) -> bool:
+    """Only admins decide what share of the price the makers are paid."""
+    return isinstance(actor, User) and actor.is_admin
+
+
+def _check_range(value: int | None, high: int) -> str | None:
+    if value is None:
+        return None
+    if value < 0:
+        return "negative"
+    return "too_large" if value > high else None
+
+
+def _text_problems(draft: ProductDraft) -> list[Problem]:
+    limits = {
+        "name": MAX_NAME, "summary": MAX_SUMMARY, "description_md": MAX_DESCRIPTION,
+        "materials": MAX_MATERIALS, "care_notes": MAX_CARE_NOTES,
+    }  # fmt: skip
+    problems = [
+        Problem(name, "too_long", params={"max": limit})
+        for name, limit in limits.items()
+        if len(getattr(draft, name)) > limit
+    ]
+    if not draft.name.strip():
+        problems.append(Problem("name", "missing"))
+    return problems
+
+
+def _product_problems(draft: ProductDraft, product: Product | None) -> list[Problem]:
+    problems = _text_problems(draft)
+    if draft.slug:
+        reason = check_slug(draft.slug)
+        if reason:
+            problems.append(Problem("slug", reason, params={"max": MAX_SLUG}))
+        elif db.session.scalar(
+            select(Product.id).where(
+                Product.slug == draft.slug, Product.id != (product.id if product else -1)
+            )
+        ):
+            problems.append(Problem("slug", "duplicate"))
+    if db.session.get(Category, draft.category_id) is None:
+        problems.append(Problem("category_id", "missing"))
+    if db.session.get(Workshop, draft.workshop_id) is None:
+        problems.append(Problem("workshop_id", "missing"))
+    reason = _check_range(draft.lead_time_days, MAX_LEAD_TIME_DAYS)
+    if reason:
+        problems.append(Problem("lead_time_days", reason, params={"max": MAX_LEAD_TIME_DAYS}))
+    if _check_range(draft.maker_share_pct, 100):
+        problems.append(Problem("maker_share_pct", "range"))
+    return problems
+
+
+def _row_problems(i: int, row: VariantDraft) -> list[Problem]:
+    problems = []
+    reason = check_sku(row.sku)
+    if reason:
+        problems.append(Problem("sku", reason, i, {"max": MAX_SKU}))
+    if not row.option_label.strip():
+        problems.append(Problem("option_label", "missing", i))
+    elif len(row.option_label) > MAX_OPTION:
+        problems.append(Problem("option_label", "too_long", i, {"max": MAX_OPTION}))
+    limits = {
+        "price_idr": MAX_PRICE_IDR, "stock": MAX_STOCK, "weight_g": MAX_WEIGHT_G,
+        "length_mm": MAX_SIZE_MM, "width_mm": MAX_SIZE_MM, "height_mm": MAX_SIZE_MM,
+    }  # fmt: skip
+    for name, limit in limits.items():
+        reason = _check_range(getattr(row, name), limit)
+        if reason:
+            problems.append(Problem(name, reason, i, {"max": limit}))
+    return problems
+
+
+def _variant_problems(draft: ProductDraft, product: Product | None) -> list[Problem]:
+    own = {v.id for v in product.variants} if product else set()
+    problems = [
+        Problem("variants", "unknown", i)
+        for i, r in enumerate(draft.variants)
+        if r.id and r.id not in own
+    ]
+    rows = [(i, r) for i, r in enumerate(draft.variants) if not r.remove]
+    if not rows:
+        problems.append(Problem("variants", "none"))
+    seen: dict[str, int] = {}
+    for i, row in rows:
+        problems += _row_problems(i, row)
+        if row.sku in seen:
+            problems.append(Problem("sku", "repeated", i, {"sku": row.sku}))
+        seen.setdefault(row.sku, i)
+    if seen:
+        taken = db.session.execute(select(Variant.sku, Variant.id).where(Variant.sku.in_(seen)))
+        ids = {sku: vid for sku, vid in taken}
+        for i, row in rows:
+            if row.sku in ids and ids[row.sku] != row.id:
+                problems.append(Problem("sku", "duplicate", i, {"sku": row.sku}))
+    return problems
+
+
+def check_draft(
+    draft: ProductDraft, product: Product | None, actor: audit.Actor, default_share: int
+) -> list[Problem]:
+    """Every problem with saving `draft` over `product` (None for a new one), in form order."""
+    problems = _product_problems(draft, product) + _variant_problems(draft, product)
+    current = product.maker_share_pct if product else default_share
+    wanted = draft.maker_share_pct
+    if wanted is not None and wanted != current and not may_set_maker_share(actor):
+        problems.append(Problem("maker_share_pct", "only_admin"))
+    return problems
+
+
+# -- Saving -----------------------------------------------------------------------------
+
+
+def _unique_slug(base: str, product: Product | None) -> str:
+    """`base`, or `base-2`, `base-3`… whichever no other product uses."""
+    base = base or "product"
+    others = Product.id != (product.id if product else -1)
+    taken = set(
+        db.session.scalars(
+            select(Product.slug).where(
+                others, or_(Product.slug == base, Product.slug.like(f"{base}-%"))
+            )
+        )
+    )
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base[: MAX_SLUG - 8]}-{n}" in taken:
+        n += 1
+    return f"{base[: MAX_SLUG - 8]}-{n}"
+
+
+def _set_fields(product: Product, draft: ProductDraft) -> None:
+    product.name = draft.name.strip()
+    product.slug = draft.slug or _unique_slug(slugify(draft.name), product)
+    product.summary = draft.summary.strip()
+    product.description_md = draft.description_md
+    product.category_id = draft.category_id
+    product.workshop_id = draft.workshop_id
+    product.materials = draft.materials.strip()
+    product.care_notes = draft.care_notes
+    product.made_to_order = draft.made_to_order
+    product.lead_time_days = draft.lead_time_days
+    product.featured = draft.featured
+    if draft.maker_share_pct is not None:
+        product.maker_share_pct = draft.maker_share_pct
+
+
+def _set_variant(variant: Variant, row: VariantDraft, position: int) -> None:
+    variant.sku = row.sku
+    variant.option_label = row.option_label.strip()
+    variant.price_idr = row.price_idr
+    variant.weight_g = row.weight_g
+    variant.length_mm, variant.width_mm, variant.height_mm = (
+        row.length_mm, row.width_mm, row.height_mm,
+    )  # fmt: skip
+    variant.is_active = row.is_active
+    variant.position = position
+
+
+def ordered_variant_ids(variant_ids: list[int]) -> set[int]:
+    """Which of these variants appear in any order line."""
+    if not variant_ids:
+        return set()
+    query = select(OrderLine.variant_id).where(OrderLine.variant_id.in_(variant_ids)).distinct()
+    return {vid for vid in db.session.scalars(query) if vid is not None}
+
+
+def _snapshot(product: Product) -> dict[str, Any]:
+    return audit.snapshot(product, PRODUCT_FIELDS)
+
+
+def _audit_product(
+    actor: audit.Actor, action: str, product: Product, changes: dict[str, Any]
+) -> None:
+    audit.record(
+        actor, action, target_type="product", target_id=product.id, label=product.name,
+        changes=changes,
+    )  # fmt: skip
+
+
+def _label(product: Product, variant: Variant) -> str:
+    return f"{product.name} — {variant.sku}"
+
+
+def _audit_variant(
+    actor: audit.Actor, action: str, product: Product, variant: Variant, changes: dict[str, Any]
+) -> None:
+    label = _label(product, variant)
+    audit.record(
+        actor, action, target_type="variant", target_id=variant.id, label=label, changes=changes
+    )
+
+
+def _change_stock(i: int, variant: Variant, row: VariantDraft, actor: audit.Actor) -> list[Any]:
+    """Apply the difference staff made to the stock they saw; [before, after] or []."""
+    loaded = row.stock_loaded if row.stock_loaded is not None else variant.stock
+    delta = row.stock - loaded
+    if delta == 0:
+        return []
+    try:
+        adjustment = stock_service.change(variant, delta, StockReason.EDITED, actor)
+    except stock_service.WouldGoNegative as exc:
+        problem = Problem("stock", "went_negative", i, {"current": exc.current})
+        raise ListingInvalid([problem]) from exc
+    return [adjustment.stock_after - delta, adjustment.stock_after]
+
+
+def _remove_variant(
+    product: Product, variant: Variant, ordered: set[int], result: SaveResult, actor: audit.Actor
+) -> bool:
+    """Delete the variant, or switch it off if it was ever ordered; True if it stays."""
+    if variant.id in ordered:
+        if variant.is_active:
+            result.changed = True
+            variant.is_active = False
+            changes = {"is_active": [True, False]}
+            _audit_variant(actor, "variant.deactivated", product, variant, changes)
+        result.deactivated.append(variant.sku)
+        return True
+    result.changed = True
+    gone = audit.diff(audit.snapshot(variant, VARIANT_FIELDS), {})
+    _audit_variant(actor, "variant.removed", product, variant, gone)
+    result.removed.append(variant.sku)
+    product.variants.remove(variant)
+    return False
+
+
+def _save_variants(product: Product, draft: ProductDraft, actor: audit.Actor) -> SaveResult:
+    result = SaveResult(product)
+    existing = {v.id: v for v in product.variants}
+    ordered = ordered_variant_ids([r.id for r in draft.variants if r.id and r.remove])
+    position = 0
+    for i, row in enumerate(draft.variants):
+        variant = existing.get(row.id) if row.id else None
+        if row.remove:
+            if variant is not None and _remove_variant(product, variant, ordered, result, actor):
+                variant.position = position
+                position += 1
+            continue
+        if variant is None:
+            variant = Variant(stock=row.stock)
+            _set_variant(variant, row, position)
+            product.variants.append(variant)
+            db.session.flush()
+            if row.stock:
+                stock_service.record(variant, row.stock, row.stock, StockReason.EDITED, actor)
+            changes = audit.diff({}, audit.snapshot(variant, (*VARIANT_FIELDS, "stock")))
+            _audit_variant(actor, "variant.added", product, variant, changes)
+            result.changed = True
+        else:
+            before = audit.snapshot(variant, VARIANT_FIELDS)
+            _set_variant(variant, row, position)
+            changes = audit.diff(before, audit.snapshot(variant, VARIANT_FIELDS))
+            stock_change = _change_stock(i, variant, row, actor)
+            if stock_change:
+                changes["stock"] = stock_change
+            if changes:
+                _audit_variant(actor, "variant.updated", product, variant, changes)
+                result.changed = True
+        position += 1
+    return result
+
+
+@contextmanager
+def _transaction() -> Iterator[None]:
+    """Commit what the block did or roll all of it back.
+
+    A slug or SKU that someone else took since the checks ran becomes a Problem.
+    """
+    try:
+        yield
+        db.session.commit()
+    except IntegrityError as exc:
+        db.session.rollback()
+        raise ListingInvalid([Problem("form", "conflict")]) from exc
+    except Exception:
+        db.session.rollback()
+        raise
+
+
+def create_product(draft: ProductDraft, actor: audit.Actor, *, today: date) -> SaveResult:
+    """Create a draft product with its variants; commit. Raise ListingInvalid instead."""
+    default_share = default_maker_share_pct(today)
+    problems = check_draft(draft, None, actor, default_share)
+    if problems:
+        raise ListingInvalid(problems)
+    with _transaction():
+        product = Product(status=ProductStatus.DRAFT, maker_share_pct=default_share)
+        _set_fields(product, draft)
+        db.session.add(product)
+        db.session.flush()
+        _audit_product(actor, "product.created", product, audit.diff({}, _snapshot(product)))
+        result = _save_variants(product, draft, actor)
+    return result
+
+
+def update_product(product: Product, draft: ProductDraft, actor: audit.Actor) -> SaveResult:
+    """Save the edited product and its variant rows in one go; commit or change nothing.
+
+    Stock is changed by the difference between the stock the form showed and the number
+    entered, so pieces ordered while the form was open stay reserved.
+    """
+    problems = check_draft(draft, product, actor, DEFAULT_MAKER_SHARE)
+    if problems:
+        raise ListingInvalid(problems)
+    with _transaction():
+        before = _snapshot(product)
+        _set_fields(product, draft)
+        result = _save_variants(product, draft, actor)
+        changes = audit.diff(before, _snapshot(product))
+        if changes:
+            _audit_product(actor, "product.updated", product, changes)
+        if changes or result.changed:
+            product.updated_at = utcnow()
+    return result
+
+
+# -- Status and deletion ----------------------------------------------------------------
+
+# action: (statuses it may start from, status it leads to, audit action)
+STATUS_ACTIONS: dict[str, tuple[frozenset[ProductStatus], ProductStatus, str]] = {
+    "publish": (frozenset({ProductStatus.DRAFT}), ProductStatus.ACTIVE, "product.published"),
+    "unpublish": (frozenset({ProductStatus.ACTIVE}), ProductStatus.DRAFT, "product.unpublished"),
+    "archive": (
+        frozenset({ProductStatus.DRAFT, ProductStatus.ACTIVE}),
+        ProductStatus.ARCHIVED,
+        "product.archived",
+    ),
+    "restore": (frozenset({ProductStatus.ARCHIVED}), ProductStatus.DRAFT, "product.restored"),
+}
+
+
+class InvalidStatusChange(Exception):
+    """The action does not apply to a product in its current status."""
+
+    def __init__(self, action: str, current: ProductStatus) -> None:
+        super().__init__(f"{action} from {current}")
+        self.action = action
+        self.current = current
+
+
+class NeedsActiveVariant(Exception):
+    """A product cannot be published without at least one active variant."""
+
+
+class ProductWasOrdered(Exception):
+    """A product that was ever ordered is archived, never deleted."""
+
+
+def set_status(product: Product, action: str, actor: audit.Actor) -> Product:
+    """Publish, unpublish, archive or restore the product; commit."""
+    if action not in STATUS_ACTIONS:
+        raise InvalidStatusChange(action, product.status)
+    sources, target, audit_action = STATUS_ACTIONS[action]
+    if product.status not in sources:
+        raise InvalidStatusChange(action, product.status)
+    if target == ProductStatus.ACTIVE and not any(v.is_active for v in product.variants):
+        raise NeedsActiveVariant()
+    with _transaction():
+        changes = {"status": [product.status.value, target.value]}
+        product.status = target
+        product.updated_at = utcnow()
+        _audit_product(actor, audit_action, product, changes)
+    return product
+
+
+def was_ordered(product: Product) -> bool:
+    """Whether any variant of the product appears in any order line."""
+    return bool(ordered_variant_ids([v.id for v in product.variants]))
+
+
+def delete_product(product: Product, actor: audit.Actor) -> None:
+    """Delete a product none of whose variants was ever ordered; commit."""
+    if was_ordered(product):
+        raise ProductWasOrdered()
+    with _transaction():
+        gone = {"slug": product.slug, "skus": [v.sku for v in product.variants]}
+        _audit_product(actor, "product.deleted", product, gone)
+        db.session.delete(product)
+
+
+# -- The back-office product list -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AdminFilter:
+    """What staff asked the product list for, already cleaned."""
+
+    q: str = ""
+    status: ProductStatus | None = None
+    category_id: int | None = None
+    workshop_id: int | None = None
+    sort: str = "updated"
+
+
+@dataclass
+class AdminRow:
+    """One product in the list, with figures summed over its variants."""
+
+    product: Product
+    cover: ProductPhoto | None
+    variants: int
+    active_variants: int
+    stock: int
+
+
+@dataclass
+class AdminPage:
+    """One page of the back-office product list."""
+
+    rows: list[AdminRow]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        """How many pages the results fill (at least one)."""
+        return max(1, math.ceil(self.total / self.per_page))
+
+
+def _escape_like(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _like(column: Any, pattern: str) -> Any:
+    # SQLite's LIKE already ignores ASCII case (and its lower() knows nothing else);
+    # PostgreSQL needs ILIKE.
+    if db.engine.dialect.name == "sqlite":
+        return column.like(pattern, escape="\\")
+    return column.ilike(pattern, escape="\\")
+
+
+def _filtered(query: Select, filters: AdminFilter) -> Select:
+    if filters.status is not None:
+        query = query.where(Product.status == filters.status)
+    if filters.category_id is not None:
+        query = query.where(Product.category_id == filters.category_id)
+    if filters.workshop_id is not None:
+        query = query.where(Product.workshop_id == filters.workshop_id)
+    for word in filters.q[:MAX_SEARCH].split()[:6]:
+        pattern = f"%{_escape_like(word)}%"
+        skus = select(Variant.product_id).where(_like(Variant.sku, pattern))
+        query = query.where(
+            or_(_like(Product.name, pattern), _like(Product.slug, pattern), Product.id.in_(skus))
+        )
+    return query
+
+
+_ORDER = {
+    "updated": (Product.updated_at.desc(), Product.id.desc()),
+    "name": (Product.name.asc(), Product.id.asc()),
+    "newest": (Product.created_at.desc(), Product.id.desc()),
+}
+
+
+def _variant_figures(ids: list[int]) -> dict[int, tuple[int, int, int]]:
+    rows = db.session.execute(
+        select(
+            Variant.product_id,
+            func.count(),
+            func.sum(case((Variant.is_active.is_(True), 1), else_=0)),
+            func.sum(Variant.stock),
+        )
+        .where(Variant.product_id.in_(ids))
+        .group_by(Variant.product_id)
+    )
+    return {pid: (n, int(active or 0), int(stock or 0)) for pid, n, active, stock in rows}
+
+
+def _covers(ids: list[int]) -> dict[int, ProductPhoto]:
+    photos = db.session.scalars(
+        select(ProductPhoto)
+        .where(ProductPhoto.product_id.in_(ids))
+        .order_by(ProductPhoto.product_id, ProductPhoto.position, ProductPhoto.id)
+    )
+    covers: dict[int, ProductPhoto] = {}
+    for photo in photos:
+        covers.setdefault(photo.product_id, photo)
+    return covers
+
+
+def search_admin(filters: AdminFilter, page: int, per_page: int) -> AdminPage:
+    """One page of products for the back office, in a fixed number of queries."""
+    total = db.session.scalar(_filtered(select(func.count()).select_from(Product), filters)) or 0
+    page = min(max(page, 1), max(1, math.ceil(total / per_page)))
+    # Sort and cut the page on ids alone, then load those rows: sorting whole rows (long
+    # descriptions included) of a big catalog costs ten times more.
+    ids = list(
+        db.session.scalars(
+            _filtered(select(Product.id), filters)
+            .order_by(*_ORDER.get(filters.sort, _ORDER["updated"]))
+            .limit(per_page)
+            .offset((page - 1) * per_page)
+        )
+    )
+    if not ids:
+        return AdminPage(rows=[], total=total, page=page, per_page=per_page)
+    loaded = db.session.scalars(
+        select(Product)
+        .where(Product.id.in_(ids))
+        .options(joinedload(Product.category, innerjoin=True))
+        .options(joinedload(Product.workshop, innerjoin=True))
+    )
+    by_id = {p.id: p for p in loaded}
+    products = [by_id[i] for i in ids if i in by_id]
+    figures, covers = _variant_figures(ids), _covers(ids)
+    rows = [AdminRow(p, covers.get(p.id), *figures.get(p.id, (0, 0, 0))) for p in products]
+    return AdminPage(rows=rows, total=total, page=page, per_page=per_page)
+
+
+def categories() -> list[Category]:
+    """Every category, in display order (for the form's and the filters' choices)."""
+    return list(db.session.scalars(select(Category).order_by(Category.position, Category.name)))
+
+
+def workshops() -> list[Workshop]:
+    """Every workshop by name."""
+    return list(db.session.scalars(select(Workshop).order_by(Workshop.name)))
+
+
+def find_product(product_id: int) -> Product | None:
+    """The product with its variants and photos, or None."""
+    return db.session.get(Product, product_id)
