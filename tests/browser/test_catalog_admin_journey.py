@@ -45,7 +45,8 @@ def test_staff_create_a_product_with_photos_publish_it_and_the_shop_shows_it(
     page.get_by_label("Name", exact=True).fill("Lion Air 737 MAX 8 desk model")
     page.get_by_label("Category", exact=True).select_option(label="Miniature aircraft")
     page.get_by_label("Workshop", exact=True).select_option(index=1)
-    page.get_by_label("Description", exact=True).fill("Hand-painted **resin** model on a teak stand.")
+    description = page.get_by_label("Description", exact=True)
+    description.fill("Hand-painted **resin** model on a teak stand.")
     page.click("button:has-text('Preview')")
     expect(page.locator("[data-md-preview] strong")).to_have_text("resin")
 
