@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -15,7 +12,6 @@ from flask import (
     flash,
     redirect,
     render_template,
-    stream_with_context,
     url_for,
 )
 from flask_babel import gettext, ngettext
@@ -23,6 +19,7 @@ from flask_login import current_user
 
 from shop.admin import bp
 from shop.admin.catalog_forms import CatalogImportForm
+from shop.admin.downloads import csv_download
 from shop.services import catalog_csv
 from shop.services.catalog_csv import ImportRefused, ImportReport, RowError
 
@@ -31,22 +28,8 @@ from shop.services.catalog_csv import ImportRefused, ImportReport, RowError
 def catalog_export() -> Response:
     """Download the whole catalog as CSV, one row per variant: also the import template."""
 
-    def lines() -> Iterator[str]:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        yield catalog_csv.BOM  # lets spreadsheet programs read the file as UTF-8
-        for row in catalog_csv.export_rows():
-            writer.writerow(row)
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-
     now = datetime.now(ZoneInfo(current_app.config["SHOP_TIMEZONE"]))
-    response = Response(stream_with_context(lines()), mimetype="text/csv")
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="catalog-{now:%Y%m%d-%H%M}.csv"'
-    )
-    return response
+    return csv_download(catalog_csv.export_rows(), f"catalog-{now:%Y%m%d-%H%M}.csv")
 
 
 def _value_message(code: str, params: dict[str, object]) -> str:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterator
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -15,6 +12,7 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as BaseResponse
 
 from shop.admin import bp
+from shop.admin.downloads import csv_download
 from shop.admin.order_forms import (
     CancelForm,
     OrderActionForm,
@@ -75,20 +73,7 @@ def export_orders() -> Response:
     filters = _filters(OrderFilterForm(request.args))
     rows = fulfilment.orders_csv(filters, _tz())
 
-    def lines() -> Iterator[str]:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        yield "\ufeff"  # lets spreadsheet programs read the file as UTF-8
-        for row in rows:
-            writer.writerow(row)
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-
-    name = f"orders-{datetime.now(_tz()):%Y%m%d-%H%M}.csv"
-    response = Response(lines(), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return csv_download(rows, f"orders-{datetime.now(_tz()):%Y%m%d-%H%M}.csv")
 
 
 def _staff() -> User:

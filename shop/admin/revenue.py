@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterator
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -15,6 +12,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from shop.admin import bp
 from shop.admin.access import role_required
+from shop.admin.downloads import csv_download
 from shop.admin.report_forms import PeriodForm, RateForm
 from shop.models import Role
 from shop.services import revenue
@@ -75,20 +73,7 @@ def revenue_split_csv() -> Response:
     report = revenue.revenue_split(first, last, _tz())
     rows = revenue.report_csv(report, unknown_workshop=gettext("Workshop unknown"))
 
-    def lines() -> Iterator[str]:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        yield "\ufeff"  # lets spreadsheet programs read the file as UTF-8
-        for row in rows:
-            writer.writerow(row)
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-
-    name = f"revenue-split-{first:%Y%m}-{last:%Y%m}.csv"
-    response = Response(lines(), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return csv_download(rows, f"revenue-split-{first:%Y%m}-{last:%Y%m}.csv")
 
 
 @bp.post("/reports/revenue-split/rates")
