@@ -256,6 +256,15 @@ def test_a_sku_that_another_variant_has_is_refused_on_its_row(staff, shelf):
     assert count(Product) == 1 and count(Variant) == 1
 
 
+def test_a_sku_with_a_slash_is_refused_as_the_csv_import_refuses_it(staff, shelf):
+    response = create(staff, shelf, [row("TB/S")])
+    assert response.status_code == 422
+    page = text(response)
+    assert "Use letters, digits and . _ - only, starting with a letter or digit." in page
+    assert 'id="variants-0-sku-error"' in page
+    assert count(Product) == 0 and count(Variant) == 0
+
+
 def test_the_same_sku_twice_in_one_form_is_refused(staff, shelf):
     response = create(staff, shelf, [row("TB-S"), row("TB-S", "200000")])
     assert response.status_code == 422

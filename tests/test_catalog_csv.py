@@ -18,7 +18,7 @@ from shop.models import (
     StockReason,
     Variant,
 )
-from shop.services import audit, catalog_csv
+from shop.services import audit, catalog_csv, catalog_import
 from shop.services.catalog_csv import BadValue, guard, rupiah_value, unguard
 from tests.factories import csrf_from, make_category, make_product, make_workshop
 
@@ -364,7 +364,7 @@ def test_an_unreadable_file_gets_a_clear_message(client, staff, catalog, data, m
 
 
 def test_too_many_rows_are_refused(client, staff, catalog, monkeypatch):
-    monkeypatch.setattr(catalog_csv, "MAX_ROWS", 3)
+    monkeypatch.setattr(catalog_import, "MAX_ROWS", 3)
 
     response = upload(client, export(client))  # five rows
 
@@ -373,7 +373,7 @@ def test_too_many_rows_are_refused(client, staff, catalog, monkeypatch):
 
 
 def test_a_file_over_the_byte_limit_is_refused(client, staff, catalog, monkeypatch):
-    monkeypatch.setattr(catalog_csv, "MAX_BYTES", 300)
+    monkeypatch.setattr(catalog_import, "MAX_BYTES", 300)
 
     response = upload(client, export(client))
 
@@ -430,6 +430,23 @@ def test_import_refuses_a_post_without_the_csrf_token(client, staff, catalog):
     assert db.session.scalars(select(Product.name).where(Product.slug == "draft-plate")).one() == (
         "Draft plate"
     )
+
+
+@pytest.mark.parametrize("sku", ["GA/NEW", "-GA-NEW"])
+def test_a_sku_the_product_editor_would_refuse_is_refused(client, staff, catalog, sku):
+    rows = rows_of(export(client))
+    rows[1]["sku"] = sku  # row 3
+    before = snapshot()
+
+    response = upload(client, to_csv(rows))
+
+    assert response.status_code == 422
+    assert _error_row(response.get_data(as_text=True), "Row 3")[1:] == (
+        "sku",
+        "use only letters, digits, dot, underscore and hyphen, starting with a letter or digit, "
+        "no spaces (at most 64)",
+    )
+    assert snapshot() == before and imports() == []
 
 
 def test_the_import_page_explains_the_format_and_links_the_export(client, staff):

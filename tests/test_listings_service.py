@@ -1,4 +1,4 @@
-"""The listings service: validation helpers, saving drafts in one transaction, the admin list."""
+"""The listings service: saving drafts in one transaction, status changes; the admin list."""
 
 from __future__ import annotations
 
@@ -9,61 +9,12 @@ from sqlalchemy import func, select
 
 from shop.extensions import db
 from shop.models import AuditEntry, Product, ProductStatus, StockAdjustment, Variant
-from shop.services import listings
+from shop.services import listings, product_list
 from shop.services.catalog_version import catalog_version
-from shop.services.listings import (
-    AdminFilter,
-    InvalidPrice,
-    ListingInvalid,
-    ProductDraft,
-    VariantDraft,
-    parse_rupiah,
-    slugify,
-)
+from shop.services.listings import ListingInvalid, ProductDraft, VariantDraft
+from shop.services.product_list import AdminFilter
 from tests.factories import make_category, make_product, make_workshop
 from tests.order_factories import make_order
-
-
-@pytest.mark.parametrize(
-    ("typed", "amount"),
-    [
-        ("150000", 150_000), ("150.000", 150_000), ("Rp150.000", 150_000),
-        ("Rp 150.000", 150_000), ("rp. 1.250.000", 1_250_000), ("150,000", 150_000),
-        ("150 000", 150_000), ("Rp150.000,-", 150_000), ("150.000,00", 150_000), ("0", 0),
-    ],
-)  # fmt: skip
-def test_parse_rupiah_reads_what_indonesian_staff_type(typed, amount):
-    assert parse_rupiah(typed) == amount
-
-
-@pytest.mark.parametrize(
-    ("typed", "reason"),
-    [
-        ("-150000", "negative"), ("Rp -5.000", "negative"), ("-Rp5.000", "negative"),
-        ("150000,50", "decimals"), ("1.5", "decimals"), ("150.000,5", "decimals"),
-        ("", "format"), ("seratus ribu", "format"), ("1.50.000", "format"), ("Rp", "format"),
-        ("99999999999999", "too_large"),
-    ],
-)  # fmt: skip
-def test_parse_rupiah_says_why_it_refuses(typed, reason):
-    with pytest.raises(InvalidPrice) as refused:
-        parse_rupiah(typed)
-    assert refused.value.reason == reason
-
-
-def test_slugify_and_the_slug_and_sku_checks():
-    assert (
-        slugify("  Miniatur Pesawat Boeing 737-800 (1:100) ")
-        == "miniatur-pesawat-boeing-737-800-1-100"
-    )
-    assert slugify("Tempat Tisu Rotan — Édition") == "tempat-tisu-rotan-edition"
-    assert slugify("木のお皿") == ""
-    assert listings.check_slug("teak-bowl-2") is None
-    assert listings.check_slug("Teak_bowl") == "format"
-    assert listings.check_slug("a" * 161) == "too_long"
-    assert listings.check_sku("AC-B738-1100") is None
-    assert listings.check_sku("AC B738") == "format"
-    assert listings.check_sku("") == "missing"
 
 
 @pytest.fixture
@@ -171,10 +122,10 @@ def test_search_admin_pages_and_counts_variants_and_stock(shelf):
     for i in range(5):
         make_product(f"Piece {i}", category=shelf[0], workshop=shelf[1], prices=(100, 200), stock=3)
     db.session.commit()
-    page = listings.search_admin(AdminFilter(sort="name"), page=2, per_page=2)
+    page = product_list.search_admin(AdminFilter(sort="name"), page=2, per_page=2)
     assert (page.total, page.pages, page.page) == (5, 3, 2)
-    assert [(r.product.name, r.variants, r.active_variants, r.stock) for r in page.rows] == [
+    assert [(r.product.name, r.variants, r.active_variants, r.stock) for r in page.items] == [
         ("Piece 2", 2, 2, 6), ("Piece 3", 2, 2, 6),
     ]  # fmt: skip
-    assert listings.search_admin(AdminFilter(), page=99, per_page=2).page == 3
-    assert listings.search_admin(AdminFilter(q="100% _"), page=1, per_page=2).total == 0
+    assert product_list.search_admin(AdminFilter(), page=99, per_page=2).page == 3
+    assert product_list.search_admin(AdminFilter(q="100% _"), page=1, per_page=2).total == 0

@@ -21,7 +21,14 @@ from shop.admin import bp
 from shop.admin.catalog_forms import CatalogImportForm
 from shop.admin.downloads import csv_download
 from shop.services import catalog_csv
-from shop.services.catalog_csv import ImportRefused, ImportReport, RowError
+from shop.services.catalog_import import (
+    MAX_BYTES,
+    MAX_ROWS,
+    ImportRefused,
+    ImportReport,
+    RowError,
+    import_catalog,
+)
 
 
 @bp.get("/catalog/export.csv")
@@ -41,7 +48,8 @@ def _value_message(code: str, params: dict[str, object]) -> str:
             "use only lowercase letters a–z, digits and hyphens (at most %(max)d)", **params
         ),
         "sku": lambda: gettext(
-            "use only letters, digits, dot, underscore and hyphen, no spaces (at most %(max)d)",
+            "use only letters, digits, dot, underscore and hyphen, starting with a letter or "
+            "digit, no spaces (at most %(max)d)",
             **params,
         ),
         "rupiah": lambda: gettext("enter whole rupiah, e.g. 150000 or 150.000"),
@@ -147,7 +155,7 @@ def _import_page(form: CatalogImportForm, report: ImportReport | None, status: i
         summary=_summary(report) if report else "",
         row_message=row_message,
         columns=catalog_csv.COLUMNS,
-        max_rows=catalog_csv.MAX_ROWS,
+        max_rows=MAX_ROWS,
         checked_only=bool(form.check.data),
         left_alone=_left_alone(report) if report and report.variants_not_in_file else "",
     ), status
@@ -161,8 +169,8 @@ def catalog_import() -> Any:
         return _import_page(form, None, 422 if form.errors else 200)
     upload = form.file.data
     try:
-        report = catalog_csv.import_catalog(
-            upload.read(catalog_csv.MAX_BYTES + 1),
+        report = import_catalog(
+            upload.read(MAX_BYTES + 1),
             actor=current_user._get_current_object(),
             file_name=upload.filename or "",
             allow_maker_share=current_user.is_admin,

@@ -9,6 +9,7 @@ from wtforms import BooleanField, IntegerField, StringField, SubmitField, TextAr
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from shop.services import catalog_admin
+from shop.services.catalog_rules import MAX_CATEGORY_SLUG
 
 _SLUG_HINT = _l(
     "Part of the web address: lowercase letters, digits and hyphens. "
@@ -16,13 +17,25 @@ _SLUG_HINT = _l(
 )
 
 
+def _name_field(max_length: int) -> StringField:
+    """The entry's name: required."""
+    return StringField(
+        _l("Name"), validators=[DataRequired(_l("Enter a name.")), Length(max=max_length)]
+    )
+
+
+def _slug_field() -> StringField:
+    """The entry's slug: optional, made from the name when left empty."""
+    return StringField(
+        _l("Slug"), validators=[Length(max=MAX_CATEGORY_SLUG)], description=_SLUG_HINT
+    )
+
+
 class CategoryForm(FlaskForm):
     """Name, slug, description and position of a category."""
 
-    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter a name.")), Length(max=120)])
-    slug = StringField(
-        _l("Slug"), validators=[Length(max=catalog_admin.MAX_SLUG)], description=_SLUG_HINT
-    )
+    name = _name_field(catalog_admin.MAX_CATEGORY_NAME)
+    slug = _slug_field()
     description = TextAreaField(
         _l("Description"),
         validators=[Length(max=catalog_admin.MAX_DESCRIPTION)],
@@ -43,18 +56,19 @@ class CategoryForm(FlaskForm):
 class WorkshopForm(FlaskForm):
     """A workshop's names, place, story and photo."""
 
-    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter a name.")), Length(max=200)])
-    slug = StringField(
-        _l("Slug"), validators=[Length(max=catalog_admin.MAX_SLUG)], description=_SLUG_HINT
-    )
+    name = _name_field(catalog_admin.MAX_WORKSHOP_NAME)
+    slug = _slug_field()
     institution = StringField(
         _l("Institution"),
         validators=[DataRequired(_l("Enter the institution, e.g. Lapas Kelas IIA Banyuwangi.")),
-                    Length(max=200)],
+                    Length(max=catalog_admin.MAX_INSTITUTION)],
     )  # fmt: skip
     region = StringField(
         _l("Region"),
-        validators=[DataRequired(_l("Enter the region, e.g. East Java.")), Length(max=120)],
+        validators=[
+            DataRequired(_l("Enter the region, e.g. East Java.")),
+            Length(max=catalog_admin.MAX_REGION),
+        ],
     )
     summary = TextAreaField(
         _l("Summary"),

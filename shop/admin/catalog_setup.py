@@ -9,14 +9,16 @@ from werkzeug.wrappers import Response
 
 from shop.admin import bp
 from shop.admin.catalog_forms import CategoryForm, WorkshopForm
-from shop.services import catalog_admin, images
+from shop.admin.photo_messages import photo_refusal_message
+from shop.models import Category, Workshop
+from shop.services import catalog_admin
 from shop.services.catalog_admin import (
     CategoryFields,
     InvalidEntry,
     PhotoChange,
     WorkshopFields,
 )
-from shop.services.images import InvalidImage
+from shop.services.product_photos import PhotoRefused
 from shop.services.text import render_markdown
 
 
@@ -35,25 +37,6 @@ def _entry_message(field: str, code: str) -> str:
     if code == "out_of_range":
         return gettext("Enter a number from 0 to %(max)d.", max=catalog_admin.MAX_POSITION)
     return gettext("This is too long.")
-
-
-def photo_message(exc: InvalidImage) -> str:
-    """The photo pipeline's refusal in the visitor's language."""
-    text = str(exc)
-    if text == images.MSG_EMPTY:
-        return gettext("The file is empty.")
-    if text == images.MSG_FORMAT:
-        return gettext("Only JPEG, PNG or WebP photos can be used.")
-    if text.startswith("The file is larger"):
-        return gettext(
-            "The file is larger than %(num)d MB.", num=images.MAX_UPLOAD_BYTES // (1024 * 1024)
-        )
-    if "pixels" in text:
-        return gettext(
-            "The image has too many pixels; the limit is %(num)d megapixels.",
-            num=images.MAX_PIXELS // 1_000_000,
-        )
-    return gettext("The image file is damaged or incomplete.")
 
 
 def _put_errors(form: CategoryForm | WorkshopForm, exc: InvalidEntry) -> None:
@@ -83,9 +66,18 @@ def _category_fields(form: CategoryForm) -> CategoryFields:
     )
 
 
-def _category_page(form: CategoryForm, category: object | None) -> tuple[str, int]:
+def _category_page(form: CategoryForm, category: Category | None) -> tuple[str, int]:
     status = 422 if form.errors else 200
     return render_template("admin/category_form.html", form=form, category=category), status
+
+
+def _save_category(form: CategoryForm, category: Category | None) -> Category | None:
+    """Save what the form says; put any refusal on its fields and return None."""
+    try:
+        return catalog_admin.save_category(_actor(), category, _category_fields(form))
+    except InvalidEntry as exc:
+        _put_errors(form, exc)
+    return None
 
 
 @bp.route("/categories/new", methods=["GET", "POST"])
@@ -93,11 +85,8 @@ def category_new() -> tuple[str, int] | Response:
     """Offer an empty category form and create the category."""
     form = CategoryForm()
     if form.validate_on_submit():
-        try:
-            category = catalog_admin.save_category(_actor(), None, _category_fields(form))
-        except InvalidEntry as exc:
-            _put_errors(form, exc)
-        else:
+        category = _save_category(form, None)
+        if category is not None:
             flash(gettext("Category %(name)s created.", name=category.name), "success")
             return redirect(url_for("admin.categories"), 303)
     return _category_page(form, None)
@@ -109,11 +98,7 @@ def category_edit(category_id: int) -> tuple[str, int] | Response:
     category = catalog_admin.find_category(category_id) or abort(404)
     form = CategoryForm(obj=category)
     if form.validate_on_submit():
-        try:
-            catalog_admin.save_category(_actor(), category, _category_fields(form))
-        except InvalidEntry as exc:
-            _put_errors(form, exc)
-        else:
+        if _save_category(form, category) is not None:
             flash(gettext("Category %(name)s saved.", name=category.name), "success")
             return redirect(url_for("admin.categories"), 303)
     return _category_page(form, category)
@@ -146,7 +131,7 @@ def _photo_change(form: WorkshopForm) -> PhotoChange:
     return PhotoChange(upload=data, remove=bool(form.remove_photo.data))
 
 
-def _save_workshop(form: WorkshopForm, workshop: object | None) -> object | None:
+def _save_workshop(form: WorkshopForm, workshop: Workshop | None) -> Workshop | None:
     """Save what the form says; put any refusal on its fields and return None."""
     try:
         return catalog_admin.save_workshop(
@@ -155,12 +140,12 @@ def _save_workshop(form: WorkshopForm, workshop: object | None) -> object | None
         )  # fmt: skip
     except InvalidEntry as exc:
         _put_errors(form, exc)
-    except InvalidImage as exc:
-        form.photo.errors = [photo_message(exc)]
+    except PhotoRefused as exc:
+        form.photo.errors = [photo_refusal_message(exc)]
     return None
 
 
-def _workshop_page(form: WorkshopForm, workshop: object | None) -> tuple[str, int]:
+def _workshop_page(form: WorkshopForm, workshop: Workshop | None) -> tuple[str, int]:
     previewing = bool(form.preview.data) and not form.errors
     story = form.story.data if previewing else getattr(workshop, "story", "")
     return render_template(

@@ -6,7 +6,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import format_decimal, gettext, ngettext
+from flask_babel import gettext, ngettext
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
@@ -20,6 +20,7 @@ from shop.admin.photo_forms import (
     UploadForm,
     shown_file_name,
 )
+from shop.admin.photo_messages import file_size, photo_refusal_message
 from shop.extensions import db
 from shop.models import Product, ProductPhoto
 from shop.redirects import local_path
@@ -35,15 +36,9 @@ def photo_upload_limits() -> dict[str, Any]:
     return {
         "photo_limits": {
             "max_bytes": images.MAX_UPLOAD_BYTES,
-            "size": _size(images.MAX_UPLOAD_BYTES),
+            "size": file_size(images.MAX_UPLOAD_BYTES),
         }
     }
-
-
-def _size(n_bytes: int) -> str:
-    if n_bytes >= 1024 * 1024:
-        return gettext("%(num)s MB", num=format_decimal(round(n_bytes / (1024 * 1024), 1)))
-    return gettext("%(num)s KB", num=format_decimal(round(n_bytes / 1024, 1)))
 
 
 def _wants_json() -> bool:
@@ -112,31 +107,6 @@ def _render_photos_page(product: Product) -> str:
     return render_template("admin/photos.html", product=product)
 
 
-def _refusal_message(error: PhotoRefused, name: str) -> str:
-    """Say in the staff member's language why this file can't be used."""
-    name = name or gettext("The file")
-    if error.reason == "empty":
-        return gettext("“%(name)s” is empty.", name=name)
-    if error.reason == "too_large":
-        return gettext(
-            "“%(name)s” is larger than %(size)s. Make the photo smaller and try again.",
-            name=name,
-            size=_size(images.MAX_UPLOAD_BYTES),
-        )
-    if error.reason == "format":
-        return gettext("“%(name)s” is not a JPEG, PNG or WebP photo.", name=name)
-    if error.reason == "too_many_pixels":
-        return gettext(
-            "“%(name)s” has too many pixels (the limit is %(num)s megapixels). "
-            "Make the photo smaller and try again.",
-            name=name,
-            num=format_decimal(images.MAX_PIXELS / 1_000_000),
-        )
-    return gettext(
-        "“%(name)s” is damaged or incomplete. Save it again or choose another photo.", name=name
-    )
-
-
 def _photo_json(photo: ProductPhoto) -> dict[str, Any]:
     width = smallest_width_at_least(photo.widths, 320)
     return {
@@ -164,7 +134,7 @@ def photo_upload(product_id: int) -> Response:
         try:
             photo = photo_service.add_photo(product, data, storage, _actor(), file_name=name)
         except PhotoRefused as error:
-            errors.append(_refusal_message(error, name))
+            errors.append(photo_refusal_message(error, name or gettext("The file")))
         else:
             saved.append(_photo_json(photo) | {"name": name})
     if _wants_json():
@@ -195,7 +165,7 @@ def upload_too_large(error: RequestEntityTooLarge) -> Any:
     Blueprint-wide (Flask has no per-route error handlers): other admin uploads, such as
     the CSV import, get a plain page in the back-office layout.
     """
-    limit = _size(request.max_content_length or 0)
+    limit = file_size(request.max_content_length or 0)
     if request.endpoint != "admin.photo_upload":
         message = gettext(
             "What was sent is larger than %(size)s, the most the back office accepts at once. "

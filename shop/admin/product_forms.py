@@ -25,8 +25,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, Optional, ValidationError
 
 from shop.models import Product, ProductStatus, StockReason
-from shop.services import listings, stock
-from shop.services.listings import InvalidPrice, parse_rupiah
+from shop.services import catalog_rules as rules
+from shop.services import listings, product_list, stock
+from shop.services.catalog_rules import InvalidPrice, parse_rupiah
 
 MAX_VARIANT_ROWS = 50
 # A whole number, with or without thousands separators ("1500", "1.500"); nothing else.
@@ -185,30 +186,30 @@ class ProductForm(FlaskForm):
         _l("Name"),
         validators=[
             DataRequired(_l("Enter the product's name.")),
-            Length(max=listings.MAX_NAME, message=_TOO_LONG),
+            Length(max=rules.MAX_NAME, message=_TOO_LONG),
         ],
     )
     slug = StringField(
         _l("Web address (slug)"),
-        validators=[Optional(), Length(max=listings.MAX_SLUG, message=_TOO_LONG)],
+        validators=[Optional(), Length(max=rules.MAX_PRODUCT_SLUG, message=_TOO_LONG)],
         filters=[_slug_filter],
     )
     summary = StringField(
-        _l("Summary"), validators=[Length(max=listings.MAX_SUMMARY, message=_TOO_LONG)]
+        _l("Summary"), validators=[Length(max=rules.MAX_SUMMARY, message=_TOO_LONG)]
     )
     description_md = TextAreaField(
         _l("Description"),
-        validators=[Length(max=listings.MAX_DESCRIPTION, message=_TOO_LONG)],
+        validators=[Length(max=rules.MAX_DESCRIPTION, message=_TOO_LONG)],
         filters=[_text_filter],
     )
     category_id = SelectField(_l("Category"), coerce=_id_or_zero, validate_choice=False)
     workshop_id = SelectField(_l("Workshop"), coerce=_id_or_zero, validate_choice=False)
     materials = StringField(
-        _l("Materials"), validators=[Length(max=listings.MAX_MATERIALS, message=_TOO_LONG)]
+        _l("Materials"), validators=[Length(max=rules.MAX_MATERIALS, message=_TOO_LONG)]
     )
     care_notes = TextAreaField(
         _l("Care notes"),
-        validators=[Length(max=listings.MAX_CARE_NOTES, message=_TOO_LONG)],
+        validators=[Length(max=rules.MAX_CARE_NOTES, message=_TOO_LONG)],
         filters=[_text_filter],
     )
     made_to_order = BooleanField(_l("Made to order when out of stock"))
@@ -280,7 +281,7 @@ class PreviewForm(FlaskForm):
     """The description sent by the preview pane's script."""
 
     description_md = TextAreaField(
-        validators=[Length(max=listings.MAX_DESCRIPTION, message=_TOO_LONG)]
+        validators=[Length(max=rules.MAX_DESCRIPTION, message=_TOO_LONG)]
     )
 
 
@@ -302,7 +303,7 @@ class ProductFilterForm(FlaskForm):
 
     q = StringField(
         _l("Name, slug or SKU"),
-        validators=[Optional(), Length(max=listings.MAX_SEARCH, message=_TOO_LONG)],
+        validators=[Optional(), Length(max=product_list.MAX_SEARCH, message=_TOO_LONG)],
     )
     status = SelectField(_l("Status"), validators=[Optional()], validate_choice=True)
     category = SelectField(_l("Category"), validators=[Optional()], validate_choice=True)
@@ -330,7 +331,7 @@ class ProductFilterForm(FlaskForm):
             SelectChoice(str(w.id), w.name) for w in workshops
         ]
 
-    def to_filter(self) -> listings.AdminFilter:
+    def to_filter(self) -> product_list.AdminFilter:
         """The filter the form describes; fields that did not validate are left out."""
         self.validate()
 
@@ -338,12 +339,12 @@ class ProductFilterForm(FlaskForm):
             return "" if field.errors else (field.data or "")
 
         sort = ok(self.sort)
-        return listings.AdminFilter(
+        return product_list.AdminFilter(
             q=ok(self.q).strip(),
             status=ProductStatus(ok(self.status)) if ok(self.status) else None,
             category_id=_int_or_none(ok(self.category)),
             workshop_id=_int_or_none(ok(self.workshop)),
-            sort=sort if sort in listings.SORTS else "updated",
+            sort=sort if sort in product_list.SORTS else "updated",
         )
 
 
@@ -420,7 +421,7 @@ _MESSAGES: dict[tuple[str, str], Any] = {
         "was saved: check and save again."
     ),
     ("sku", "missing"): _l("Enter the SKU."),
-    ("sku", "format"): _l("Use letters, digits and . _ / - only, starting with a letter or digit."),
+    ("sku", "format"): _l("Use letters, digits and . _ - only, starting with a letter or digit."),
     ("sku", "repeated"): _l("SKU %(sku)s is in this form twice."),
     ("sku", "duplicate"): _l("SKU %(sku)s already belongs to another variant."),
     ("option_label", "missing"): _l("Enter the option, e.g. 1:100, Ø 24 cm or Standard."),

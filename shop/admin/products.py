@@ -27,7 +27,7 @@ from shop.admin.product_forms import (
 )
 from shop.extensions import db
 from shop.models import Product, StockReason, Variant
-from shop.services import listings, stock
+from shop.services import listings, product_list, stock
 from shop.services.listings import ListingInvalid
 from shop.services.text import render_markdown
 
@@ -62,7 +62,7 @@ def products() -> str:
     form = ProductFilterForm(request.args)
     form.set_choices(categories, workshops)
     page = request.args.get("page", 1, type=int) or 1
-    found = listings.search_admin(form.to_filter(), page, PER_PAGE)
+    found = product_list.search_admin(form.to_filter(), page, PER_PAGE)
     return render_template("admin/products.html", form=form, page=found, filter_args=_filter_args())
 
 

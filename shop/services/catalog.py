@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-import math
 from collections.abc import Collection
 from dataclasses import dataclass, replace
 
@@ -12,6 +11,7 @@ from sqlalchemy.orm import InstrumentedAttribute, contains_eager, selectinload
 
 from shop.extensions import db
 from shop.models import Category, Product, ProductStatus, Variant, Workshop
+from shop.services.search import ResultPage, clamp_page, contains
 
 SORTS = ("newest", "price_asc", "price_desc")
 MAX_QUERY_LENGTH = 100
@@ -53,23 +53,7 @@ class ListingFilters:
         )
 
 
-@dataclass(frozen=True)
-class ProductPage:
-    """One page of listing results."""
-
-    items: list[Product]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        """How many pages the results fill (at least one)."""
-        return max(1, math.ceil(self.total / self.per_page))
-
-
-def _escape_like(term: str) -> str:
-    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+ProductPage = ResultPage[Product]
 
 
 def _storefront_query() -> Select[tuple[Product]]:
@@ -106,17 +90,9 @@ def _apply_filters(query: Select, filters: ListingFilters, *, joined: bool = Tru
     words = filters.q.split()[:MAX_QUERY_WORDS]
     if words and not joined:
         query = query.join(Product.category).join(Product.workshop)
-    # SQLite's LIKE already ignores ASCII case (and its lower() knows nothing else), so
-    # plain LIKE there avoids lower() on every row; PostgreSQL needs ILIKE.
-    case_blind = db.engine.dialect.name == "sqlite"
     fields = (Product.name, Product.description_md, Category.name, Workshop.name)
     for word in words:
-        pattern = f"%{_escape_like(word)}%"
-        if case_blind:
-            matches = [f.like(pattern, escape="\\") for f in fields]
-        else:
-            matches = [f.ilike(pattern, escape="\\") for f in fields]
-        query = query.where(or_(*matches))
+        query = query.where(or_(*(contains(f, word) for f in fields)))
     return query
 
 
@@ -137,8 +113,7 @@ def search_products(filters: ListingFilters, per_page: int) -> ProductPage:
         joined=False,
     )
     total = db.session.scalar(count_query) or 0
-    last_page = max(1, math.ceil(total / per_page))
-    page = min(max(filters.page, 1), last_page)
+    page = clamp_page(filters.page, total, per_page)
     items = list(
         db.session.scalars(
             _apply_sort(query, filters.sort).limit(per_page).offset((page - 1) * per_page)

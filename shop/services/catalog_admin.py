@@ -1,31 +1,31 @@
 """Categories and workshops as staff set them up: create and edit, with the audit trail.
 
 Views pass plain values (the form's fields, the uploaded photo's bytes); every refusal is an
-`InvalidEntry` naming the fields and what is wrong with them, or the photo pipeline's own
-`InvalidImage`, and leaves the database as it was.
+`InvalidEntry` naming the fields and what is wrong with them, or the photo pipeline's
+`PhotoRefused`, and leaves the database as it was.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import InstrumentedAttribute
 
 from shop.extensions import db
 from shop.media import MediaStorage
 from shop.models import Category, Product, ProductStatus, User, Workshop
 from shop.services import audit
-from shop.services.images import process_image
+from shop.services.catalog_rules import MAX_CATEGORY_SLUG, check_slug, slugify
+from shop.services.product_photos import store_upload
 
-# The editor's rule for every slug in the catalog: lowercase letters and digits in words
-# joined by single hyphens, "rattan-bamboo".
-SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-MAX_SLUG = 120  # category and workshop slugs (product slugs may be 160)
+MAX_CATEGORY_NAME = 120
+MAX_WORKSHOP_NAME = 200
+MAX_INSTITUTION = 200
+MAX_REGION = 120
 MAX_DESCRIPTION = 500
 MAX_SUMMARY = 300
 MAX_STORY = 20_000
@@ -82,20 +82,8 @@ class PhotoChange:
     remove: bool = False
 
 
-def slugify(text: str, limit: int = MAX_SLUG) -> str:
-    """Make a slug from a name: "Rattan & Bamboo" → "rattan-bamboo" (accents dropped)."""
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
-    return slug[:limit].rstrip("-")
-
-
-def slug_problem(slug: str, limit: int = MAX_SLUG) -> str | None:
-    """Why a slug can't be used ("required", "too_long", "invalid"), or None if it can."""
-    if not slug:
-        return "required"
-    if len(slug) > limit:
-        return "too_long"
-    return None if SLUG_RE.fullmatch(slug) else "invalid"
+# The catalog rules' reasons for refusing a slug, as InvalidEntry codes.
+_SLUG_CODES = {"missing": "required", "too_long": "too_long", "format": "invalid"}
 
 
 def _text(value: str, field: str, limit: int, errors: dict[str, str], *, required: bool) -> str:
@@ -111,8 +99,9 @@ def _slug_for(
     model: type[Entry], typed: str, name: str, current: Entry | None, errors: dict[str, str]
 ) -> str:
     """The slug to store: as typed (lowercased) or made from the name; checked and unique."""
-    slug = (typed or "").strip().lower() or slugify(name)
-    problem = slug_problem(slug)
+    slug = (typed or "").strip().lower() or slugify(name, MAX_CATEGORY_SLUG)
+    reason = check_slug(slug, MAX_CATEGORY_SLUG)
+    problem = _SLUG_CODES[reason] if reason else None
     if problem is None:
         taken = db.session.scalar(select(model.id).where(model.slug == slug))
         if taken is not None and (current is None or taken != current.id):
@@ -158,22 +147,29 @@ def _empty(fields: tuple[str, ...]) -> dict[str, Any]:
     return dict.fromkeys(fields)
 
 
+def _with_product_counts(
+    model: type[Entry], product_key: InstrumentedAttribute[int], order: tuple[Any, ...]
+) -> list[tuple[Entry, int, int]]:
+    """Every entry with its number of products and of active ones, in the given order."""
+    rows = db.session.execute(
+        select(
+            model,
+            func.count(Product.id),
+            func.count(Product.id).filter(Product.status == ProductStatus.ACTIVE),
+        )
+        .outerjoin(Product, product_key == model.id)
+        .group_by(model.id)
+        .order_by(*order)
+    )
+    return [(entry, total, active) for entry, total, active in rows]
+
+
 # --- categories -------------------------------------------------------------------------
 
 
 def list_categories() -> list[tuple[Category, int, int]]:
     """Every category in display order with its number of products and of active ones."""
-    rows = db.session.execute(
-        select(
-            Category,
-            func.count(Product.id),
-            func.count(Product.id).filter(Product.status == ProductStatus.ACTIVE),
-        )
-        .outerjoin(Product, Product.category_id == Category.id)
-        .group_by(Category.id)
-        .order_by(Category.position, Category.name)
-    )
-    return [(category, total, active) for category, total, active in rows]
+    return _with_product_counts(Category, Product.category_id, (Category.position, Category.name))
 
 
 def find_category(category_id: int) -> Category | None:
@@ -186,7 +182,7 @@ def save_category(
 ) -> Category:
     """Create a category (category=None) or update one; raise InvalidEntry if refused."""
     errors: dict[str, str] = {}
-    name = _text(fields.name, "name", 120, errors, required=True)
+    name = _text(fields.name, "name", MAX_CATEGORY_NAME, errors, required=True)
     slug = _slug_for(Category, fields.slug, name, category, errors)
     description = _text(fields.description, "description", MAX_DESCRIPTION, errors, required=False)
     if not 0 <= fields.position <= MAX_POSITION:
@@ -208,17 +204,7 @@ def save_category(
 
 def list_workshops() -> list[tuple[Workshop, int, int]]:
     """Every workshop by name with its number of products and of active ones."""
-    rows = db.session.execute(
-        select(
-            Workshop,
-            func.count(Product.id),
-            func.count(Product.id).filter(Product.status == ProductStatus.ACTIVE),
-        )
-        .outerjoin(Product, Product.workshop_id == Workshop.id)
-        .group_by(Workshop.id)
-        .order_by(Workshop.name, Workshop.id)
-    )
-    return [(workshop, total, active) for workshop, total, active in rows]
+    return _with_product_counts(Workshop, Product.workshop_id, (Workshop.name, Workshop.id))
 
 
 def find_workshop(workshop_id: int) -> Workshop | None:
@@ -232,9 +218,11 @@ def _workshop_values(
     """Check the typed values; return them cleaned or raise InvalidEntry with every problem."""
     errors: dict[str, str] = {}
     values = {
-        "name": _text(fields.name, "name", 200, errors, required=True),
-        "institution": _text(fields.institution, "institution", 200, errors, required=True),
-        "region": _text(fields.region, "region", 120, errors, required=True),
+        "name": _text(fields.name, "name", MAX_WORKSHOP_NAME, errors, required=True),
+        "institution": _text(
+            fields.institution, "institution", MAX_INSTITUTION, errors, required=True
+        ),
+        "region": _text(fields.region, "region", MAX_REGION, errors, required=True),
         "summary": _text(fields.summary, "summary", MAX_SUMMARY, errors, required=False),
         "story": (fields.story or "").strip(),
         "photo_alt": _text(fields.photo_alt, "photo_alt", MAX_ALT, errors, required=False),
@@ -259,11 +247,11 @@ def save_workshop(
 ) -> Workshop:
     """Create a workshop (workshop=None) or update one, with its photo.
 
-    Raises InvalidEntry for the typed fields, then InvalidImage for a file that is not a
+    Raises InvalidEntry for the typed fields, then PhotoRefused for a file that is not a
     usable photo; either way nothing is saved.
     """
     values = _workshop_values(workshop, fields, photo)
-    stored = process_image(photo.upload, storage) if photo.upload is not None else None
+    stored = store_upload(photo.upload, storage) if photo.upload is not None else None
     entry = workshop or Workshop()
     before = _empty(WORKSHOP_FIELDS) if workshop is None else audit.snapshot(entry, WORKSHOP_FIELDS)
 

@@ -1,32 +1,27 @@
-"""Listings in the back office: find products, create and edit them with their variants.
+"""Listings in the back office: create and edit products with their variants, publish,
+archive and delete them.
 
-The validation helpers at the top (`slugify`, `check_slug`, `check_sku`, `parse_rupiah`) are
-plain functions meant to be shared with other writers of the catalog (the CSV import).
-Everything that writes runs in one transaction: a refused save raises ListingInvalid with
-every problem found and leaves the database exactly as it was.
+The value rules (slugs, SKUs, limits) are those of services.catalog_rules, shared with the
+CSV import. Everything that writes runs in one transaction: a refused save raises
+ListingInvalid with every problem found and leaves the database exactly as it was.
 """
 
 from __future__ import annotations
 
-import math
-import re
-import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
 
 from shop.extensions import db
 from shop.models import (
     Category,
     OrderLine,
     Product,
-    ProductPhoto,
     ProductStatus,
     RevenueSplitRate,
     StockReason,
@@ -36,19 +31,11 @@ from shop.models import (
 )
 from shop.models.catalog import utcnow
 from shop.services import audit
+from shop.services import catalog_rules as rules
 from shop.services import stock as stock_service
-from shop.services.catalog import MAX_PRICE_IDR
+from shop.services.catalog_rules import check_range, check_sku, check_slug, slugify
 
-MAX_NAME, MAX_SLUG, MAX_SUMMARY, MAX_MATERIALS = 200, 160, 300, 300
-MAX_DESCRIPTION, MAX_CARE_NOTES = 20_000, 5_000
-MAX_SKU, MAX_OPTION = 64, 120
-MAX_LEAD_TIME_DAYS = 730
-MAX_STOCK = 1_000_000
-MAX_WEIGHT_G = 1_000_000  # a tonne: the largest lobby model is far lighter
-MAX_SIZE_MM = 100_000
-MAX_SEARCH = 100
 DEFAULT_MAKER_SHARE = 30
-SORTS = ("updated", "name", "newest")
 
 PRODUCT_FIELDS = (
     "name", "slug", "summary", "description_md", "category_id", "workshop_id", "materials",
@@ -58,72 +45,6 @@ VARIANT_FIELDS = (
     "sku", "option_label", "price_idr", "weight_g", "length_mm", "width_mm", "height_mm",
     "is_active",
 )  # fmt: skip
-
-_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-_SKU = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]*")
-# Whole rupiah as Indonesian staff type them: "150000", "150.000", "Rp150.000", "Rp 150.000,-",
-# "150.000,00"; a comma followed by three digits is read as a thousands separator too.
-_RUPIAH = re.compile(
-    r"(?P<sign>-)?\s*(?:rp\.?\s*)?(?P<sign2>-)?\s*"
-    r"(?P<whole>\d{1,3}(?:[.,\s]\d{3})+|\d+)(?P<cents>,-|,00?|[.,]\d{1,2})?",
-    re.IGNORECASE,
-)
-
-
-# -- Validation shared with other writers of the catalog -------------------------------
-
-
-class InvalidPrice(ValueError):
-    """Text that is not an amount of whole rupiah.
-
-    `reason` is "format", "negative", "decimals" or "too_large".
-    """
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-def parse_rupiah(text: str) -> int:
-    """Read whole rupiah as staff type them ("150000", "150.000", "Rp150.000"); raise InvalidPrice.
-
-    Zero cents (",00", ",-") are accepted; other decimals and negative amounts are refused.
-    """
-    found = _RUPIAH.fullmatch((text or "").strip())
-    if found is None:
-        raise InvalidPrice("format")
-    if found["sign"] or found["sign2"]:
-        raise InvalidPrice("negative")
-    cents = found["cents"] or ""
-    if cents and cents not in (",-", ",0", ",00", ".00", ".0"):
-        raise InvalidPrice("decimals")
-    amount = int(re.sub(r"\D", "", found["whole"]))
-    if amount > MAX_PRICE_IDR:
-        raise InvalidPrice("too_large")
-    return amount
-
-
-def slugify(text: str, max_length: int = MAX_SLUG) -> str:
-    """Make a URL slug from a name: lowercase ASCII letters, digits and single hyphens."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return slug[:max_length].rstrip("-")
-
-
-def check_slug(slug: str) -> str | None:
-    """Return why a slug is not acceptable ("format", "too_long"), or None when it is."""
-    if len(slug) > MAX_SLUG:
-        return "too_long"
-    return None if _SLUG.fullmatch(slug) else "format"
-
-
-def check_sku(sku: str) -> str | None:
-    """Return why a SKU is not acceptable ("missing", "format", "too_long"), or None."""
-    if not sku:
-        return "missing"
-    if len(sku) > MAX_SKU:
-        return "too_long"
-    return None if _SKU.fullmatch(sku) else "format"
 
 
 # -- What a form sends ------------------------------------------------------------------
@@ -213,22 +134,10 @@ def may_set_maker_share(actor: audit.Actor) -> bool:
     return isinstance(actor, User) and actor.is_admin
 
 
-def _check_range(value: int | None, high: int) -> str | None:
-    if value is None:
-        return None
-    if value < 0:
-        return "negative"
-    return "too_large" if value > high else None
-
-
 def _text_problems(draft: ProductDraft) -> list[Problem]:
-    limits = {
-        "name": MAX_NAME, "summary": MAX_SUMMARY, "description_md": MAX_DESCRIPTION,
-        "materials": MAX_MATERIALS, "care_notes": MAX_CARE_NOTES,
-    }  # fmt: skip
     problems = [
         Problem(name, "too_long", params={"max": limit})
-        for name, limit in limits.items()
+        for name, limit in rules.PRODUCT_TEXT_LIMITS.items()
         if len(getattr(draft, name)) > limit
     ]
     if not draft.name.strip():
@@ -241,7 +150,7 @@ def _product_problems(draft: ProductDraft, product: Product | None) -> list[Prob
     if draft.slug:
         reason = check_slug(draft.slug)
         if reason:
-            problems.append(Problem("slug", reason, params={"max": MAX_SLUG}))
+            problems.append(Problem("slug", reason, params={"max": rules.MAX_PRODUCT_SLUG}))
         elif db.session.scalar(
             select(Product.id).where(
                 Product.slug == draft.slug, Product.id != (product.id if product else -1)
@@ -252,10 +161,10 @@ def _product_problems(draft: ProductDraft, product: Product | None) -> list[Prob
         problems.append(Problem("category_id", "missing"))
     if db.session.get(Workshop, draft.workshop_id) is None:
         problems.append(Problem("workshop_id", "missing"))
-    reason = _check_range(draft.lead_time_days, MAX_LEAD_TIME_DAYS)
+    reason = check_range(draft.lead_time_days, rules.MAX_LEAD_TIME_DAYS)
     if reason:
-        problems.append(Problem("lead_time_days", reason, params={"max": MAX_LEAD_TIME_DAYS}))
-    if _check_range(draft.maker_share_pct, 100):
+        problems.append(Problem("lead_time_days", reason, params={"max": rules.MAX_LEAD_TIME_DAYS}))
+    if check_range(draft.maker_share_pct, rules.MAX_MAKER_SHARE_PCT):
         problems.append(Problem("maker_share_pct", "range"))
     return problems
 
@@ -264,17 +173,13 @@ def _row_problems(i: int, row: VariantDraft) -> list[Problem]:
     problems = []
     reason = check_sku(row.sku)
     if reason:
-        problems.append(Problem("sku", reason, i, {"max": MAX_SKU}))
+        problems.append(Problem("sku", reason, i, {"max": rules.MAX_SKU}))
     if not row.option_label.strip():
         problems.append(Problem("option_label", "missing", i))
-    elif len(row.option_label) > MAX_OPTION:
-        problems.append(Problem("option_label", "too_long", i, {"max": MAX_OPTION}))
-    limits = {
-        "price_idr": MAX_PRICE_IDR, "stock": MAX_STOCK, "weight_g": MAX_WEIGHT_G,
-        "length_mm": MAX_SIZE_MM, "width_mm": MAX_SIZE_MM, "height_mm": MAX_SIZE_MM,
-    }  # fmt: skip
-    for name, limit in limits.items():
-        reason = _check_range(getattr(row, name), limit)
+    elif len(row.option_label) > rules.MAX_OPTION:
+        problems.append(Problem("option_label", "too_long", i, {"max": rules.MAX_OPTION}))
+    for name, limit in rules.VARIANT_NUMBER_LIMITS.items():
+        reason = check_range(getattr(row, name), limit)
         if reason:
             problems.append(Problem(name, reason, i, {"max": limit}))
     return problems
@@ -334,9 +239,9 @@ def _unique_slug(base: str, product: Product | None) -> str:
     if base not in taken:
         return base
     n = 2
-    while f"{base[: MAX_SLUG - 8]}-{n}" in taken:
+    while f"{base[: rules.MAX_PRODUCT_SLUG - 8]}-{n}" in taken:
         n += 1
-    return f"{base[: MAX_SLUG - 8]}-{n}"
+    return f"{base[: rules.MAX_PRODUCT_SLUG - 8]}-{n}"
 
 
 def _set_fields(product: Product, draft: ProductDraft) -> None:
@@ -589,134 +494,7 @@ def delete_product(product: Product, actor: audit.Actor) -> None:
         db.session.delete(product)
 
 
-# -- The back-office product list -------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class AdminFilter:
-    """What staff asked the product list for, already cleaned."""
-
-    q: str = ""
-    status: ProductStatus | None = None
-    category_id: int | None = None
-    workshop_id: int | None = None
-    sort: str = "updated"
-
-
-@dataclass
-class AdminRow:
-    """One product in the list, with figures summed over its variants."""
-
-    product: Product
-    cover: ProductPhoto | None
-    variants: int
-    active_variants: int
-    stock: int
-
-
-@dataclass
-class AdminPage:
-    """One page of the back-office product list."""
-
-    rows: list[AdminRow]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        """How many pages the results fill (at least one)."""
-        return max(1, math.ceil(self.total / self.per_page))
-
-
-def _escape_like(term: str) -> str:
-    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _like(column: Any, pattern: str) -> Any:
-    # SQLite's LIKE already ignores ASCII case (and its lower() knows nothing else);
-    # PostgreSQL needs ILIKE.
-    if db.engine.dialect.name == "sqlite":
-        return column.like(pattern, escape="\\")
-    return column.ilike(pattern, escape="\\")
-
-
-def _filtered(query: Select, filters: AdminFilter) -> Select:
-    if filters.status is not None:
-        query = query.where(Product.status == filters.status)
-    if filters.category_id is not None:
-        query = query.where(Product.category_id == filters.category_id)
-    if filters.workshop_id is not None:
-        query = query.where(Product.workshop_id == filters.workshop_id)
-    for word in filters.q[:MAX_SEARCH].split()[:6]:
-        pattern = f"%{_escape_like(word)}%"
-        skus = select(Variant.product_id).where(_like(Variant.sku, pattern))
-        query = query.where(
-            or_(_like(Product.name, pattern), _like(Product.slug, pattern), Product.id.in_(skus))
-        )
-    return query
-
-
-_ORDER = {
-    "updated": (Product.updated_at.desc(), Product.id.desc()),
-    "name": (Product.name.asc(), Product.id.asc()),
-    "newest": (Product.created_at.desc(), Product.id.desc()),
-}
-
-
-def _variant_figures(ids: list[int]) -> dict[int, tuple[int, int, int]]:
-    rows = db.session.execute(
-        select(
-            Variant.product_id,
-            func.count(),
-            func.sum(case((Variant.is_active.is_(True), 1), else_=0)),
-            func.sum(Variant.stock),
-        )
-        .where(Variant.product_id.in_(ids))
-        .group_by(Variant.product_id)
-    )
-    return {pid: (n, int(active or 0), int(stock or 0)) for pid, n, active, stock in rows}
-
-
-def _covers(ids: list[int]) -> dict[int, ProductPhoto]:
-    photos = db.session.scalars(
-        select(ProductPhoto)
-        .where(ProductPhoto.product_id.in_(ids))
-        .order_by(ProductPhoto.product_id, ProductPhoto.position, ProductPhoto.id)
-    )
-    covers: dict[int, ProductPhoto] = {}
-    for photo in photos:
-        covers.setdefault(photo.product_id, photo)
-    return covers
-
-
-def search_admin(filters: AdminFilter, page: int, per_page: int) -> AdminPage:
-    """One page of products for the back office, in a fixed number of queries."""
-    total = db.session.scalar(_filtered(select(func.count()).select_from(Product), filters)) or 0
-    page = min(max(page, 1), max(1, math.ceil(total / per_page)))
-    # Sort and cut the page on ids alone, then load those rows: sorting whole rows (long
-    # descriptions included) of a big catalog costs ten times more.
-    ids = list(
-        db.session.scalars(
-            _filtered(select(Product.id), filters)
-            .order_by(*_ORDER.get(filters.sort, _ORDER["updated"]))
-            .limit(per_page)
-            .offset((page - 1) * per_page)
-        )
-    )
-    if not ids:
-        return AdminPage(rows=[], total=total, page=page, per_page=per_page)
-    loaded = db.session.scalars(
-        select(Product)
-        .where(Product.id.in_(ids))
-        .options(joinedload(Product.category, innerjoin=True))
-        .options(joinedload(Product.workshop, innerjoin=True))
-    )
-    by_id = {p.id: p for p in loaded}
-    products = [by_id[i] for i in ids if i in by_id]
-    figures, covers = _variant_figures(ids), _covers(ids)
-    rows = [AdminRow(p, covers.get(p.id), *figures.get(p.id, (0, 0, 0))) for p in products]
-    return AdminPage(rows=rows, total=total, page=page, per_page=per_page)
+# -- Choices and lookups ---------------------------------------------------------------
 
 
 def categories() -> list[Category]:

@@ -8,9 +8,6 @@ writing the number a form showed. Every change leaves a StockAdjustment row.
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
-
 from sqlalchemy import func, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -18,6 +15,7 @@ from shop.extensions import db
 from shop.models import Product, StockAdjustment, StockReason, User, Variant
 from shop.services import audit
 from shop.services.catalog_version import bump_catalog_version
+from shop.services.search import ResultPage, clamp_page
 
 MAX_NOTE = 300
 MAX_CHANGE = 1_000_000
@@ -205,19 +203,7 @@ def adjust(
     return adjustment
 
 
-@dataclass
-class HistoryPage:
-    """One page of a product's stock adjustments, newest first."""
-
-    items: list[StockAdjustment]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        """How many pages the history fills (at least one)."""
-        return max(1, math.ceil(self.total / self.per_page))
+HistoryPage = ResultPage[StockAdjustment]
 
 
 def history(product: Product, page: int, per_page: int) -> HistoryPage:
@@ -225,7 +211,7 @@ def history(product: Product, page: int, per_page: int) -> HistoryPage:
     ids = select(Variant.id).where(Variant.product_id == product.id)
     mine = StockAdjustment.variant_id.in_(ids)
     total = db.session.scalar(select(func.count()).select_from(StockAdjustment).where(mine)) or 0
-    page = min(max(page, 1), max(1, math.ceil(total / per_page)))
+    page = clamp_page(page, total, per_page)
     items = db.session.scalars(
         select(StockAdjustment)
         .where(mine)
