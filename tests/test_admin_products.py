@@ -529,7 +529,7 @@ def test_unpublish_archive_and_restore(staff, bowl):
     act("archive")
     assert fresh(bowl).status == ProductStatus.ARCHIVED
     assert staff.get("/products/teak-bowl").status_code == 404
-    assert "This product is Archived, so that can&#39;t be done." in act("publish")
+    assert "while the product&#39;s status is “Archived”" in act("publish")
     act("restore")
     assert fresh(bowl).status == ProductStatus.DRAFT
     assert actions()[-2:] == ["product.archived", "product.restored"]

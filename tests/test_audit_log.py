@@ -206,6 +206,19 @@ def test_changes_are_shown_readably(admin) -> None:
     assert "2 Mar 2026, 10:00" in page  # 03:00 UTC is 10:00 in Jakarta
 
 
+def test_fields_and_stored_values_are_shown_in_words(admin) -> None:
+    when = datetime(2026, 3, 2, 3, 0, tzinfo=UTC)
+    status = {"status": ["draft", "active"], "maker_share_pct": [30, 35]}
+    add_entry("product.published", when, label="Garuda", target_type="product", changes=status)
+    add_entry("stock.adjusted", when, label="GA-1", target_type="variant",
+              changes={"reason": "produced", "mystery_field": "kept"})  # fmt: skip
+    page = log_page(admin)
+    assert "Draft</span> → <span" in page and "On sale" in page
+    assert "Maker share (%)" in page and "maker_share_pct" not in page
+    assert "Produced in the workshop" in page
+    assert "mystery_field" in page  # an unknown field is shown as stored
+
+
 def test_targets_link_only_to_pages_that_exist(admin, app) -> None:
     add_entry("product.updated", datetime.now(UTC), label="Teak bowl", target_type="product",
               target_id=42)  # fmt: skip

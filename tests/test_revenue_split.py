@@ -245,7 +245,7 @@ def test_an_admin_sets_then_replaces_a_months_rate(client, auth, admin_user) -> 
     response = post_rate(client, "2026-03", "10", "35")
     assert response.status_code == 303
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "From 2026-03 on: PNBP 10%, default maker share 35%." in page
+    assert "From March 2026 on: PNBP 10%, default maker share 35%." in page
     assert "March 2026" in page and admin_user.email in page
 
     assert post_rate(client, "2026-03", "12", "30").status_code == 303

@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 
 from shop.admin import bp
 from shop.admin.access import role_required
+from shop.admin.product_forms import REASON_LABELS, STATUS_LABELS
 from shop.admin.report_forms import AuditFilterForm
 from shop.models import AuditEntry, Role
 from shop.services import audit
@@ -61,6 +62,53 @@ ACTION_LABELS = {
     "revenue_rate.set": _l("Revenue rate set"),
 }
 
+# Field names in words; a field not listed here is shown as it is stored.
+FIELD_LABELS = {
+    "name": _l("Name"),
+    "slug": _l("Web address (slug)"),
+    "summary": _l("Summary"),
+    "description": _l("Description"),
+    "description_md": _l("Description"),
+    "category_id": _l("Category"),
+    "workshop_id": _l("Workshop"),
+    "materials": _l("Materials"),
+    "care_notes": _l("Care notes"),
+    "status": _l("Status"),
+    "made_to_order": _l("Made to order"),
+    "lead_time_days": _l("Lead time (days)"),
+    "maker_share_pct": _l("Maker share (%)"),
+    "featured": _l("Featured"),
+    "sku": _l("SKU"),
+    "option_label": _l("Option"),
+    "price_idr": _l("Price"),
+    "stock": _l("Stock"),
+    "delta": _l("Change"),
+    "stock_after": _l("Stock after"),
+    "reason": _l("Reason"),
+    "note": _l("Note"),
+    "weight_g": _l("Weight (g)"),
+    "is_active": _l("Active"),
+    "alt_text": _l("Alt text"),
+    "institution": _l("Institution"),
+    "region": _l("Region"),
+    "story": _l("Story"),
+    "position": _l("Position"),
+    "carrier": _l("Carrier"),
+    "tracking_number": _l("Tracking number"),
+    "amount_idr": _l("Amount"),
+    "refunded_idr": _l("Refunded"),
+    "role": _l("Role"),
+    "email": _l("Email"),
+    "pnbp_pct": _l("PNBP (%)"),
+    "default_maker_share_pct": _l("Default maker share (%)"),
+}
+# Stored values in words, per field (product status, stock reason, role).
+VALUE_LABELS: dict[str, dict[str, Any]] = {
+    "reason": {reason.value: label for reason, label in REASON_LABELS.items()},
+    "role": {Role.ADMIN.value: _l("Admin"), Role.STAFF.value: _l("Staff")},
+}
+PRODUCT_STATUS_LABELS = {status.value: label for status, label in STATUS_LABELS.items()}
+
 # Where each kind of target is edited: (endpoint, URL parameter or None for a list page).
 TARGET_PAGES: dict[str, tuple[str, str | None]] = {
     "product": ("admin.product_edit", "product_id"),
@@ -70,6 +118,12 @@ TARGET_PAGES: dict[str, tuple[str, str | None]] = {
     "user": ("admin.staff_accounts", None),
     "revenue_rate": ("admin.revenue_split", None),
 }
+
+
+def field_label(field: str) -> str:
+    """A changed field's name in words, or as stored when it is not a known one."""
+    label = FIELD_LABELS.get(field)
+    return str(label) if label is not None else field
 
 
 @dataclass(frozen=True)
@@ -110,6 +164,10 @@ def _shown(entry: AuditEntry, field: str, value: Any) -> str:
         return format_idr(value)
     if field == "status" and entry.target_type == "order" and isinstance(value, str):
         return status_label(value)
+    if field == "status" and entry.target_type == "product" and value in PRODUCT_STATUS_LABELS:
+        return str(PRODUCT_STATUS_LABELS[value])
+    if isinstance(value, str) and value in VALUE_LABELS.get(field, {}):
+        return str(VALUE_LABELS[field][value])
     if isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
         text = ", ".join(str(v) for v in value)
     elif isinstance(value, (list, dict)):
@@ -125,9 +183,10 @@ def readable_changes(entry: AuditEntry) -> list[ChangeLine]:
     for field, value in audit.changes_of(entry).items():
         if isinstance(value, list) and len(value) == 2:
             old, new = value
-            lines.append(ChangeLine(field, _shown(entry, field, old), _shown(entry, field, new)))
+            old, new = _shown(entry, field, old), _shown(entry, field, new)
+            lines.append(ChangeLine(field_label(field), old, new))
         else:
-            lines.append(ChangeLine(field, None, _shown(entry, field, value)))
+            lines.append(ChangeLine(field_label(field), None, _shown(entry, field, value)))
     return lines
 
 

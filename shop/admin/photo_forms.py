@@ -51,7 +51,7 @@ class AltTextForm(PhotoActionForm):
             DataRequired(_l("Describe what the photo shows: alt text is required.")),
             Length(
                 max=ALT_TEXT_MAX,
-                message=_l("Keep the alt text under %(num)d characters.", num=ALT_TEXT_MAX),
+                message=_l("Use at most %(num)d characters for the alt text.", num=ALT_TEXT_MAX),
             ),
         ],
     )

@@ -33,8 +33,8 @@ def photo_refusal_message(error: PhotoRefused, name: str | None = None) -> str:
         )
     if error.reason == "too_many_pixels":
         return gettext(
-            "The image has too many pixels; the limit is %(num)d megapixels.",
-            num=images.MAX_PIXELS // 1_000_000,
+            "The image has too many pixels (the limit is %(num)s megapixels).",
+            num=format_decimal(images.MAX_PIXELS / 1_000_000),
         )
     return gettext("The image file is damaged or incomplete.")
 

@@ -270,7 +270,7 @@ def photo_update(photo_id: int) -> Response:
 def _alt_text_problem(error: InvalidAltText) -> str:
     if error.reason == "too_long":
         return gettext(
-            "Keep the alt text under %(num)d characters.", num=photo_service.ALT_TEXT_MAX
+            "Use at most %(num)d characters for the alt text.", num=photo_service.ALT_TEXT_MAX
         )
     return gettext("Describe what the photo shows: alt text is required.")
 

@@ -207,7 +207,8 @@ def product_status(product_id: int) -> Response:
     except listings.InvalidStatusChange as exc:
         flash(
             gettext(
-                "This product is %(status)s, so that can't be done. Nothing was changed.",
+                "That can't be done while the product's status is “%(status)s”. "
+                "Nothing was changed.",
                 status=STATUS_LABELS[exc.current],
             ),
             "error",

@@ -102,7 +102,7 @@ def revenue_split_rates() -> tuple[str, int] | BaseResponse:
     flash(
         gettext(
             "From %(month)s on: PNBP %(pnbp)d%%, default maker share %(maker)d%%.",
-            month=f"{month:%Y-%m}",
+            month=format_date(month, "LLLL y"),
             pnbp=form.pnbp_pct.data,
             maker=form.default_maker_share_pct.data,
         ),
