@@ -6,6 +6,7 @@ import os
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from shop import config
 from shop.wrappers import ShopRequest
@@ -27,6 +28,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.from_mapping(test_config)
     os.makedirs(app.instance_path, exist_ok=True)
 
+    if app.config["PROXY_COUNT"]:
+        # Behind N proxies the client's address, scheme and host come from their headers:
+        # rate limits count real visitors, and external URLs use https.
+        n = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)

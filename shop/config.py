@@ -53,6 +53,7 @@ def from_environment(instance_path: str) -> dict[str, object]:
         "SITE_URL": os.environ.get("SITE_URL", "").rstrip("/"),
         "PRODUCTS_PER_PAGE": int(os.environ.get("PRODUCTS_PER_PAGE", "24")),
         "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE") == "1",
+        "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", "0")),
         # Sign-in attempts are counted per process unless Redis is shared by every worker.
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_ENABLED": os.environ.get("RATELIMIT_ENABLED", "1") != "0",
@@ -87,6 +88,9 @@ DEFAULTS: dict[str, object] = {
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+    # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted: 0 trusts
+    # none, so a visitor can't fake their address to slip past the sign-in rate limit.
+    "PROXY_COUNT": 0,
     # The back office's no-JavaScript photo form sends several photos (up to 15 MB each) at once.
     "ADMIN_MAX_CONTENT_LENGTH": 64 * 1024 * 1024,
     "WTF_CSRF_TIME_LIMIT": None,
