@@ -162,6 +162,21 @@ class _Handler(BaseHTTPRequestHandler):
             session = _new_session(f"cs_test_{n}", nest_form(form))
             state.sessions[session["id"]] = session
             return 200, session
+        if (
+            method == "POST"
+            and path.startswith("/v1/checkout/sessions/")
+            and path.endswith("/expire")
+        ):
+            session = state.sessions.get(path.split("/")[4])
+            if session is None:
+                return 404, _error("invalid_request_error", "No such checkout.session")
+            if session["status"] != "open":
+                return 400, _error(
+                    "invalid_request_error",
+                    'Only Checkout Sessions with a status in ["open"] can be expired.',
+                )
+            session["status"] = "expired"
+            return 200, session
         if method == "GET" and path.startswith("/v1/checkout/sessions/"):
             session_id = path.rsplit("/", 1)[1]
             if session_id in state.sessions:

@@ -169,6 +169,25 @@ def test_expiry_cancels_the_order_and_returns_the_stock(client, placed) -> None:
     assert stock(product) == 5
 
 
+def test_coming_back_without_paying_closes_the_stripe_page(client, placed, double) -> None:
+    order, product = placed
+    response = client.get(f"/checkout/cancel/{order.token}")
+    assert response.status_code == 303
+    assert refreshed(order).status == OrderStatus.CANCELLED
+    assert stock(product) == 5
+    assert double.sessions[order.payment_session_id]["status"] == "expired"
+
+
+def test_a_page_stripe_will_not_close_still_cancels_the_order(client, placed, double) -> None:
+    order, product = placed
+    double.fail_next(400, {"error": {"type": "invalid_request_error", "message": "paid"}})
+    assert client.get(f"/checkout/cancel/{order.token}").status_code == 303
+    assert refreshed(order).status == OrderStatus.CANCELLED
+    # Paid on the old tab a moment before: the webhook still counts it.
+    post_event(client, "checkout.session.completed", paid_session(order))
+    assert refreshed(order).status == OrderStatus.PAID
+
+
 def test_a_late_expiry_after_payment_changes_nothing(client, placed) -> None:
     order, product = placed
     post_event(client, "checkout.session.completed", paid_session(order))

@@ -91,7 +91,9 @@ def done(token: str) -> str:
 def cancel(token: str) -> Response:
     """Come back from the payment page without paying: free the stock, keep the cart."""
     order = orders.find_by_token(token) or abort(404)
-    orders.give_up(order, OrderStatus.CANCELLED, actor="customer", note="Left the payment page")
+    orders.cancel_payment(
+        order, current_app.extensions["payments"], actor="customer", note="Left the payment page"
+    )
     flash(gettext("Payment cancelled. Your cart is just as you left it."), "info")
     return redirect(url_for("cart.show"), 303)
 

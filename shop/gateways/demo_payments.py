@@ -42,6 +42,9 @@ class DemoGateway:
         return Refund(id="demo_re_" + secrets.token_urlsafe(12), amount_idr=amount_idr,
                       status="succeeded")  # fmt: skip
 
+    def expire_checkout(self, session_id: str) -> None:
+        """Nothing to close: the demo page pays only orders that still await payment."""
+
     @staticmethod
     def paid_event(
         *, session_id: str, order_id: int, total_idr: int, email: str, address: Address

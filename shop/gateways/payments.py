@@ -121,3 +121,7 @@ class PaymentGateway(Protocol):
     def refund(self, payment_intent: str, amount_idr: int, idempotency_key: str) -> Refund:
         """Refund part or all of a payment; raise PaymentError on failure."""
         ...
+
+    def expire_checkout(self, session_id: str) -> None:
+        """Close a hosted payment page so it can no longer be paid; raise PaymentError."""
+        ...

@@ -148,6 +148,13 @@ class StripeGateway:
             return _charge_event(event_id, event_type, obj)
         return PaymentEvent(id=event_id, type=event_type)
 
+    def expire_checkout(self, session_id: str) -> None:
+        """Expire an open Checkout Session; raise PaymentError (e.g. it was paid meanwhile)."""
+        try:
+            self._client.v1.checkout.sessions.expire(session_id)
+        except stripe.StripeError as exc:
+            raise PaymentError(_describe("refused to close the payment page", exc)) from exc
+
     def refund(self, payment_intent: str, amount_idr: int, idempotency_key: str) -> Refund:
         """Refund part or all of a payment in rupiah; raise PaymentError on failure."""
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 from datetime import UTC, datetime, timedelta
 
@@ -19,6 +20,8 @@ from shop.models import Cart, Order, OrderLine, OrderStatus, Variant
 from shop.services import cart as carts
 from shop.services import order_status, shipping
 from shop.services.catalog_version import bump_catalog_version
+
+log = logging.getLogger(__name__)
 
 # Stripe wants expires_at at least 30 minutes after it receives the request: keep a margin.
 PAYMENT_WINDOW = timedelta(minutes=40)
@@ -183,6 +186,23 @@ def give_up(order: Order, to: OrderStatus, *, actor: str, note: str) -> bool:
     order_status.move(order, to, actor=actor, note=note)
     release_stock(order)
     db.session.commit()
+    return True
+
+
+def cancel_payment(order: Order, gateway: PaymentGateway, *, actor: str, note: str) -> bool:
+    """The buyer left the payment page: cancel the order, free its stock, close the page.
+
+    The page is closed after the commit and only as a courtesy: if the provider refuses (it
+    was paid a moment ago, or cannot be reached), the payment event still arrives and the
+    paid-after-cancel path handles it.
+    """
+    if not give_up(order, OrderStatus.CANCELLED, actor=actor, note=note):
+        return False
+    if order.payment_session_id:
+        try:
+            gateway.expire_checkout(order.payment_session_id)
+        except PaymentError as exc:
+            log.warning("could not close payment page of order %s: %s", order.number, exc)
     return True
 
 
