@@ -11,6 +11,7 @@ from shop.models.catalog import (
     Variant,
     Workshop,
 )
+from shop.models.customers import Customer, CustomerAddress, PriceTier
 from shop.models.orders import Order, OrderEvent, OrderLine, OrderStatus, ProcessedPaymentEvent
 from shop.models.shipping import ShippingCountry, ShippingZone
 from shop.models.users import Role, User
@@ -21,10 +22,13 @@ __all__ = [
     "CartLine",
     "CatalogVersion",
     "Category",
+    "Customer",
+    "CustomerAddress",
     "Order",
     "OrderEvent",
     "OrderLine",
     "OrderStatus",
+    "PriceTier",
     "ProcessedPaymentEvent",
     "Product",
     "ProductPhoto",

@@ -70,6 +70,9 @@ class Order(db.Model):
     ship_state: Mapped[str] = mapped_column(String(120), default="")
     ship_postal_code: Mapped[str] = mapped_column(String(32), default="")
     cart_id: Mapped[int | None] = mapped_column(ForeignKey("cart.id", ondelete="SET NULL"))
+    customer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("customer.id", ondelete="SET NULL"), index=True
+    )
     payment_gateway: Mapped[str] = mapped_column(String(16), default="")
     payment_session_id: Mapped[str | None] = mapped_column(String(255), unique=True)
     payment_intent: Mapped[str | None] = mapped_column(String(255), index=True)
