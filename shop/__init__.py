@@ -75,6 +75,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Attach one blueprint per area of the shop."""
+    from shop.account import bp as account_bp
     from shop.admin import bp as admin_bp
     from shop.cart import bp as cart_bp
     from shop.catalog import bp as catalog_bp
@@ -88,6 +89,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(cart_bp)
     app.register_blueprint(checkout_bp)
     app.register_blueprint(orders_bp)
+    app.register_blueprint(account_bp)
     app.register_blueprint(webhooks_bp)
     app.register_blueprint(admin_bp)
 

@@ -26,8 +26,9 @@ from wtforms.validators import AnyOf, DataRequired, Length, Optional, Validation
 
 from shop.models import Product, ProductStatus, StockReason
 from shop.services import catalog_rules as rules
-from shop.services import listings, product_list, stock
+from shop.services import listings, pricing, product_list, stock
 from shop.services.catalog_rules import InvalidPrice, parse_rupiah
+from shop.templating import idr
 
 MAX_VARIANT_ROWS = 50
 # A whole number, with or without thousands separators ("1500", "1.500"); nothing else.
@@ -116,6 +117,37 @@ def _int_or_none(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
 
 
+def _typed(field: Any) -> bool:
+    return bool(field.raw_data and field.raw_data[0].strip())
+
+
+class TierRowForm(Form):
+    """One volume price of a variant: from how many pieces, and the price of each."""
+
+    min_quantity = WholeNumberField(_l("From (pieces)"))
+    price = RupiahField(_l("Price each (Rp)"))
+
+    @property
+    def is_blank(self) -> bool:
+        """Both inputs left empty: ignored."""
+        return not (_typed(self.min_quantity) or _typed(self.price))
+
+    @property
+    def is_complete(self) -> bool:
+        """Both inputs read as numbers."""
+        return self.min_quantity.data is not None and self.price.data is not None
+
+    def validate_min_quantity(self, field: WholeNumberField) -> None:
+        """A typed price needs the quantity it starts at."""
+        if field.data is None and not field.errors and _typed(self.price):
+            raise ValidationError(_l("Enter from how many pieces this price applies, e.g. 10."))
+
+    def validate_price(self, field: RupiahField) -> None:
+        """A typed quantity needs its price."""
+        if field.data is None and not field.errors and _typed(self.min_quantity):
+            raise ValidationError(_l("Enter the price of one piece from this quantity."))
+
+
 class VariantRowForm(Form):
     """One row of the variant table (a sub-form: the product form carries the CSRF token)."""
 
@@ -131,12 +163,19 @@ class VariantRowForm(Form):
     height_mm = WholeNumberField(_l("Height (mm)"))
     is_active = BooleanField(_l("On sale"), default=True)
     remove = BooleanField(_l("Remove"))
+    tiers = FieldList(
+        FormField(TierRowForm), min_entries=pricing.MAX_TIERS, max_entries=pricing.MAX_TIERS
+    )
 
     @property
     def is_blank(self) -> bool:
         """A new row left empty: ignored rather than refused."""
-        typed_price = bool(self.price.raw_data and self.price.raw_data[0].strip())
-        return not (self.id.data or self.sku.data or self.option_label.data or typed_price)
+        typed = _typed(self.price) or any(not t.form.is_blank for t in self.tiers)
+        return not (self.id.data or self.sku.data or self.option_label.data or typed)
+
+    def tier_rows(self) -> list[Any]:
+        """The volume price inputs that were filled in completely, in form order."""
+        return [t for t in self.tiers if not t.form.is_blank and t.form.is_complete]
 
     def validate_price(self, field: RupiahField) -> None:
         """A kept row needs a price."""
@@ -158,6 +197,9 @@ class VariantRowForm(Form):
             height_mm=self.height_mm.data,
             is_active=bool(self.is_active.data),
             remove=bool(self.remove.data),
+            tiers=[
+                pricing.Tier(t.form.min_quantity.data, t.form.price.data) for t in self.tier_rows()
+            ],
         )
 
 
@@ -271,6 +313,9 @@ def product_data(product: Product) -> dict[str, Any]:
             "height_mm": v.height_mm,
             "is_active": v.is_active,
             "remove": False,
+            "tiers": [
+                {"min_quantity": t.min_quantity, "price": t.unit_price_idr} for t in v.price_tiers
+            ],
         }  # fmt: skip
         for v in product.variants
     ]
@@ -440,10 +485,28 @@ _ANY_FIELD = {
     "too_large": _l("That number is too large (at most %(max)d)."),
 }
 _ROW_FIELDS = {"price_idr": "price"}
+_TIER_MESSAGES = {
+    "too_many": _l("Enter at most %(max)d volume prices per variant."),
+    "too_small": _l("A volume price starts at %(min)d pieces or more."),
+    "too_large": _l("A cart line holds at most %(max)d pieces: for more, buyers ask for a quote."),
+    "repeated": _l("There are two volume prices from %(quantity)d pieces."),
+    "negative": _PRICE_MESSAGES["negative"],
+    "not_cheaper": _l("A volume price must be lower than the variant's price (%(price)s)."),
+    "not_decreasing": _l(
+        "Buying more must cost less per piece: make this lower than the price from "
+        "%(quantity)d pieces (%(price)s)."
+    ),
+}
+_TIER_PARTS = {"min_quantity": "min_quantity", "unit_price_idr": "price"}
 
 
 def problem_message(problem: listings.Problem) -> str:
     """The problem in words, in the staff member's language."""
+    if problem.field == "tiers" and problem.key in _TIER_MESSAGES:
+        params = dict(problem.params)
+        if "price" in params:
+            params["price"] = idr(params["price"])
+        return str(_TIER_MESSAGES[problem.key]) % params
     message = _MESSAGES.get((problem.field, problem.key)) or _ANY_FIELD.get(problem.key)
     if message is None:
         return str(_l("Please check this field."))
@@ -458,6 +521,8 @@ def show_problems(form: ProductForm, problems: list[listings.Problem]) -> list[s
     for problem in problems:
         message = problem_message(problem)
         name = _ROW_FIELDS.get(problem.field, problem.field)
+        if problem.field == "tiers" and _show_tier_problem(rows, problem, message):
+            continue
         if problem.row is not None and problem.row < len(rows) and name in rows[problem.row].form:
             row = rows[problem.row].form
             row[name].errors = [*row[name].errors, message]
@@ -469,3 +534,16 @@ def show_problems(form: ProductForm, problems: list[listings.Problem]) -> list[s
         else:
             general.append(message)
     return general
+
+
+def _show_tier_problem(rows: list[Any], problem: listings.Problem, message: str) -> bool:
+    """Put a volume price problem on its input; False when the input cannot be found."""
+    if problem.row is None or problem.row >= len(rows):
+        return False
+    tiers = rows[problem.row].form.tier_rows()
+    index = problem.params.get("tier", -1)
+    if not 0 <= index < len(tiers):
+        return False
+    field = tiers[index].form[_TIER_PARTS.get(problem.params.get("part", ""), "min_quantity")]
+    field.errors = [*field.errors, message]
+    return True

@@ -30,6 +30,8 @@ class AddToCartForm(FlaskForm):
 class LineQuantityForm(FlaskForm):
     """Change one line's quantity (0 removes it)."""
 
+    max_quantity = MAX_LINE_QUANTITY  # for the quantity inputs' max attribute
+
     quantity = IntegerField(
         _l("Quantity"),
         validators=[

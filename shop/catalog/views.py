@@ -9,7 +9,8 @@ from flask import abort, current_app, render_template, request, url_for
 from shop.catalog import bp
 from shop.catalog.forms import parse_listing
 from shop.page_cache import cached_page
-from shop.services import catalog
+from shop.services import catalog, pricing
+from shop.services.cart import MAX_LINE_QUANTITY
 from shop.services.catalog import ListingFilters
 from shop.services.text import plain_excerpt
 from shop.structured_data import product_json_ld
@@ -62,11 +63,12 @@ def product_list() -> str:
 @bp.get("/products/<slug>")
 @cached_page
 def product_detail(slug: str) -> str:
-    """Show one product with its photos, variants, workshop and maker share."""
+    """Show one product with its photos, variants, volume prices, workshop and maker share."""
     product = catalog.get_product(slug)
     if product is None:
         abort(404)
     variants = catalog.active_variants(product)
+    pricing.load_tiers(variants)
     wanted = request.args.get("variant", "")
     selected = next((v for v in variants if v.sku == wanted), None)
     if selected is None:
@@ -80,6 +82,8 @@ def product_detail(slug: str) -> str:
         variants=variants,
         selected=selected,
         availability=catalog.availability,
+        volume_prices=[(v, pricing.tier_table(v)) for v in variants if v.price_tiers],
+        max_quantity=MAX_LINE_QUANTITY,
         description=plain_excerpt(product.summary or product.description_md),
         json_ld=product_json_ld(product, variants),
     )

@@ -6,15 +6,16 @@ from flask import abort, current_app, flash, redirect, render_template, session,
 from flask_babel import get_locale, gettext
 from werkzeug.wrappers import Response
 
+from shop.account.session import current_customer
 from shop.cart.session import SESSION_KEY, current_cart
 from shop.checkout import bp
 from shop.checkout.forms import CheckoutForm, DemoCancelForm, DemoPaymentForm
 from shop.checkout.notify import order_paid
 from shop.gateways.demo_payments import DemoGateway
 from shop.gateways.payments import Address, PaymentError
-from shop.models import Order, OrderStatus
+from shop.models import Customer, Order, OrderStatus
 from shop.services import cart as carts
-from shop.services import orders, payments, shipping
+from shop.services import customer_addresses, orders, payments, shipping
 from shop.services.money import format_idr
 
 
@@ -39,6 +40,17 @@ def checkout_error_message(error: orders.CheckoutError) -> str:
     return gettext("Some items in your cart need your attention first.")
 
 
+def _prefill(customer: Customer | None, cart_country: str | None) -> dict[str, str | None]:
+    """Start the form from the signed-in buyer's account: their email and default country.
+
+    A country chosen in the cart (for the shipping estimate) wins over the default address.
+    """
+    if customer is None or cart_country:
+        return {"country": cart_country} | ({"email": customer.email} if customer else {})
+    address = customer_addresses.default_address(customer)
+    return {"email": customer.email, "country": address.country if address else None}
+
+
 @bp.route("/checkout", methods=["GET", "POST"])
 def start() -> str | Response:
     """Ask for an email and destination, create the order and go to the payment page."""
@@ -47,7 +59,8 @@ def start() -> str | Response:
     if cart is None or not summary.lines:
         flash(gettext("Your cart is empty."), "error")
         return redirect(url_for("cart.show"), 303)
-    form = CheckoutForm(country=cart.shipping_country)
+    customer = current_customer()
+    form = CheckoutForm(**_prefill(customer, cart.shipping_country))
     form.country.choices = [("", gettext("Choose a country"))] + shipping.country_choices(
         str(get_locale())
     )
@@ -57,6 +70,7 @@ def start() -> str | Response:
             order = orders.place_order(
                 cart, email=form.email.data.strip(), country=form.country.data,
                 locale=str(get_locale()), card_limit_idr=current_app.config["CARD_LIMIT_IDR"],
+                customer_id=customer.id if customer else None,
             )  # fmt: skip
         except orders.CheckoutError as error:
             flash(checkout_error_message(error), "error")

@@ -16,7 +16,15 @@ from shop.demo.data import CATEGORIES, WORKSHOPS, DemoProduct
 from shop.demo.products import demo_products
 from shop.extensions import db
 from shop.media import MediaStorage
-from shop.models import Category, Product, ProductPhoto, ProductStatus, Variant, Workshop
+from shop.models import (
+    Category,
+    PriceTier,
+    Product,
+    ProductPhoto,
+    ProductStatus,
+    Variant,
+    Workshop,
+)
 from shop.services.catalog import refresh_price_range
 from shop.services.images import StoredImage, process_image
 
@@ -84,6 +92,20 @@ def _seed_workshops(photos: dict[Recipe, StoredImage]) -> dict[str, Workshop]:
     return existing
 
 
+# Desk-sized aircraft models sell by the dozen to airlines: show volume prices on them.
+DEMO_TIERS = ((10, 92), (50, 85), (200, 78))  # from N pieces, percent of the list price
+DEMO_TIER_MAX_PRICE = 2_000_000
+
+
+def _demo_tiers(demo: DemoProduct, price_idr: int) -> list[PriceTier]:
+    if demo.category != "miniature-aircraft" or price_idr > DEMO_TIER_MAX_PRICE:
+        return []
+    return [
+        PriceTier(min_quantity=n, unit_price_idr=price_idr * pct // 100 // 1000 * 1000)
+        for n, pct in DEMO_TIERS
+    ]
+
+
 def _build_product(
     demo: DemoProduct, categories: dict[str, Category], workshops: dict[str, Workshop]
 ) -> Product:
@@ -115,6 +137,7 @@ def _build_product(
                 width_mm=width,
                 height_mm=height,
                 position=position,
+                price_tiers=_demo_tiers(demo, v.price_idr),
             )
         )
     refresh_price_range(product)

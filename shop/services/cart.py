@@ -10,10 +10,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from shop.extensions import db
-from shop.models import Cart, CartLine, Product, ProductStatus, Variant
-from shop.services import shipping
+from shop.models import Cart, CartLine, PriceTier, Product, ProductStatus, Variant
+from shop.services import pricing, shipping
 
-MAX_LINE_QUANTITY = 99  # more than this is a bulk order: quote, not cart
+# Airlines buy display models by the hundred: a line may hold up to 500 (the 200+ volume
+# price must be reachable); more than this is a bulk order: quote, not cart.
+MAX_LINE_QUANTITY = 500
 
 
 class CartError(Exception):
@@ -46,15 +48,28 @@ class LineNotFound(CartError):
 
 @dataclass(frozen=True)
 class LineView:
-    """A cart line with today's price and whether it can be bought as it is."""
+    """A cart line with today's price for its quantity and whether it can be bought as it is."""
 
     line: CartLine
     variant: Variant
     product: Product
-    unit_price_idr: int
+    unit_price_idr: int  # what one piece costs at this quantity (the volume price if any)
     line_total_idr: int
     max_quantity: int
     problem: str | None  # None, "unavailable", "sold_out", "too_many"
+    list_price_idr: int = 0  # the price of a single piece
+    tier: PriceTier | None = None  # the volume price applied, if any
+    next_tier: PriceTier | None = None  # a cheaper volume price a few pieces away
+
+    @property
+    def saving_idr(self) -> int:
+        """How much less the line costs than the same pieces at the single-piece price."""
+        return (self.list_price_idr - self.unit_price_idr) * self.line.quantity
+
+    @property
+    def pieces_to_next_tier(self) -> int:
+        """How many more pieces reach the next volume price (0 when there is none near)."""
+        return self.next_tier.min_quantity - self.line.quantity if self.next_tier else 0
 
 
 @dataclass(frozen=True)
@@ -76,6 +91,11 @@ class CartSummary:
     def total_idr(self) -> int | None:
         """Subtotal plus shipping, once shipping is known."""
         return None if self.shipping is None else self.subtotal_idr + self.shipping.fee_idr
+
+    @property
+    def savings_idr(self) -> int:
+        """How much the volume prices save on the lines that can be bought."""
+        return sum(v.saving_idr for v in self.lines if v.problem is None)
 
     @property
     def can_checkout(self) -> bool:
@@ -223,28 +243,34 @@ def _view(line: CartLine) -> LineView:
         problem = "sold_out"
     elif line.quantity > limit:
         problem = "too_many"
+    unit_price = pricing.unit_price_idr(variant, line.quantity)
+    applied = unit_price < variant.price_idr
     return LineView(
         line=line,
         variant=variant,
         product=variant.product,
-        unit_price_idr=variant.price_idr,
-        line_total_idr=variant.price_idr * line.quantity,
+        unit_price_idr=unit_price,
+        line_total_idr=unit_price * line.quantity,
         max_quantity=limit,
         problem=problem,
+        list_price_idr=variant.price_idr,
+        tier=pricing.applicable_tier(variant, line.quantity) if applied else None,
+        next_tier=pricing.next_tier(variant, line.quantity, limit),
     )
 
 
 def _lines_with_products(cart: Cart) -> list[CartLine]:
-    """The cart's lines with their variants, products and photos in three queries."""
+    """The cart's lines with their variants, volume prices, products and photos in four
+    queries, however many lines there are."""
+    variant = joinedload(CartLine.variant)
     return list(
         db.session.scalars(
             select(CartLine)
             .where(CartLine.cart_id == cart.id)
             .order_by(CartLine.id)
             .options(
-                joinedload(CartLine.variant)
-                .joinedload(Variant.product)
-                .selectinload(Product.photos)
+                variant.joinedload(Variant.product).selectinload(Product.photos),
+                variant.selectinload(Variant.price_tiers),
             )
         )
     )

@@ -16,10 +16,19 @@ from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session, scoped_session
 
 from shop.extensions import db
-from shop.models import CatalogVersion, Category, Product, ProductPhoto, Variant, Workshop
+from shop.models import (
+    CatalogVersion,
+    Category,
+    PriceTier,
+    Product,
+    ProductPhoto,
+    Variant,
+    Workshop,
+)
 from shop.services.catalog import refresh_price_range
 
-CATALOG_MODELS = (Category, Product, ProductPhoto, Variant, Workshop)
+# Volume prices show on product pages: a tier change must refresh them too.
+CATALOG_MODELS = (Category, PriceTier, Product, ProductPhoto, Variant, Workshop)
 
 
 def catalog_version() -> int:

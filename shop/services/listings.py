@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from shop.extensions import db
 from shop.models import (
@@ -30,9 +31,10 @@ from shop.models import (
     Workshop,
 )
 from shop.models.catalog import utcnow
-from shop.services import audit
+from shop.services import audit, pricing
 from shop.services import catalog_rules as rules
 from shop.services import stock as stock_service
+from shop.services.cart import MAX_LINE_QUANTITY
 from shop.services.catalog_rules import check_range, check_sku, check_slug, slugify
 
 DEFAULT_MAKER_SHARE = 30
@@ -66,6 +68,7 @@ class VariantDraft:
     height_mm: int | None = None
     is_active: bool = True
     remove: bool = False
+    tiers: list[pricing.Tier] | None = None  # volume prices; None leaves them as they are
 
 
 @dataclass
@@ -182,6 +185,11 @@ def _row_problems(i: int, row: VariantDraft) -> list[Problem]:
         reason = check_range(getattr(row, name), limit)
         if reason:
             problems.append(Problem(name, reason, i, {"max": limit}))
+    if row.tiers:
+        problems += [
+            Problem("tiers", p.key, i, {"tier": p.index, "part": p.part, **p.params})
+            for p in pricing.check_tiers(row.price_idr, row.tiers, MAX_LINE_QUANTITY)
+        ]
     return problems
 
 
@@ -340,6 +348,15 @@ def _remove_variant(
     return False
 
 
+def _change_tiers(variant: Variant, row: VariantDraft) -> dict[str, Any]:
+    """Set the variant's volume prices from the row; {"price_tiers": [old, new]} or {}."""
+    if row.tiers is None:
+        return {}
+    before = pricing.describe_tiers(variant)
+    pricing.replace_tiers(variant, row.tiers)
+    return audit.diff({"price_tiers": before}, {"price_tiers": pricing.describe_tiers(variant)})
+
+
 def _save_variants(product: Product, draft: ProductDraft, actor: audit.Actor) -> SaveResult:
     result = SaveResult(product)
     existing = {v.id: v for v in product.variants}
@@ -360,12 +377,14 @@ def _save_variants(product: Product, draft: ProductDraft, actor: audit.Actor) ->
             if row.stock:
                 stock_service.record(variant, row.stock, row.stock, StockReason.EDITED, actor)
             changes = audit.diff({}, audit.snapshot(variant, (*VARIANT_FIELDS, "stock")))
+            changes |= _change_tiers(variant, row)
             _audit_variant(actor, "variant.added", product, variant, changes)
             result.changed = True
         else:
             before = audit.snapshot(variant, VARIANT_FIELDS)
             _set_variant(variant, row, position)
             changes = audit.diff(before, audit.snapshot(variant, VARIANT_FIELDS))
+            changes |= _change_tiers(variant, row)
             stock_change = _change_stock(i, variant, row, actor)
             if stock_change:
                 changes["stock"] = stock_change
@@ -508,5 +527,6 @@ def workshops() -> list[Workshop]:
 
 
 def find_product(product_id: int) -> Product | None:
-    """The product with its variants and photos, or None."""
-    return db.session.get(Product, product_id)
+    """The product with its variants and their volume prices, or None."""
+    tiers = selectinload(Product.variants).selectinload(Variant.price_tiers)
+    return db.session.get(Product, product_id, options=[tiers])

@@ -1,4 +1,5 @@
-"""Order emails: the customer's confirmation and shipping notice, the staff's new-order notice.
+"""Order emails: the customer's confirmation and shipping notice, the staff's new-order notice;
+and the link that confirms a new account's email address.
 
 Sending mail is best effort. A failure is logged and reported as False; it never raises into
 the caller, so it can never undo, lose or hold up an order. Call these after the order is
@@ -16,6 +17,7 @@ from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 
 from shop.gateways.mail import Mailer, MailError, MailMessage
+from shop.models.customers import Customer
 from shop.models.orders import Order, OrderStatus
 from shop.services.money import format_idr
 
@@ -118,6 +120,34 @@ def _deliver(mailer: Mailer, message: MailMessage, order: Order, kind: str) -> b
         # The order number identifies the case; addresses and names stay out of the log.
         current_app.logger.warning(
             "Order %s: %s not sent (%s)", order.number, kind, type(exc).__name__
+        )
+        return False
+    return True
+
+
+def send_account_confirmation(
+    mailer: Mailer, customer: Customer, confirm_url: str, locale: str, valid_days: int
+) -> bool:
+    """Email a new account the link that confirms its address; return whether it was sent."""
+    with force_locale(locale or "en"):
+        context = {
+            "customer": customer,
+            "confirm_url": confirm_url,
+            "locale": locale or "en",
+            "valid_days": valid_days,
+        }
+        message = MailMessage(
+            to=customer.email,
+            subject=_("Confirm your email address for Karya Binaan"),
+            text=render_template("mail/account_confirmation.txt", **context),
+            html=render_template("mail/account_confirmation.html", **context),
+        )
+    try:
+        mailer.send(message)
+    except MailError as exc:
+        # The account id identifies the case; the address stays out of the log.
+        current_app.logger.warning(
+            "Account %s: confirmation not sent (%s)", customer.id, type(exc).__name__
         )
         return False
     return True

@@ -101,20 +101,31 @@ def _reserve(order: Order, made_to_order: dict[int, bool]) -> None:
             raise StockChanged(line.sku)
 
 
-def place_order(cart: Cart, *, email: str, country: str, locale: str, card_limit_idr: int) -> Order:
+def place_order(
+    cart: Cart,
+    *,
+    email: str,
+    country: str,
+    locale: str,
+    card_limit_idr: int,
+    customer_id: int | None = None,
+) -> Order:
     """Turn the cart into an order awaiting payment, holding its stock; commit.
 
     The destination is remembered on the cart only with the order: a refused checkout
-    rolls back and leaves the cart exactly as it was.
+    rolls back and leaves the cart exactly as it was. `customer_id` is the signed-in
+    buyer's account, whose order list then shows it.
     """
     try:
-        return _place_order(cart, email, country, locale, card_limit_idr)
+        return _place_order(cart, email, country, locale, card_limit_idr, customer_id)
     except Exception:
         db.session.rollback()
         raise
 
 
-def _place_order(cart: Cart, email: str, country: str, locale: str, card_limit_idr: int) -> Order:
+def _place_order(
+    cart: Cart, email: str, country: str, locale: str, card_limit_idr: int, customer_id: int | None
+) -> Order:
     cart.shipping_country = country.upper()[:2] or None
     summary = carts.summarize(cart)
     if not summary.lines:
@@ -133,7 +144,8 @@ def _place_order(cart: Cart, email: str, country: str, locale: str, card_limit_i
         subtotal_idr=summary.subtotal_idr, shipping_idr=quote.fee_idr, total_idr=total,
         shipping_country=quote.country, shipping_zone=quote.zone_code,
         delivery_min_days=quote.min_days, delivery_max_days=quote.max_days,
-        cart_id=cart.id, created_at=datetime.now(UTC), lines=_snapshot(summary),
+        cart_id=cart.id, customer_id=customer_id, created_at=datetime.now(UTC),
+        lines=_snapshot(summary),
     )  # fmt: skip
     made_to_order = {v.variant.id: v.product.made_to_order for v in summary.lines}
     db.session.add(order)

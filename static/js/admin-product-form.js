@@ -1,6 +1,7 @@
 // Product form enhancements; the form works the same without them.
 // - Description: Write / Preview tabs, the preview rendered by the server (sanitised HTML).
-// - Variants: "Add a variant" copies a row here instead of reloading the page.
+// - Variants: "Add a variant" copies a row (with empty volume prices) here instead of
+//   reloading the page.
 // - Slug: shows the address that will be made from the name while the field is empty.
 (function () {
   "use strict";
@@ -93,12 +94,13 @@
   }
 
   function addRow() {
-    var all = rows.querySelectorAll("[data-variant-row]");
+    var all = rows.querySelectorAll("[data-variant-group]");
     var max = Number(rows.getAttribute("data-max-rows") || "50");
     if (!all.length || all.length >= max) return false;
     var index = nextIndex();
     var row = all[all.length - 1].cloneNode(true);
     row.querySelectorAll(".field-error").forEach(function (p) { p.remove(); });
+    row.querySelectorAll("[data-tiers]").forEach(function (details) { details.open = false; });
     row.querySelectorAll("input, label").forEach(function (element) {
       renumber(element, index);
       element.removeAttribute("aria-invalid");
@@ -109,6 +111,7 @@
     });
     var stock = row.querySelector("input[name$='-stock']");
     if (stock) stock.value = "0";
+    row.querySelectorAll("[data-tiers]").forEach(clearTierSummary);
     rows.appendChild(row);
     if (counter) counter.textContent = String(all.length + 1);
     var sku = row.querySelector("input[name$='-sku']");
@@ -121,6 +124,17 @@
     addButton.addEventListener("click", function (event) {
       if (addRow()) event.preventDefault();
     });
+  }
+
+  // -- Volume prices ---------------------------------------------------------------------
+  // A copied row starts with no volume prices: its folded summary says so.
+  function clearTierSummary(details) {
+    var summary = details.querySelector("[data-tier-summary]");
+    if (!summary) return;
+    var none = document.createElement("span");
+    none.className = "muted";
+    none.textContent = summary.getAttribute("data-none") || "";
+    summary.replaceChildren(none);
   }
 
   // -- Slug hint -------------------------------------------------------------------------
