@@ -270,7 +270,7 @@ def admin_scenarios(base: str) -> dict[str, list[Request]]:
     return {name: [Request(p, headers=headers) for p in paths] for name, paths in lists.items()}
 
 
-def scenarios(product_slugs: list[str]) -> dict[str, list[str]]:
+def scenarios(product_slugs: list[str], tiered_slugs: list[str]) -> dict[str, list[str]]:
     rng = random.Random(1)
     return {
         "floor (/robots.txt)": ["/robots.txt"],
@@ -285,6 +285,8 @@ def scenarios(product_slugs: list[str]) -> dict[str, list[str]]:
         "search": [f"/products?q={w}" for w in ("teak", "bowl", "rattan+basket", "carved",
                                                   "lamp", "heritage+java", "bali+stool")],
         "product": [f"/products/{s}" for s in rng.sample(product_slugs, 200)],
+        "product, volume prices": [f"/products/{s}" for s in tiered_slugs],
+        "quote request form": ["/quote"],
     }  # fmt: skip
 
 
@@ -309,6 +311,10 @@ def main() -> int:
 
     with sqlite3.connect(scratch / "bench.db") as connection:
         slugs = [row[0] for row in connection.execute("SELECT slug FROM product")]
+        tiered = [row[0] for row in connection.execute(
+            "SELECT DISTINCT p.slug FROM product p JOIN variant v ON v.product_id = p.id "
+            "JOIN price_tier t ON t.variant_id = v.id"
+        )]  # fmt: skip
         made_to_order = connection.execute(
             "SELECT p.slug, v.sku FROM variant v JOIN product p ON p.id = v.product_id "
             "WHERE p.made_to_order = 1 AND v.sku LIKE 'BENCH-%' ORDER BY v.id LIMIT ?",
@@ -321,9 +327,9 @@ def main() -> int:
     photo_results = json.loads(photo_run.stdout)
     try:
         tables = {
-            "page cache on (the default)": measure(env, slugs, made_to_order, scratch),
+            "page cache on (the default)": measure(env, slugs, tiered, made_to_order, scratch),
             "page cache off (every request renders)": measure(
-                env | {"PAGE_CACHE_DISABLED": "1"}, slugs, made_to_order, scratch
+                env | {"PAGE_CACHE_DISABLED": "1"}, slugs, tiered, made_to_order, scratch
             ),
         }
     finally:
@@ -342,7 +348,11 @@ def main() -> int:
 
 
 def measure(
-    env: dict[str, str], slugs: list[str], made_to_order: list[tuple[str, str]], scratch: Path
+    env: dict[str, str],
+    slugs: list[str],
+    tiered: list[str],
+    made_to_order: list[tuple[str, str]],
+    scratch: Path,
 ) -> dict[str, dict]:
     """Serve the app with gunicorn and run wrk against every scenario."""
     port = free_port()
@@ -354,7 +364,9 @@ def measure(
     )  # fmt: skip
     try:
         wait_for(base + "/healthz")
-        pages = {name: [Request(p) for p in paths] for name, paths in scenarios(slugs).items()}
+        pages = {
+            name: [Request(p) for p in paths] for name, paths in scenarios(slugs, tiered).items()
+        }
         results = {}
         for name, requests in pages.items():
             # Steady state: every page once per worker (roughly) before measuring, as a

@@ -63,6 +63,10 @@ def register_extensions(app: Flask) -> None:
         configure_engine_events(db.engine)
     track_catalog_changes(db.session)
     app.extensions["media"] = LocalMediaStorage(app.config["MEDIA_ROOT"], app.config["MEDIA_URL"])
+    private_root = app.config.get("PRIVATE_MEDIA_ROOT") or os.path.join(
+        os.path.dirname(os.path.abspath(app.config["MEDIA_ROOT"])), "private"
+    )
+    app.extensions["private_media"] = LocalMediaStorage(private_root, "/no-public-url/")
 
     from shop import http, personal, templating
 
@@ -82,6 +86,7 @@ def register_blueprints(app: Flask) -> None:
     from shop.checkout import bp as checkout_bp
     from shop.main import bp as main_bp
     from shop.orders import bp as orders_bp
+    from shop.quotes import bp as quotes_bp
     from shop.webhooks import bp as webhooks_bp
 
     app.register_blueprint(main_bp)
@@ -90,6 +95,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(checkout_bp)
     app.register_blueprint(orders_bp)
     app.register_blueprint(account_bp)
+    app.register_blueprint(quotes_bp)
     app.register_blueprint(webhooks_bp)
     app.register_blueprint(admin_bp)
 

@@ -49,10 +49,12 @@ def register(app: Flask) -> None:
 
     @app.cli.command("expire-orders")
     def expire_orders_command() -> None:
-        """Expire orders whose payment window closed, returning their stock."""
+        """Expire orders whose payment window closed (returning their stock) and lapsed quotes."""
+        from shop.services import quotes
         from shop.services.orders import expire_overdue
 
         click.echo(f"Orders expired: {expire_overdue()}")
+        click.echo(f"Quotes expired: {quotes.expire_overdue()}")
 
     @app.cli.command("create-admin")
     @click.argument("email")

@@ -50,6 +50,13 @@ def from_environment(instance_path: str) -> dict[str, object]:
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
         "MEDIA_ROOT": os.environ.get("MEDIA_ROOT") or str(Path(instance_path) / "media"),
         "MEDIA_URL": os.environ.get("MEDIA_URL", "/media/"),
+        # Buyers' reference files: never under MEDIA_URL, served only after an access check.
+        # Defaults to a "private" folder beside MEDIA_ROOT.
+        "PRIVATE_MEDIA_ROOT": os.environ.get("PRIVATE_MEDIA_ROOT", ""),
+        # Shown to a buyer whose order is above the card limit and paid by bank transfer.
+        "BANK_TRANSFER_DETAILS": os.environ.get(
+            "BANK_TRANSFER_DETAILS", DEFAULTS["BANK_TRANSFER_DETAILS"]
+        ),
         "SITE_URL": os.environ.get("SITE_URL", "").rstrip("/"),
         "PRODUCTS_PER_PAGE": int(os.environ.get("PRODUCTS_PER_PAGE", "24")),
         "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE") == "1",
@@ -74,6 +81,9 @@ DEFAULTS: dict[str, object] = {
     "STRIPE_WEBHOOK_SECRET": "",
     "STRIPE_API_BASE": "",
     "CARD_LIMIT_IDR": 250_000_000,
+    "BANK_TRANSFER_DETAILS": (
+        "Bank Mandiri, account 123-00-0000000-0, PT Karya Binaan Nusantara (demo details)"
+    ),
     "STAFF_EMAIL": "orders@karyabinaan.example",
     "MAIL_SERVER": "",
     "MAIL_DEFAULT_SENDER": "Karya Binaan <shop@karyabinaan.example>",
@@ -93,6 +103,7 @@ DEFAULTS: dict[str, object] = {
     "PROXY_COUNT": 0,
     # The back office's no-JavaScript photo form sends several photos (up to 15 MB each) at once.
     "ADMIN_MAX_CONTENT_LENGTH": 64 * 1024 * 1024,
+    "QUOTE_MAX_CONTENT_LENGTH": 55 * 1024 * 1024,
     "WTF_CSRF_TIME_LIMIT": None,
     "SEND_FILE_MAX_AGE_DEFAULT": 3600,
     # Every app sets these explicitly: the limiter object is shared, and its storage is made

@@ -25,7 +25,12 @@ def csrf_field() -> Markup:
 
 
 def _cart_badge() -> str:
-    count = carts.count_items(session.get("cart"))
+    # The signed session names the customer (shop.account.session); the count needs no more.
+    signed_in = session.get("customer")
+    customer_id = signed_in[0] if isinstance(signed_in, list) and signed_in else None
+    count = carts.count_items(
+        session.get("cart"), customer_id if isinstance(customer_id, int) else None
+    )
     if not count:
         return ""
     label = ngettext("%(num)d item", "%(num)d items", count)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, request, url_for
-from flask_babel import get_locale
+from flask_babel import format_date, get_locale
 
 from shop.models import Product
 from shop.services import money
@@ -24,6 +25,11 @@ def idr(amount: int | None) -> str:
     if amount is None:
         return ""
     return money.format_idr(amount, _locale())
+
+
+def date_long(value: date | None) -> str:
+    """Format a date the way the visitor's language writes it ("1 December 2026")."""
+    return format_date(value, format="long") if value else ""
 
 
 def price_range(product: Product) -> str:
@@ -71,7 +77,7 @@ def init_app(app: Flask) -> None:
         """Return a cache-busting URL for a static file."""
         return url_for("static", filename=filename, v=versions.get(filename))
 
-    app.jinja_env.filters.update(idr=idr, markdown=render_markdown)
+    app.jinja_env.filters.update(idr=idr, markdown=render_markdown, date_long=date_long)
     app.jinja_env.globals.update(
         price_range=price_range,
         media_url=media_url,

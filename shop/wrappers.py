@@ -22,6 +22,9 @@ class ShopRequest(Request):
             return super().max_content_length
         if self.path.startswith("/admin/"):
             return current_app.config["ADMIN_MAX_CONTENT_LENGTH"]
+        if self.path == "/quote":
+            # A quote request may carry five reference files of up to 10 MB each.
+            return current_app.config["QUOTE_MAX_CONTENT_LENGTH"]
         return current_app.config["MAX_CONTENT_LENGTH"]
 
     @max_content_length.setter

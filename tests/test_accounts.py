@@ -445,9 +445,12 @@ def test_another_visitor_holding_the_account_carts_token_does_not_get_it(
     add_to_cart(client, variant, 2)
     stolen = accounts.account_cart(customer.id).token
 
+    assert 'class="cart-count"' in text(client.get("/"))  # the owner's header counts it
+
     stranger = app.test_client()
     with stranger.session_transaction() as session:
         session["cart"] = stolen
+    assert 'class="cart-count"' not in text(stranger.get("/"))  # nor even how many pieces
     assert "Your cart is empty" in text(stranger.get("/cart"))
     add_to_cart(stranger, variant, 1)  # goes into a cart of the stranger's own
     assert cart_lines(customer.id) == {variant.sku: 2}

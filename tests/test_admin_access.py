@@ -64,6 +64,7 @@ def samples(staff_user: Any) -> dict[str, Any]:
         "Batik tray", category=product.category, workshop=product.workshop, photos=1
     )
     db.session.commit()
+    quote = _quote_with_a_file()
     return {
         "user_id": staff_user.id,
         "order_id": order.id,
@@ -72,7 +73,31 @@ def samples(staff_user: Any) -> dict[str, Any]:
         "photo_id": pictured.photos[0].id,
         "category_id": product.category_id,
         "workshop_id": product.workshop_id,
+        "quote_id": quote.id,
+        "file_id": quote.files[0].id,
     }
+
+
+def _quote_with_a_file() -> Any:
+    """A quote request with one reference picture, so its file route has something to send."""
+    from datetime import UTC, datetime, timedelta
+
+    from flask import current_app
+
+    from shop.extensions import db
+    from shop.services import quotes, shipping
+    from shop.services.quote_files import Upload
+    from tests.factories import png_bytes
+
+    shipping.install_default_zones()
+    db.session.commit()
+    details = quotes.RequestDetails(
+        organisation="Garuda Indonesia", contact_name="Sari", email="sari@example.co.id",
+        phone="", country="ID", aircraft_type="Boeing 737-800", livery="Nature", scale="1:100",
+        quantity=50, wanted_by=datetime.now(UTC).date() + timedelta(days=90),
+    )  # fmt: skip
+    storage = current_app.extensions["private_media"]
+    return quotes.create_request(details, [Upload("livery.png", png_bytes())], storage, locale="en")
 
 
 @pytest.fixture
@@ -104,7 +129,9 @@ def test_routes_for_admins_refuse_staff_and_the_rest_admit_them(
     refused = set()
     for rule in guarded_rules(app):
         auth.login(staff_user.email)  # again each time: a POST to logout signs out
-        response = client.open(url_of(app, rule, samples), method=method_of(rule))
+        # `with`: a file download streams from an open file until the response is closed.
+        with client.open(url_of(app, rule, samples), method=method_of(rule)) as response:
+            pass
         assert response.status_code < 500, rule.endpoint
         assert response.status_code != 302 or "/admin/login" not in response.headers["Location"]
         if response.status_code == 403:
@@ -117,8 +144,8 @@ def test_admins_open_every_admin_page(app, client, auth, admin_user, samples, no
     for rule in guarded_rules(app):
         if method_of(rule) != "GET":
             continue
-        response = client.get(url_of(app, rule, samples))
-        assert response.status_code == 200, f"{rule.rule} answered {response.status_code}"
+        with client.get(url_of(app, rule, samples)) as response:
+            assert response.status_code == 200, f"{rule.rule} answered {response.status_code}"
 
 
 def test_staff_see_a_403_page_in_the_back_office_layout(client, auth, staff_user) -> None:

@@ -648,7 +648,7 @@ def test_the_list_runs_a_fixed_number_of_queries(staff, shelf, count_queries):
     db.session.commit()
     thirty = _list_queries(staff, count_queries)
     assert one == thirty
-    assert thirty <= 8
+    assert thirty <= 9  # 8 for the list, 1 for the nav's count of new quote requests
 
 
 def test_saving_an_unchanged_form_changes_nothing(staff, bowl):

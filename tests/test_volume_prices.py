@@ -303,7 +303,10 @@ def test_a_new_variant_is_created_with_its_tiers(staff, models):
         ([("10", "")], "Enter the price of one piece from this quantity."),
         ([("", "140.000")], "Enter from how many pieces this price applies"),
         ([("10", "140.000"), ("10", "130.000")], "There are two volume prices from 10 pieces."),
-        ([("10", "150.000")], "A volume price must be lower than the variant's price (IDR 150,000)."),
+        (
+            [("10", "150.000")],
+            "A volume price must be lower than the variant's price (IDR 150,000).",
+        ),
         (
             [("10", "120.000"), ("50", "130.000")],
             "Buying more must cost less per piece: make this lower than the price from 10 "

@@ -104,9 +104,7 @@ class AddressForm(FlaskForm):
         _l("Street address"),
         validators=[DataRequired(_l("Enter the street address.")), _at_most(200)],
     )
-    line2 = StringField(
-        _l("Address line 2 (optional)"), validators=[Optional(), _at_most(200)]
-    )
+    line2 = StringField(_l("Address line 2 (optional)"), validators=[Optional(), _at_most(200)])
     city = StringField(_l("City"), validators=[DataRequired(_l("Enter the city.")), _at_most(120)])
     state = StringField(_l("State or region (optional)"), validators=[Optional(), _at_most(120)])
     postal_code = StringField(_l("Postal code"), validators=[Optional(), _at_most(32)])

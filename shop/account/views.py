@@ -41,7 +41,7 @@ from shop.cart.session import current_or_new_cart
 from shop.extensions import limiter
 from shop.models import Customer
 from shop.redirects import local_path
-from shop.services import accounts, customer_addresses, notifications
+from shop.services import accounts, customer_addresses, notifications, quotes
 
 REGISTER_LIMIT = "10 per hour"
 RESEND_LIMIT = "3 per hour"
@@ -252,6 +252,7 @@ def overview(customer: Customer) -> str:
         customer=customer,
         orders=orders,
         address=customer_addresses.default_address(customer),
+        quote_requests=quotes.for_customer(customer.id),
         sign_out_form=SignOutForm(),
         resend_form=ResendConfirmationForm(),
         button_form=ButtonForm(),

@@ -16,6 +16,7 @@ from shop.admin import (  # noqa: E402, F401
     orders,
     photos,
     products,
+    quotes,
     revenue,
     templating,
     users,

@@ -56,6 +56,10 @@ ACTION_LABELS = {
     "order.delivered": _l("Order delivered"),
     "order.cancelled": _l("Order cancelled"),
     "order.refunded": _l("Order refunded"),
+    "order.paid": _l("Bank transfer recorded"),
+    "quote.offer_sent": _l("Quote sent"),
+    "quote.message_sent": _l("Message to the buyer"),
+    "quote.progress": _l("Production progress"),
     "user.created": _l("Staff account created"),
     "user.deactivated": _l("Staff account deactivated"),
     "user.reactivated": _l("Staff account reactivated"),
@@ -115,6 +119,7 @@ TARGET_PAGES: dict[str, tuple[str, str | None]] = {
     "category": ("admin.category_edit", "category_id"),
     "workshop": ("admin.workshop_edit", "workshop_id"),
     "order": ("admin.order_detail", "order_id"),
+    "quote": ("admin.quote", "quote_id"),
     "user": ("admin.staff_accounts", None),
     "revenue_rate": ("admin.revenue_split", None),
 }

@@ -13,7 +13,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from shop.admin.forms import sensible_year
 from shop.models import OrderStatus
-from shop.services import fulfilment
+from shop.services import fulfilment, payments
 from shop.services.notifications import status_label
 
 # Whole rupiah, with or without thousands separators: "150000", "150.000", "Rp 150,000".
@@ -96,6 +96,34 @@ class RefundForm(FlaskForm):
         validators=[DataRequired(_l("Enter the amount to refund.")), Length(max=32)],
     )
     submit = SubmitField(_l("Refund"))
+
+    def validate_amount(self, field: StringField) -> None:
+        """Accept whole rupiah only."""
+        if parse_rupiah(field.data) is None:
+            raise ValidationError(_l("Enter the amount in whole rupiah, e.g. 150000."))
+
+    @property
+    def amount_idr(self) -> int:
+        """The validated amount in whole rupiah."""
+        return parse_rupiah(self.amount.data) or 0
+
+
+class BankTransferForm(FlaskForm):
+    """The reference and the amount of a bank transfer staff saw arrive."""
+
+    reference = StringField(
+        _l("Transfer reference"),
+        validators=[
+            DataRequired(_l("Enter the transfer's reference.")),
+            Length(max=payments.MAX_REFERENCE),
+        ],
+        description=_l("As the bank statement shows it, e.g. the order number or a transfer ID."),
+    )
+    amount = StringField(
+        _l("Amount received (Rp)"),
+        validators=[DataRequired(_l("Enter the amount received.")), Length(max=32)],
+    )
+    submit = SubmitField(_l("Record bank transfer"))
 
     def validate_amount(self, field: StringField) -> None:
         """Accept whole rupiah only."""

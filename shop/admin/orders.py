@@ -14,15 +14,17 @@ from werkzeug.wrappers import Response as BaseResponse
 from shop.admin import bp
 from shop.admin.downloads import csv_download
 from shop.admin.order_forms import (
+    BankTransferForm,
     CancelForm,
     OrderActionForm,
     OrderFilterForm,
     RefundForm,
     ShipForm,
 )
+from shop.checkout.notify import order_paid
 from shop.gateways.payments import PaymentError
 from shop.models import Order, OrderStatus, User
-from shop.services import fulfilment, notifications
+from shop.services import fulfilment, notifications, payments
 from shop.services.fulfilment import InvalidRefund, InvalidShipment, InvalidTransition, OrderFilter
 from shop.templating import idr as format_idr
 
@@ -100,6 +102,7 @@ def order_detail(order_id: int) -> str:
         ship_form=ShipForm(formdata=None),
         cancel_form=CancelForm(formdata=None),
         refund_form=refund_form,
+        transfer_form=BankTransferForm(formdata=None, amount=str(order.total_idr)),
     )
 
 
@@ -276,3 +279,43 @@ def _refund_message(exc: InvalidRefund) -> str:
         "Enter an amount between %(low)s and %(high)s.",
         low=format_idr(1), high=format_idr(exc.remaining_idr),
     )  # fmt: skip
+
+
+@bp.post("/orders/<int:order_id>/bank-transfer")
+def record_bank_transfer(order_id: int) -> BaseResponse:
+    """Mark a waiting order paid by a bank transfer staff saw arrive, then email the customer."""
+    order = _order_or_404(order_id)
+    form = BankTransferForm()
+    if _form_errors(form):
+        return _back(order_id)
+    reference = " ".join((form.reference.data or "").split())
+    try:
+        payments.record_bank_transfer(order, reference, form.amount_idr, actor=_staff())
+    except payments.BankTransferRefused as exc:
+        flash(_transfer_message(order, exc.key), "error")
+        return _back(order_id)
+    order_paid(order)
+    flash(
+        gettext(
+            "Order %(number)s is paid by bank transfer; a confirmation is on its way to the "
+            "customer.",
+            number=order.number,
+        ),
+        "success",
+    )
+    return _back(order_id)
+
+
+def _transfer_message(order: Order, key: str) -> str:
+    if key == "not_waiting":
+        return gettext("This order isn't waiting for payment, so no transfer can be recorded.")
+    if key == "reference":
+        return gettext(
+            "Enter the transfer's reference (at most %(num)d characters).",
+            num=payments.MAX_REFERENCE,
+        )
+    return gettext(
+        "The amount received must be the order total, %(total)s, to the rupiah. Settle a short "
+        "or extra payment with the customer first. Nothing was changed.",
+        total=format_idr(order.total_idr),
+    )

@@ -23,6 +23,7 @@ GROUP_LABELS = {
     "workshop": _l("Workshops"),
     "catalog": _l("Catalog import"),
     "order": _l("Orders"),
+    "quote": _l("Quotes"),
     "user": _l("Staff accounts"),
     "revenue_rate": _l("Revenue rates"),
 }

@@ -15,7 +15,7 @@ from shop.gateways.demo_payments import DemoGateway
 from shop.gateways.payments import Address, PaymentError
 from shop.models import Customer, Order, OrderStatus
 from shop.services import cart as carts
-from shop.services import customer_addresses, orders, payments, shipping
+from shop.services import customer_addresses, orders, payments, quotes, shipping
 from shop.services.money import format_idr
 
 
@@ -108,6 +108,11 @@ def cancel(token: str) -> Response:
     orders.cancel_payment(
         order, current_app.extensions["payments"], actor="customer", note="Left the payment page"
     )
+    quote = quotes.quote_for_order(order)
+    if quote is not None:
+        flash(gettext("Payment cancelled. Nothing was charged; you can pay whenever you are "
+                      "ready."), "info")  # fmt: skip
+        return redirect(url_for("quotes.show", token=quote.token), 303)
     flash(gettext("Payment cancelled. Your cart is just as you left it."), "info")
     return redirect(url_for("cart.show"), 303)
 

@@ -13,6 +13,14 @@ from shop.models.catalog import (
 )
 from shop.models.customers import Customer, CustomerAddress, PriceTier
 from shop.models.orders import Order, OrderEvent, OrderLine, OrderStatus, ProcessedPaymentEvent
+from shop.models.quotes import (
+    QuoteEvent,
+    QuoteFile,
+    QuoteMessage,
+    QuoteOffer,
+    QuoteRequest,
+    QuoteStatus,
+)
 from shop.models.shipping import ShippingCountry, ShippingZone
 from shop.models.users import Role, User
 
@@ -34,6 +42,12 @@ __all__ = [
     "ProductPhoto",
     "ProductStatus",
     "RevenueSplitRate",
+    "QuoteEvent",
+    "QuoteFile",
+    "QuoteMessage",
+    "QuoteOffer",
+    "QuoteRequest",
+    "QuoteStatus",
     "Role",
     "ShippingCountry",
     "ShippingZone",

@@ -23,6 +23,13 @@ _LABEL_LENGTH = 200
 Actor = User | str | None  # an account, an email address, or None for the shop itself
 
 
+def actor_email(actor: Actor) -> str:
+    """The email address (or "system") a history row names for this actor."""
+    if isinstance(actor, User):
+        return actor.email
+    return actor or SYSTEM
+
+
 def _plain(value: Any) -> Any:
     """A JSON-friendly form of a column value (enums by value, dates as ISO text)."""
     if isinstance(value, (datetime, date)):
@@ -90,8 +97,8 @@ def changes_of(entry: AuditEntry) -> dict[str, Any]:
 
 # Action groups staff filter by, each the dotted prefix its actions start with.
 ACTION_GROUPS = (
-    "product", "variant", "stock", "photo", "category", "workshop", "catalog", "order", "user",
-    "revenue_rate",
+    "product", "variant", "stock", "photo", "category", "workshop", "catalog", "order", "quote",
+    "user", "revenue_rate",
 )  # fmt: skip
 MAX_SEARCH = 200
 MAX_ACTORS = 200

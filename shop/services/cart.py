@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -294,11 +294,17 @@ def summarize(cart: Cart | None) -> CartSummary:
     return CartSummary(lines, subtotal, weight, quote, problem)
 
 
-def count_items(token: str | None) -> int:
-    """How many pieces are in the cart with this token (0 when there is none)."""
+def count_items(token: str | None, customer_id: int | None = None) -> int:
+    """How many pieces are in the cart with this token (0 when there is none).
+
+    An account's cart counts only for that account: a token alone does not reveal it.
+    """
     if not token:
         return 0
+    owner = Cart.customer_id.is_(None)
+    if customer_id is not None:
+        owner = or_(owner, Cart.customer_id == customer_id)
     total = db.session.scalar(
-        select(func.sum(CartLine.quantity)).join(Cart).where(Cart.token == token)
+        select(func.sum(CartLine.quantity)).join(Cart).where(Cart.token == token, owner)
     )
     return int(total or 0)

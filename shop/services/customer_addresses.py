@@ -105,7 +105,9 @@ def _make_default(customer: Customer, address: CustomerAddress) -> None:
     address.is_default = True
 
 
-def add_address(customer: Customer, details: AddressDetails, *, default: bool = False) -> CustomerAddress:
+def add_address(
+    customer: Customer, details: AddressDetails, *, default: bool = False
+) -> CustomerAddress:
     """Keep a new address (the first one becomes the default); commit."""
     try:
         count = db.session.scalar(

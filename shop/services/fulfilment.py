@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 from shop.extensions import db
 from shop.gateways.payments import PaymentGateway, Refund
 from shop.models import Order, OrderStatus, User
-from shop.services import audit, order_status, orders
+from shop.services import audit, order_status, orders, quote_payments
 from shop.services.order_status import InvalidTransition
 
 __all__ = ["InvalidRefund", "InvalidShipment", "InvalidTransition"]
@@ -100,6 +100,7 @@ def _step(
         raise InvalidTransition(order.status, to)
     moved = {"status": [str(order.status), str(to)]}
     order_status.move(order, to, actor=_actor(actor), note=note)
+    quote_payments.follow_order(order, _actor(actor))
     _audit(actor, f"order.{to}", order, moved | (changes or {}))
 
 
@@ -158,9 +159,9 @@ def mark_shipped(order: Order, carrier: str, tracking_number: str, actor: Actor)
             "carrier": [order.carrier, carrier],
             "tracking_number": [order.tracking_number, tracking_number],
         }
-        _step(order, S.SHIPPED, actor=actor, note=note, changes=changes)
         order.carrier, order.tracking_number = carrier, tracking_number
         order.shipped_at = datetime.now(UTC)
+        _step(order, S.SHIPPED, actor=actor, note=note, changes=changes)
 
     _atomically(order, ship)
 

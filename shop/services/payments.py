@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from shop.extensions import db
 from shop.gateways.payments import PaymentEvent
 from shop.models import Cart, Order, OrderStatus, ProcessedPaymentEvent
-from shop.services import order_status, orders
+from shop.services import audit, order_status, orders, quote_payments
 from shop.services.money import from_minor_units
 
 PAID_OR_LATER = {
@@ -145,7 +145,50 @@ def handle_event(
     elif event.type == "charge.refunded":
         outcome = _refunded(order, event, actor)
     record.order_id = order.id
+    if outcome == "paid":
+        quote_payments.follow_order(order, actor)
     db.session.commit()
     if outcome == "paid" and on_paid is not None:
         on_paid(order)
     return outcome
+
+
+class BankTransferRefused(Exception):
+    """A bank transfer that cannot be recorded; `key` says why."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key  # "not_waiting", "reference", "amount"
+
+
+MAX_REFERENCE = 120
+
+
+def record_bank_transfer(
+    order: Order, reference: str, amount_idr: int, *, actor: audit.Actor
+) -> None:
+    """Mark an order paid by a bank transfer staff saw arrive, with its reference; commit.
+
+    The amount must be the order's total to the rupiah: a short or extra payment is settled
+    with the buyer first, not recorded as paid.
+    """
+    reference = " ".join((reference or "").split())
+    if order.status != OrderStatus.PENDING_PAYMENT:
+        raise BankTransferRefused("not_waiting")
+    if not reference or len(reference) > MAX_REFERENCE:
+        raise BankTransferRefused("reference")
+    if amount_idr != order.total_idr:
+        raise BankTransferRefused("amount")
+    audit.record(actor, "order.paid", target_type="order", target_id=order.id,
+                 label=order.number or f"#{order.id}",
+                 changes={"status": [str(order.status), str(OrderStatus.PAID)],
+                          "amount_idr": amount_idr, "reference": reference})  # fmt: skip
+    actor = audit.actor_email(actor)
+    order_status.move(
+        order, OrderStatus.PAID, actor=actor, note=f"Bank transfer received, reference {reference}"
+    )
+    order.payment_gateway = order.payment_gateway or "bank"
+    order.payment_intent = f"bank:{reference}"[:255]
+    order.paid_at = datetime.now(UTC)
+    quote_payments.follow_order(order, actor)
+    db.session.commit()

@@ -1,0 +1,246 @@
+"""Quote requests in the back office: the inbox, one request, and the staff's answers.
+
+The quotes service checks, audits and commits each action; a refusal changes nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+
+from shop.admin import bp
+from shop.admin.quote_forms import (
+    MessageForm,
+    OfferForm,
+    ProgressForm,
+    put_error_on_field,
+    quote_error_message,
+    quote_status_label,
+)
+from shop.models import QuoteRequest, QuoteStatus, User
+from shop.services import fulfilment, quote_files, quote_mail, quote_offers, quotes
+from shop.services.images import RENDITION_WIDTHS
+from shop.services.quote_status import InvalidQuoteTransition, can_move
+from shop.services.quotes import QuoteError
+
+Q = QuoteStatus
+MAX_PAGE = 100_000  # beyond any real inbox; keeps the OFFSET inside a database integer
+OFFER_VALID_DAYS = 30
+PROGRESS_STATES = frozenset({Q.PAID, Q.IN_PRODUCTION})
+
+
+@bp.context_processor
+def quote_context() -> dict[str, Any]:
+    """Give admin templates quote status names and the count of new requests (for the nav)."""
+    return {"quote_status_label": quote_status_label, "new_quote_count": _new_quote_count}
+
+
+def _new_quote_count() -> int:
+    return quotes.count_new()
+
+
+def _staff() -> User:
+    """The signed-in account, named in the quote's history and the audit log."""
+    return current_user._get_current_object()
+
+
+def _quote_or_404(quote_id: int) -> QuoteRequest:
+    return quotes.find(quote_id) or abort(404)
+
+
+def _status_arg() -> QuoteStatus | None:
+    try:
+        return Q(request.args.get("status", ""))
+    except ValueError:
+        return None
+
+
+@bp.get("/quotes", endpoint="quotes")
+def quote_inbox() -> str:
+    """List quote requests, most recently changed first, with a tab per status."""
+    status = _status_arg()
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
+    counts = quotes.counts_by_status()
+    return render_template(
+        "admin/quotes.html",
+        page=quotes.inbox(status, page),
+        status=status,
+        statuses=list(Q),
+        counts=counts,
+        total=sum(counts.values()),
+    )
+
+
+def _offer_form(quote: QuoteRequest) -> OfferForm:
+    """A fresh offer form: the current offer's terms to revise, else the request's quantity."""
+    valid_until = datetime.now(UTC).date() + timedelta(days=OFFER_VALID_DAYS)
+    current = quote.current_offer
+    if current is None:
+        return OfferForm(formdata=None, quantity=str(quote.quantity), valid_until=valid_until)
+    return OfferForm(
+        formdata=None,
+        unit_price_idr=str(current.unit_price_idr),
+        quantity=str(current.quantity),
+        shipping_idr=str(current.shipping_idr),
+        lead_time_days=str(current.lead_time_days),
+        valid_until=valid_until,
+        notes=current.notes,
+    )
+
+
+def _page(quote: QuoteRequest, status: int = 200, **forms: FlaskForm) -> tuple[str, int]:
+    """The quote page; `forms` replaces the fresh form of the one that was just refused."""
+    fresh = {
+        "offer_form": _offer_form(quote),
+        "message_form": MessageForm(formdata=None),
+        "progress_form": ProgressForm(formdata=None),
+    }
+    if status == 422:  # the form may be far down the page, on a phone below the fold
+        flash(gettext("Nothing was saved. Please check the form below."), "error")
+    order = fulfilment.find_order(quote.order_id) if quote.order_id else None
+    page = render_template(
+        "admin/quote.html",
+        quote=quote,
+        order=order,
+        can_offer=can_move(quote, Q.ANSWERED),
+        can_progress=quote.status in PROGRESS_STATES,
+        offer_lapsed=quotes.is_expired(quote),
+        **(fresh | forms),
+    )
+    return page, status
+
+
+@bp.get("/quotes/<int:quote_id>", endpoint="quote")
+def quote_detail(quote_id: int) -> tuple[str, int]:
+    """Show one request: what the buyer sent, files, offers, messages, history and forms."""
+    return _page(_quote_or_404(quote_id))
+
+
+@bp.get("/quotes/<int:quote_id>/files/<int:file_id>", endpoint="quote_file")
+def quote_file(quote_id: int, file_id: int) -> Response:
+    """Send a reference file of this request from private storage (`?w=320`: a thumbnail)."""
+    quote = _quote_or_404(quote_id)
+    file = next((f for f in quote.files if f.id == file_id), None) or abort(404)
+    storage = current_app.extensions["private_media"]
+    path = None
+    width = request.args.get("w", type=int)
+    if width in RENDITION_WIDTHS:
+        preview = quote_files.preview_name(file, width)
+        path = storage.path(preview) if preview else None
+    path = path or storage.path(file.storage_name) or abort(404)
+    response = send_file(
+        path,
+        mimetype=file.content_type,
+        as_attachment=not file.is_image,
+        download_name=file.filename,
+        max_age=0,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+def _back(quote_id: int) -> Response:
+    return redirect(url_for("admin.quote", quote_id=quote_id), 303)
+
+
+def _refused(quote: QuoteRequest, form: FlaskForm, error: QuoteError, name: str) -> tuple[str, int]:
+    """Show the form again with the reason."""
+    if not put_error_on_field(form, error):
+        flash(quote_error_message(error), "error")
+    return _page(quote, 422, **{name: form})
+
+
+def _tell_buyer(quote: QuoteRequest, kind: str) -> None:
+    """Email the buyer about what changed and say whether the email went out."""
+    mailer = current_app.extensions["mailer"]
+    quote_url = url_for("quotes.show", token=quote.token, _external=True)
+    if quote_mail.send_to_buyer(mailer, quote, kind, quote_url):
+        flash(gettext("The buyer was emailed at %(email)s.", email=quote.email), "success")
+    else:
+        flash(
+            gettext(
+                "The email to the buyer could not be sent. They will see it on their "
+                "request's page; you may want to write to %(email)s yourself.",
+                email=quote.email,
+            ),
+            "error",
+        )
+
+
+@bp.post("/quotes/<int:quote_id>/offer", endpoint="quote_offer")
+def send_quote_offer(quote_id: int) -> Response | tuple[str, int]:
+    """Send the first quote or a revision, then email the buyer."""
+    quote = _quote_or_404(quote_id)
+    form = OfferForm()
+    if not form.validate_on_submit():
+        return _page(quote, 422, offer_form=form)
+    offer = form.details()
+    try:
+        sent = quote_offers.send_offer(
+            quote, offer, actor=_staff(), gateway=current_app.extensions["payments"]
+        )
+    except QuoteError as error:
+        return _refused(quote, form, error, "offer_form")
+    except InvalidQuoteTransition as error:
+        flash(
+            gettext(
+                "This quote is %(status)s, so it can't be quoted again. Nothing was changed.",
+                status=quote_status_label(error.current),
+            ),
+            "error",
+        )
+        return _back(quote_id)
+    flash(gettext("Quote version %(version)d sent.", version=sent.version), "success")
+    _tell_buyer(quote, "offer")
+    return _back(quote_id)
+
+
+@bp.post("/quotes/<int:quote_id>/messages", endpoint="quote_message")
+def reply_to_quote(quote_id: int) -> Response | tuple[str, int]:
+    """Add a staff message to the request's thread, then email the buyer."""
+    quote = _quote_or_404(quote_id)
+    form = MessageForm()
+    if not form.validate_on_submit():
+        return _page(quote, 422, message_form=form)
+    body = (form.body.data or "").strip()
+    try:
+        quotes.add_message(quote, body, author=_staff(), from_staff=True)
+    except QuoteError as error:
+        return _refused(quote, form, error, "message_form")
+    flash(gettext("Message sent."), "success")
+    _tell_buyer(quote, "message")
+    return _back(quote_id)
+
+
+@bp.post("/quotes/<int:quote_id>/progress", endpoint="quote_progress")
+def record_quote_progress(quote_id: int) -> Response | tuple[str, int]:
+    """Record production progress on a paid request, then email the buyer."""
+    quote = _quote_or_404(quote_id)
+    form = ProgressForm()
+    if not form.validate_on_submit():
+        return _page(quote, 422, progress_form=form)
+    note = " ".join((form.note.data or "").split())
+    try:
+        quote_offers.mark_in_production(quote, note, actor=_staff())
+    except QuoteError as error:
+        return _refused(quote, form, error, "progress_form")
+    except InvalidQuoteTransition as error:
+        flash(
+            gettext(
+                "This quote is %(status)s: production notes can be added once it is paid. "
+                "Nothing was changed.",
+                status=quote_status_label(error.current),
+            ),
+            "error",
+        )
+        return _back(quote_id)
+    flash(gettext("Production progress saved."), "success")
+    _tell_buyer(quote, "progress")
+    return _back(quote_id)

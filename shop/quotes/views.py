@@ -1,0 +1,282 @@
+"""Requesting a quote, following it on its private page, answering it and paying for it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import get_locale, gettext
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.wrappers import Response
+
+from shop.account.session import current_customer
+from shop.extensions import db, limiter
+from shop.gateways.payments import PaymentError
+from shop.models import Order, QuoteRequest
+from shop.quotes import bp
+from shop.quotes.forms import (
+    COMMON_SCALES,
+    AcceptForm,
+    DeclineForm,
+    MessageForm,
+    PayForm,
+    QuoteRequestForm,
+)
+from shop.quotes.messages import error_message, file_message, status_label
+from shop.services import catalog, orders, quote_files, quote_mail, quote_payments, quotes, shipping
+from shop.services.quote_files import InvalidFile, Upload
+
+REQUEST_LIMIT = "5 per hour"
+ANSWER_LIMIT = "30 per hour"
+
+
+@bp.after_request
+def never_cache(response: Response) -> Response:
+    """Keep private request pages out of shared caches and search engines."""
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@bp.app_context_processor
+def quote_helpers() -> dict[str, Any]:
+    """Give templates (quote pages, the account page) quote status names in words."""
+    return {"quote_status_label": status_label}
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(error: RequestEntityTooLarge) -> tuple[str, int]:
+    """Explain a request whose files are too large instead of a bare 413."""
+    message = gettext("The files are too large together. Send up to %(num)d files of at most "
+                      "10 MB each, or send the request first and add files as messages later.",
+                      num=quote_files.MAX_FILES)  # fmt: skip
+    return render_template("quotes/too_large.html", message=message), 413
+
+
+@bp.errorhandler(429)
+def too_many(error: Exception) -> tuple[str, int]:
+    """Explain the rate limit on new requests."""
+    return render_template("quotes/too_large.html", message=gettext(
+        "Several requests were sent from your network in the last hour. Please try again "
+        "later, or write to us by email.")), 429  # fmt: skip
+
+
+def _country_choices() -> list[tuple[str, str]]:
+    return [("", gettext("Choose a country"))] + shipping.country_choices(str(get_locale()))
+
+
+def _uploads(form: QuoteRequestForm) -> list[Upload]:
+    files = [f for f in (form.files.data or []) if f and getattr(f, "filename", "")]
+    uploads = []
+    for f in files:
+        uploads.append(Upload(f.filename, f.read(quote_files.MAX_FILE_BYTES + 1)))
+        f.close()  # large uploads are spooled to temporary files: free them now
+    return uploads
+
+
+def _details(form: QuoteRequestForm) -> quotes.RequestDetails:
+    return quotes.RequestDetails(
+        organisation=form.organisation.data, contact_name=form.contact_name.data,
+        email=form.email.data, phone=form.phone.data or "", country=form.country.data,
+        aircraft_type=form.aircraft_type.data, livery=form.livery.data,
+        scale=form.scale.data, quantity=form.quantity.data, wanted_by=form.wanted_by.data,
+        finish_notes=form.finish_notes.data or "",
+    )  # fmt: skip
+
+
+def _product_from_args() -> Any:
+    slug = request.args.get("product", "")
+    return catalog.get_product(slug) if slug and len(slug) <= 200 else None
+
+
+@bp.route("/quote", methods=["GET", "POST"])
+@limiter.limit(REQUEST_LIMIT, methods=["POST"])
+def new() -> str | Response | tuple[str, int]:
+    """Ask for a quote on display models in the buyer's own livery."""
+    product = _product_from_args()
+    customer = current_customer()
+    prefill: dict[str, Any] = {}
+    if product is not None:
+        prefill["aircraft_type"] = product.name
+    if customer is not None:
+        prefill |= {"email": customer.email, "contact_name": customer.name,
+                    "organisation": customer.organisation}  # fmt: skip
+    form = QuoteRequestForm(data=prefill) if request.method == "GET" else QuoteRequestForm()
+    form.country.choices = _country_choices()
+    page = {"form": form, "product": product, "aircraft": quotes.aircraft_suggestions(),
+            "scales": quotes.scale_suggestions(product) or list(COMMON_SCALES)}  # fmt: skip
+    if not form.validate_on_submit():
+        return render_template("quotes/new.html", **page), 422 if form.errors else 200
+    if form.website.data:
+        # A bot filled in the hidden field: answer as if all went well, keep nothing.
+        return render_template("quotes/received.html"), 200
+    try:
+        quote = quotes.create_request(
+            _details(form), _uploads(form), current_app.extensions["private_media"],
+            locale=str(get_locale()), customer_id=customer.id if customer else None,
+            product_id=product.id if product else None,
+        )  # fmt: skip
+    except InvalidFile as error:
+        form.files.errors = [file_message(error)]
+    except quotes.QuoteError as error:
+        target = getattr(form, error.field or "", None) or form.files
+        target.errors = [error_message(error)]
+    else:
+        _notify_new(quote)
+        flash(gettext("Thank you: your request %(number)s is with our workshop coordinators. "
+                      "We emailed you the link to this page.",
+                      number=quote.number), "success")  # fmt: skip
+        return redirect(url_for("quotes.show", token=quote.token), 303)
+    return render_template("quotes/new.html", **page), 422
+
+
+def _quote_url(quote: QuoteRequest) -> str:
+    return url_for("quotes.show", token=quote.token, _external=True)
+
+
+def _notify_new(quote: QuoteRequest) -> None:
+    mailer = current_app.extensions["mailer"]
+    quote_mail.send_to_buyer(mailer, quote, "received", _quote_url(quote))
+    _notify_staff(quote, "new")
+
+
+def _notify_staff(quote: QuoteRequest, kind: str) -> None:
+    quote_mail.send_to_staff(
+        current_app.extensions["mailer"], quote, kind, current_app.config["STAFF_EMAIL"],
+        url_for("admin.quote", quote_id=quote.id, _external=True),
+    )  # fmt: skip
+
+
+def _quote_or_404(token: str) -> QuoteRequest:
+    return quotes.find_by_token(token) or abort(404)
+
+
+def _page(quote: QuoteRequest, status: int = 200, **forms: Any) -> tuple[str, int]:
+    order = db.session.get(Order, quote.order_id) if quote.order_id else None
+    limit = current_app.config["CARD_LIMIT_IDR"]
+    context = {
+        "quote": quote,
+        "offer": quote.current_offer,
+        "expired": quotes.is_expired(quote),
+        "order": order,
+        "bank_transfer": order is not None and quote_payments.needs_bank_transfer(order, limit),
+        "bank_details": current_app.config["BANK_TRANSFER_DETAILS"],
+        "accept_form": forms.get("accept_form") or AcceptForm(),
+        "decline_form": forms.get("decline_form") or DeclineForm(),
+        "message_form": forms.get("message_form") or MessageForm(),
+        "pay_form": PayForm(),
+        "above_limit": bool(quote.current_offer and quote.current_offer.total_idr > limit),
+    }
+    return render_template("quotes/show.html", **context), status
+
+
+@bp.get("/quote/<token>")
+def show(token: str) -> tuple[str, int]:
+    """The buyer's private page: the request, the quote, messages, payment and progress."""
+    return _page(_quote_or_404(token))
+
+
+@bp.post("/quote/<token>/accept")
+@limiter.limit(ANSWER_LIMIT)
+def accept(token: str) -> Response | tuple[str, int]:
+    """Accept the quote version the buyer read."""
+    quote = _quote_or_404(token)
+    form = AcceptForm()
+    if not form.validate_on_submit():
+        abort(400)
+    version = int(form.version.data) if (form.version.data or "").isdigit() else 0
+    try:
+        quotes.accept(quote, version)
+    except quotes.QuoteError as error:
+        flash(error_message(error), "error")
+        return redirect(url_for("quotes.show", token=token), 303)
+    _notify_staff(quote, "accepted")
+    flash(gettext("Thank you: the quote is accepted. You can pay now."), "success")
+    return redirect(url_for("quotes.show", token=token) + "#payment", 303)
+
+
+@bp.post("/quote/<token>/decline")
+@limiter.limit(ANSWER_LIMIT)
+def decline(token: str) -> Response | tuple[str, int]:
+    """Turn the quote down."""
+    quote = _quote_or_404(token)
+    form = DeclineForm()
+    if not form.validate_on_submit():
+        return _page(quote, 422, decline_form=form)
+    try:
+        quotes.decline(quote, form.reason.data or "")
+    except quotes.QuoteError as error:
+        flash(error_message(error), "error")
+    else:
+        _notify_staff(quote, "declined")
+        flash(gettext("You declined the quote. Thank you for letting us know."), "info")
+    return redirect(url_for("quotes.show", token=token), 303)
+
+
+@bp.post("/quote/<token>/message")
+@limiter.limit(ANSWER_LIMIT)
+def message(token: str) -> Response | tuple[str, int]:
+    """Add the buyer's question or answer to the thread."""
+    quote = _quote_or_404(token)
+    form = MessageForm()
+    if not form.validate_on_submit():
+        return _page(quote, 422, message_form=form)
+    try:
+        quotes.add_message(quote, form.body.data, author=quote.contact_name, from_staff=False)
+    except quotes.QuoteError as error:
+        form.body.errors = [error_message(error)]
+        return _page(quote, 422, message_form=form)
+    _notify_staff(quote, "message")
+    flash(gettext("Your message was sent. We answer on this page and by email."), "success")
+    return redirect(url_for("quotes.show", token=token) + "#messages", 303)
+
+
+@bp.post("/quote/<token>/pay")
+def pay(token: str) -> Response:
+    """Open the payment page for the accepted quote, or show the bank transfer details."""
+    quote = _quote_or_404(token)
+    if not PayForm().validate_on_submit():
+        abort(400)
+    gateway = current_app.extensions["payments"]
+    limit = current_app.config["CARD_LIMIT_IDR"]
+    try:
+        order = quote_payments.payment_order(quote, gateway, card_limit_idr=limit)
+    except quotes.QuoteError as error:
+        flash(error_message(error), "error")
+        return redirect(url_for("quotes.show", token=token), 303)
+    if quote_payments.needs_bank_transfer(order, limit):
+        return redirect(url_for("quotes.show", token=token) + "#payment", 303)
+    try:
+        url = orders.start_payment(
+            order, gateway,
+            success_url=url_for("checkout.done", token=order.token, _external=True),
+            cancel_url=url_for("checkout.cancel", token=order.token, _external=True),
+        )  # fmt: skip
+    except PaymentError:
+        flash(gettext("The payment page could not be opened. Nothing was charged; "
+                      "please try again in a moment."), "error")  # fmt: skip
+        return redirect(url_for("quotes.show", token=token), 303)
+    return redirect(url, 303)
+
+
+@bp.get("/quote/<token>/files/<int:file_id>")
+def file(token: str, file_id: int) -> Response:
+    """Send one of the request's reference files to the holder of its link."""
+    quote = _quote_or_404(token)
+    found = next((f for f in quote.files if f.id == file_id), None) or abort(404)
+    path = current_app.extensions["private_media"].path(found.storage_name) or abort(404)
+    response = send_file(
+        path, mimetype=found.content_type, as_attachment=not found.is_image,
+        download_name=found.filename, max_age=0,
+    )  # fmt: skip
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,78 @@
+"""Quote emails: the buyer's private link, each answer from staff, and the staff's notices.
+
+Best effort like every shop mail: a failure is logged and reported as False, never raised,
+so a quote action is never lost to an SMTP problem. Call these after committing.
+"""
+
+from __future__ import annotations
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from shop.gateways.mail import Mailer, MailError, MailMessage
+from shop.models import QuoteRequest
+
+STAFF_LOCALE = "id"
+# What the buyer is told about: the request received, a new offer, a staff message, progress,
+# the payment received, the models shipped.
+BUYER_KINDS = ("received", "offer", "message", "progress", "paid", "shipped")
+
+
+def _subject(kind: str, quote: QuoteRequest) -> str:
+    subjects = {
+        "received": _("We received your quote request %(number)s", number=quote.number),
+        "offer": _("Your quote %(number)s is ready", number=quote.number),
+        "message": _("A new message about your quote %(number)s", number=quote.number),
+        "progress": _("Production update for your quote %(number)s", number=quote.number),
+        "paid": _("Payment received for your quote %(number)s", number=quote.number),
+        "shipped": _("Your display models for quote %(number)s are on their way",
+                     number=quote.number),
+    }  # fmt: skip
+    return subjects[kind]
+
+
+def send_to_buyer(mailer: Mailer, quote: QuoteRequest, kind: str, quote_url: str) -> bool:
+    """Tell the buyer what changed on their request, with its private link."""
+    locale = quote.locale or "en"
+    with force_locale(locale):
+        context = {"quote": quote, "kind": kind, "quote_url": quote_url, "locale": locale}
+        message = MailMessage(
+            to=quote.email,
+            subject=_subject(kind, quote),
+            text=render_template("mail/quote_update.txt", **context),
+            html=render_template("mail/quote_update.html", **context),
+        )
+    return _deliver(mailer, message, quote, kind)
+
+
+def send_to_staff(mailer: Mailer, quote: QuoteRequest, kind: str, staff_email: str,
+                  admin_url: str) -> bool:  # fmt: skip
+    """Tell the staff about a new request, a buyer's message, an acceptance or a decline."""
+    with force_locale(STAFF_LOCALE):
+        subjects = {
+            "new": _("New quote request %(number)s from %(organisation)s",
+                     number=quote.number, organisation=quote.organisation),
+            "message": _("Buyer's message on quote %(number)s", number=quote.number),
+            "accepted": _("Quote %(number)s accepted", number=quote.number),
+            "declined": _("Quote %(number)s declined", number=quote.number),
+        }  # fmt: skip
+        message = MailMessage(
+            to=staff_email,
+            subject=subjects[kind],
+            text=render_template(
+                "mail/staff_quote.txt", quote=quote, kind=kind, admin_url=admin_url
+            ),
+        )
+    return _deliver(mailer, message, quote, f"staff-{kind}")
+
+
+def _deliver(mailer: Mailer, message: MailMessage, quote: QuoteRequest, kind: str) -> bool:
+    try:
+        mailer.send(message)
+    except MailError as exc:
+        current_app.logger.warning(
+            "Quote %s: %s mail not sent (%s)", quote.number, kind, type(exc).__name__
+        )
+        return False
+    return True

@@ -1,0 +1,115 @@
+"""Paying for an accepted quote through an ordinary order, and keeping the quote in step.
+
+The order has one made-to-order line at the offer's price, so payment, bank transfers,
+shipping and refunds work exactly as for cart orders.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, date, datetime
+
+from shop.extensions import db
+from shop.gateways.payments import PaymentGateway
+from shop.models import (
+    Order,
+    OrderLine,
+    OrderStatus,
+    Product,
+    QuoteOffer,
+    QuoteRequest,
+    QuoteStatus,
+)
+from shop.services import order_status, orders, shipping
+from shop.services import quote_status as flow
+from shop.services.quotes import (
+    DEFAULT_MAKER_SHARE,
+    ORDER_PAID,
+    QuoteError,
+    current_offer_for_payment,
+    quote_for_order,
+)
+
+Q = QuoteStatus
+SHIPPED_OR_LATER = {OrderStatus.SHIPPED, OrderStatus.DELIVERED}
+
+
+def payment_order(
+    quote: QuoteRequest, gateway: PaymentGateway, *, card_limit_idr: int, today: date | None = None
+) -> Order:
+    """The order that pays the accepted offer; commit.
+
+    A paid quote is never charged twice. A card payment page still open is closed and a
+    fresh order made (a provider page cannot be reopened); an order waiting for a bank
+    transfer (above the card limit) is kept, so its reference stays the same.
+    """
+    if quote.status in (Q.PAID, Q.IN_PRODUCTION, Q.SHIPPED):
+        raise QuoteError("already_paid")
+    if quote.status != Q.ACCEPTED:
+        raise QuoteError("not_accepted")
+    offer = current_offer_for_payment(quote, today or datetime.now(UTC).date())
+    existing = db.session.get(Order, quote.order_id) if quote.order_id else None
+    if existing is not None and existing.status in ORDER_PAID:
+        raise QuoteError("already_paid")
+    if existing is not None and existing.status == OrderStatus.PENDING_PAYMENT:
+        if needs_bank_transfer(existing, card_limit_idr) and existing.total_idr == offer.total_idr:
+            return existing
+        orders.cancel_payment(existing, gateway, actor="buyer", note="A new payment was started")
+    order = _new_order(quote, offer)
+    db.session.add(order)
+    db.session.flush()
+    order.number = f"KB-{order.created_at:%y%m}-{order.id:06d}"
+    quote.order_id = order.id
+    order_status.note_only(order, actor="buyer", note=f"Order for quote {quote.number}")
+    db.session.commit()
+    return order
+
+
+def needs_bank_transfer(order: Order, card_limit_idr: int) -> bool:
+    """Whether the order is above what card payment takes and is paid by bank transfer."""
+    return order.total_idr > card_limit_idr
+
+
+def _new_order(quote: QuoteRequest, offer: QuoteOffer) -> Order:
+    try:
+        zone = shipping.quote(quote.country, 0)
+    except shipping.ShippingUnavailable:
+        raise QuoteError("country") from None
+    share = DEFAULT_MAKER_SHARE
+    if quote.product_id:
+        product = db.session.get(Product, quote.product_id)
+        share = product.maker_share_pct if product else share
+    line = OrderLine(
+        variant_id=None,
+        product_name=f"{quote.aircraft_type} — {quote.livery}"[:200],
+        option_label=f"{quote.scale} · {quote.number}"[:120],
+        sku=f"QUOTE-{quote.number}"[:64],
+        unit_price_idr=offer.unit_price_idr,
+        quantity=offer.quantity,
+        maker_share_pct=share,
+    )
+    return Order(
+        token=secrets.token_urlsafe(32), email=quote.email, locale=quote.locale,
+        status=OrderStatus.PENDING_PAYMENT, subtotal_idr=offer.subtotal_idr,
+        shipping_idr=offer.shipping_idr, total_idr=offer.total_idr,
+        shipping_country=quote.country, shipping_zone=zone.zone_code,
+        customer_id=quote.customer_id, created_at=datetime.now(UTC), lines=[line],
+    )  # fmt: skip
+
+
+def follow_order(order: Order, actor: str) -> None:
+    """Move the quote an order pays for along with it (paid, shipped); the caller commits."""
+    quote = quote_for_order(order)
+    if quote is None:
+        return
+    if order.status in ORDER_PAID and quote.status in (Q.ACCEPTED, Q.EXPIRED):
+        flow.move(quote, Q.PAID, actor=actor, note=f"Paid (order {order.number})")
+    elif order.status in ORDER_PAID and quote.status in (Q.ANSWERED, Q.DECLINED):
+        # Paid on a page opened before the quote was revised: staff settle it with the buyer.
+        note = f"Order {order.number} was paid for an earlier version of this quote"
+        flow.note_only(quote, actor=actor, note=note + ": agree with the buyer what to do")
+    if order.status in SHIPPED_OR_LATER and flow.can_move(quote, Q.SHIPPED):
+        note = "Shipped"
+        if order.carrier:
+            note += f" with {order.carrier}, tracking number {order.tracking_number}"
+        flow.move(quote, Q.SHIPPED, actor=actor, note=note)
