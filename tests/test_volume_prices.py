@@ -43,6 +43,18 @@ def plain(page: str) -> str:
     return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page)))
 
 
+def volume_table(page: str) -> list[list[str]]:
+    """The volume price table's rows, each a list of its cells' text."""
+    table = re.search(r"<table[^>]*data-volume-prices.*?</table>", page, re.S)
+    if table is None:
+        return []
+    rows = re.findall(r"<tr>(.*?)</tr>", table.group(0), re.S)
+    return [
+        [plain(cell).strip() for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
+        for row in rows
+    ]
+
+
 def set_quantity(client, quantity: int) -> None:
     line = db.session.scalars(select(CartLine)).one()
     token = token_for(client)
@@ -53,12 +65,13 @@ def set_quantity(client, quantity: int) -> None:
 
 
 def test_the_product_page_lists_the_volume_prices(client, models):
-    page = plain(client.get(f"/products/{models.slug}").get_data(as_text=True))
-    assert "Volume prices" in page
-    assert (
-        f"1–9: {rp(150_000)} · 10–49: {rp(135_000)} (−10%) · 50–199: {rp(120_000)} (−20%) · "
-        f"200+: {rp(100_000)} (−33%)"
-    ) in page
+    rows = volume_table(client.get(f"/products/{models.slug}").get_data(as_text=True))
+    assert rows[1:] == [
+        ["1–9", rp(150_000)],
+        ["10–49", f"{rp(135_000)} −10%"],
+        ["50–199", f"{rp(120_000)} −20%"],
+        ["200+", f"{rp(100_000)} −33%"],
+    ]
     assert 'max="500"' in client.get(f"/products/{models.slug}").get_data(as_text=True)
 
 
@@ -82,10 +95,30 @@ def test_each_option_with_tiers_gets_its_own_line(client, app):
     db.session.commit()
     set_tiers(product.variants[0])
     set_tiers(product.variants[1], ((20, 350_000),))
-    page = plain(client.get(f"/products/{product.slug}").get_data(as_text=True))
-    assert f"Size 1 1–9: {rp(150_000)}" in page
-    assert f"Size 2 1–19: {rp(400_000)} · 20+: {rp(350_000)} (−12%)" in page
-    assert "Size 3 1–" not in page
+    rows = volume_table(client.get(f"/products/{product.slug}").get_data(as_text=True))
+    # Different breaks: one group of rows per option, and none for the option without tiers.
+    assert ["Size 1"] in rows and ["1–9", rp(150_000)] in rows
+    size_2 = rows.index(["Size 2"])
+    assert rows[size_2 + 1 :] == [["1–19", rp(400_000)], ["20+", f"{rp(350_000)} −12%"]]
+    assert ["Size 3"] not in rows
+
+
+def test_options_with_the_same_breaks_share_one_grid(client, app):
+    product = make_product(
+        "Boeing 737 model",
+        category=make_category(),
+        workshop=make_workshop(),
+        prices=(150_000, 400_000),
+    )
+    db.session.commit()
+    set_tiers(product.variants[0], ((10, 135_000),))
+    set_tiers(product.variants[1], ((10, 360_000),))
+    rows = volume_table(client.get(f"/products/{product.slug}").get_data(as_text=True))
+    assert rows == [
+        ["Pieces", "Size 1", "Size 2"],
+        ["1–9", rp(150_000), rp(400_000)],
+        ["10+", f"{rp(135_000)} −10%", f"{rp(360_000)} −10%"],
+    ]
 
 
 # -- Cart -----------------------------------------------------------------------------------
@@ -238,17 +271,20 @@ def stored_tiers(variant: Variant) -> list[tuple[int, int]]:
 
 def test_staff_set_tiers_and_the_product_page_shows_them_at_once(staff, models):
     variant = models.variants[0]
-    assert f"10–49: {rp(135_000)}" in plain(
-        staff.get(f"/products/{models.slug}").get_data(as_text=True)
-    )
+    before = volume_table(staff.get(f"/products/{models.slug}").get_data(as_text=True))
+    assert ["10–49", f"{rp(135_000)} −10%"] in before
     data = form_of(edit_page(staff, models))
     assert data["variants-0-tiers-0-min_quantity"] == "10"  # the editor shows what is stored
     data |= tier_fields(0, [("", ""), ("100", "Rp110.000"), ("20", "140.000")])
     response = submit_edit(staff, models, data)
     assert response.status_code == 303
     assert stored_tiers(variant) == [(20, 140_000), (100, 110_000)]
-    page = plain(staff.get(f"/products/{models.slug}").get_data(as_text=True))  # was cached
-    assert f"1–19: {rp(150_000)} · 20–99: {rp(140_000)} (−6%) · 100+: {rp(110_000)} (−26%)" in page
+    page = staff.get(f"/products/{models.slug}").get_data(as_text=True)  # was cached
+    assert volume_table(page)[1:] == [
+        ["1–19", rp(150_000)],
+        ["20–99", f"{rp(140_000)} −6%"],
+        ["100+", f"{rp(110_000)} −26%"],
+    ]
     entry = db.session.scalars(
         select(AuditEntry).where(AuditEntry.action == "variant.updated")
     ).one()

@@ -69,6 +69,7 @@ def product_detail(slug: str) -> str:
         abort(404)
     variants = catalog.active_variants(product)
     pricing.load_tiers(variants)
+    volume_prices = [(v, pricing.tier_table(v)) for v in variants if v.price_tiers]
     wanted = request.args.get("variant", "")
     selected = next((v for v in variants if v.sku == wanted), None)
     if selected is None:
@@ -82,7 +83,8 @@ def product_detail(slug: str) -> str:
         variants=variants,
         selected=selected,
         availability=catalog.availability,
-        volume_prices=[(v, pricing.tier_table(v)) for v in variants if v.price_tiers],
+        volume_prices=volume_prices,
+        volume_bands=pricing.shared_bands([bands for _, bands in volume_prices]),
         max_quantity=MAX_LINE_QUANTITY,
         description=plain_excerpt(product.summary or product.description_md),
         json_ld=product_json_ld(product, variants),

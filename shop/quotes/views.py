@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import (
@@ -36,6 +37,7 @@ from shop.services import catalog, orders, quote_files, quote_mail, quote_paymen
 from shop.services.quote_files import InvalidFile, Upload
 
 REQUEST_LIMIT = "5 per hour"
+MODEL_SUFFIX = re.compile(r"\s+(display\s+|desk\s+)?model$", re.IGNORECASE)
 ANSWER_LIMIT = "30 per hour"
 
 
@@ -106,7 +108,8 @@ def new() -> str | Response | tuple[str, int]:
     customer = current_customer()
     prefill: dict[str, Any] = {}
     if product is not None:
-        prefill["aircraft_type"] = product.name
+        # "Boeing 737-800 display model" is the product; the aircraft is "Boeing 737-800".
+        prefill["aircraft_type"] = MODEL_SUFFIX.sub("", product.name) or product.name
     if customer is not None:
         prefill |= {"email": customer.email, "contact_name": customer.name,
                     "organisation": customer.organisation}  # fmt: skip

@@ -96,6 +96,14 @@ def tier_table(variant: Variant) -> list[Band]:
     ]
 
 
+def shared_bands(tables: Sequence[list[Band]]) -> list[Band] | None:
+    """The quantity ranges, when every table breaks at the same quantities (one grid fits)."""
+    if not tables:
+        return None
+    ranges = [[(b.min_quantity, b.max_quantity) for b in table] for table in tables]
+    return tables[0] if all(r == ranges[0] for r in ranges) else None
+
+
 def next_tier(variant: Variant, quantity: int, limit: int) -> PriceTier | None:
     """The next cheaper tier when the line is close to it and may grow that far, else None."""
     ahead = [t for t in variant.price_tiers if quantity < t.min_quantity <= limit]
