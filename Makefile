@@ -37,7 +37,7 @@ format: $(VENV)/.dev
 
 ## Lint and the whole suite (SQLite; set TEST_DATABASE_URL for PostgreSQL).
 test: lint translations
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2  # two workers, each with a database of its own
 
 extract-messages: $(VENV)/.runtime
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot --no-location --sort-output .

@@ -15,7 +15,22 @@ from sqlalchemy import event, text
 from shop import create_app
 from shop.extensions import db
 
-POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
+
+def _worker_database(url: str, worker: str) -> str:
+    """The PostgreSQL database of one pytest-xdist worker: `test` becomes `test_gw0`."""
+    if not url or not worker:
+        return url
+    from sqlalchemy import make_url
+
+    parsed = make_url(url)
+    return parsed.set(database=f"{parsed.database}_{worker}").render_as_string(hide_password=False)
+
+
+# Workers running in parallel (make test uses two) each get a database of their own, since
+# every test truncates every table.
+POSTGRES_URL = _worker_database(
+    os.environ.get("TEST_DATABASE_URL", ""), os.environ.get("PYTEST_XDIST_WORKER", "")
+)
 
 
 def _test_config(tmp_path: Path, database_url: str) -> dict[str, Any]:
@@ -39,6 +54,7 @@ def postgres_schema_ready(tmp_path_factory: pytest.TempPathFactory) -> bool:
         return False
     from shop.config import normalise_database_url
 
+    _create_database_if_missing(normalise_database_url(POSTGRES_URL))
     scratch = tmp_path_factory.mktemp("schema")
     app = create_app(_test_config(scratch, normalise_database_url(POSTGRES_URL)))
     with app.app_context():
@@ -46,6 +62,23 @@ def postgres_schema_ready(tmp_path_factory: pytest.TempPathFactory) -> bool:
         db.create_all()
         db.engine.dispose()
     return True
+
+
+def _create_database_if_missing(url: str) -> None:
+    from sqlalchemy import create_engine, make_url
+
+    wanted = make_url(url)
+    admin = create_engine(wanted.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            exists = connection.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                {"name": wanted.database},
+            ).scalar()
+            if not exists:
+                connection.execute(text(f'CREATE DATABASE "{wanted.database}"'))
+    finally:
+        admin.dispose()
 
 
 def _truncate_all() -> None:

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import cache
 
-from email_validator import EmailNotValidError, validate_email
 from flask_sqlalchemy.pagination import Pagination
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import ColumnElement, and_, func, or_, select
@@ -22,7 +21,26 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from shop.extensions import db
 from shop.models import Cart, CartLine, Customer, Order, Variant
 from shop.services import cart as carts
-from shop.services.users import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, normalise_email
+
+# The same rules (and refusals) for buyers' accounts as for staff accounts; re-exported so
+# callers handle accounts.InvalidEmail and accounts.WeakPassword.
+from shop.services.users import (
+    MAX_PASSWORD_LENGTH as MAX_PASSWORD_LENGTH,
+)
+from shop.services.users import (
+    MIN_PASSWORD_LENGTH as MIN_PASSWORD_LENGTH,
+)
+from shop.services.users import (
+    InvalidEmail as InvalidEmail,
+)
+from shop.services.users import (
+    WeakPassword as WeakPassword,
+)
+from shop.services.users import (
+    checked_email,
+    checked_password,
+    normalise_email,
+)
 
 CONFIRM_SALT = "kb-account-confirm-email"
 CONFIRM_MAX_AGE = timedelta(days=3)
@@ -36,16 +54,8 @@ class AccountError(Exception):
     """A reason an account action cannot be done."""
 
 
-class InvalidEmail(AccountError):
-    """The email address is not a valid address."""
-
-
 class DuplicateEmail(AccountError):
     """Another account already uses this email address."""
-
-
-class WeakPassword(AccountError):
-    """The password is shorter than the minimum (or absurdly long)."""
 
 
 class InvalidToken(AccountError):
@@ -63,27 +73,10 @@ class OrderNotFound(AccountError):
 # --- Registering and confirming -------------------------------------------------------------
 
 
-def _checked_email(email: str) -> str:
-    address = normalise_email(email)
-    if len(address) > 254:
-        raise InvalidEmail(address[:254])
-    try:
-        validate_email(address, check_deliverability=False)
-    except EmailNotValidError as error:
-        raise InvalidEmail(address) from error
-    return address
-
-
-def _checked_password(password: str) -> str:
-    if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
-        raise WeakPassword(MIN_PASSWORD_LENGTH)
-    return password
-
-
 def register(email: str, password: str, *, name: str = "", organisation: str = "") -> Customer:
     """Open an account with an unconfirmed email address and a hashed password; commit."""
-    address = _checked_email(email)
-    password = _checked_password(password)
+    address = checked_email(email)
+    password = checked_password(password)
     if db.session.scalar(select(Customer.id).where(Customer.email == address)) is not None:
         raise DuplicateEmail(address)
     customer = Customer(

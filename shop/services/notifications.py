@@ -113,16 +113,21 @@ def _order_context(order: Order, locale: str, **extra: Any) -> dict[str, Any]:
     }
 
 
-def _deliver(mailer: Mailer, message: MailMessage, order: Order, kind: str) -> bool:
+def deliver(mailer: Mailer, message: MailMessage, case: str) -> bool:
+    """Send the message; on failure log `case` (e.g. "Order KB-2612-000001: confirmation").
+
+    The case names a number, never an address or a name: those stay out of the log.
+    """
     try:
         mailer.send(message)
     except MailError as exc:
-        # The order number identifies the case; addresses and names stay out of the log.
-        current_app.logger.warning(
-            "Order %s: %s not sent (%s)", order.number, kind, type(exc).__name__
-        )
+        current_app.logger.warning("%s not sent (%s)", case, type(exc).__name__)
         return False
     return True
+
+
+def _deliver(mailer: Mailer, message: MailMessage, order: Order, kind: str) -> bool:
+    return deliver(mailer, message, f"Order {order.number}: {kind}")
 
 
 def send_account_confirmation(
@@ -142,12 +147,4 @@ def send_account_confirmation(
             text=render_template("mail/account_confirmation.txt", **context),
             html=render_template("mail/account_confirmation.html", **context),
         )
-    try:
-        mailer.send(message)
-    except MailError as exc:
-        # The account id identifies the case; the address stays out of the log.
-        current_app.logger.warning(
-            "Account %s: confirmation not sent (%s)", customer.id, type(exc).__name__
-        )
-        return False
-    return True
+    return deliver(mailer, message, f"Account {customer.id}: confirmation")

@@ -6,12 +6,13 @@ so a quote action is never lost to an SMTP problem. Call these after committing.
 
 from __future__ import annotations
 
-from flask import current_app, render_template
+from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from shop.gateways.mail import Mailer, MailError, MailMessage
+from shop.gateways.mail import Mailer, MailMessage
 from shop.models import QuoteRequest
+from shop.services import notifications
 
 STAFF_LOCALE = "id"
 # What the buyer is told about: the request received, a new offer, a staff message, progress,
@@ -68,11 +69,4 @@ def send_to_staff(mailer: Mailer, quote: QuoteRequest, kind: str, staff_email: s
 
 
 def _deliver(mailer: Mailer, message: MailMessage, quote: QuoteRequest, kind: str) -> bool:
-    try:
-        mailer.send(message)
-    except MailError as exc:
-        current_app.logger.warning(
-            "Quote %s: %s mail not sent (%s)", quote.number, kind, type(exc).__name__
-        )
-        return False
-    return True
+    return notifications.deliver(mailer, message, f"Quote {quote.number}: {kind} mail")

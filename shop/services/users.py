@@ -45,8 +45,11 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def _checked_email(email: str) -> str:
+def checked_email(email: str) -> str:
+    """The address normalised, if it is a valid email address; else InvalidEmail."""
     address = normalise_email(email)
+    if len(address) > 254:
+        raise InvalidEmail(address[:254])
     try:
         validate_email(address, check_deliverability=False)
     except EmailNotValidError as error:
@@ -54,7 +57,8 @@ def _checked_email(email: str) -> str:
     return address
 
 
-def _checked_password(password: str) -> str:
+def checked_password(password: str) -> str:
+    """The password, if its length is acceptable; else WeakPassword(minimum length)."""
     if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
         raise WeakPassword(MIN_PASSWORD_LENGTH)
     return password
@@ -69,8 +73,8 @@ def create_user(
     actor: audit.Actor = None,
 ) -> User:
     """Add an active account with a hashed password; commit. `actor` None is the shop itself."""
-    address = _checked_email(email)
-    password = _checked_password(password)
+    address = checked_email(email)
+    password = checked_password(password)
     if db.session.scalar(select(User.id).where(User.email == address)) is not None:
         raise DuplicateEmail(address)
     user = User(
