@@ -380,3 +380,17 @@ def test_the_expiry_command_closes_lapsed_quotes(app, client, runner, zones) -> 
     assert only_quote().status == QuoteStatus.EXPIRED
     page = client.get(f"/quote/{quote.token}").get_data(as_text=True)
     assert "no longer valid" in page and "Accept this quote" not in page
+
+
+def test_requests_sent_before_signing_up_show_once_the_address_is_confirmed(app, zones) -> None:
+    from shop.services import accounts
+
+    guest = app.test_client()
+    send_request(guest, email="Sari@Airline.example")
+    customer = accounts.register("sari@airline.example", "a long enough password")
+    assert quotes.for_customer(customer) == []  # not confirmed: anyone could type the address
+    token = accounts.confirmation_token(customer, app.config["SECRET_KEY"])
+    accounts.confirm_email(token, app.config["SECRET_KEY"])
+    assert [q.number for q in quotes.for_customer(customer)] == [only_quote().number]
+    other = accounts.register("someone@else.example", "a long enough password")
+    assert quotes.for_customer(other) == []

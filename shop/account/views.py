@@ -252,7 +252,7 @@ def overview(customer: Customer) -> str:
         customer=customer,
         orders=orders,
         address=customer_addresses.default_address(customer),
-        quote_requests=quotes.for_customer(customer.id),
+        quote_requests=quotes.for_customer(customer),
         sign_out_form=SignOutForm(),
         resend_form=ResendConfirmationForm(),
         button_form=ButtonForm(),

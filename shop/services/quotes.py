@@ -13,12 +13,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from shop.extensions import db
 from shop.media import MediaStorage
 from shop.models import (
     Category,
+    Customer,
     Order,
     OrderStatus,
     Product,
@@ -152,13 +153,13 @@ def find(quote_id: int) -> QuoteRequest | None:
     return db.session.get(QuoteRequest, quote_id)
 
 
-def for_customer(customer_id: int) -> list[QuoteRequest]:
-    """The customer's requests, newest first."""
-    query = (
-        select(QuoteRequest)
-        .where(QuoteRequest.customer_id == customer_id)
-        .order_by(QuoteRequest.id.desc())
-    )
+def for_customer(customer: Customer, limit: int = 50) -> list[QuoteRequest]:
+    """The customer's requests, newest first: sent signed in, or (once the account's address
+    is confirmed) sent from that address before signing in."""
+    mine = QuoteRequest.customer_id == customer.id
+    if customer.email_confirmed_at is not None:
+        mine = or_(mine, QuoteRequest.email == customer.email)
+    query = select(QuoteRequest).where(mine).order_by(QuoteRequest.id.desc()).limit(limit)
     return list(db.session.scalars(query))
 
 
