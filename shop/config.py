@@ -5,7 +5,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-LANGUAGES = {"en": "English", "id": "Bahasa Indonesia"}
+# The storefront's languages (names as their readers write them); the back office is for
+# staff, who read Bahasa Indonesia or English.
+LANGUAGES = {"en": "English", "id": "Bahasa Indonesia", "ja": "日本語", "ko": "한국어"}
+STAFF_LANGUAGES = ("en", "id")
 
 
 def _sqlite_url(instance_path: str) -> str:
@@ -95,6 +98,7 @@ DEFAULTS: dict[str, object] = {
     "BABEL_DEFAULT_LOCALE": "en",
     "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).resolve().parent.parent / "translations"),
     "LANGUAGES": LANGUAGES,
+    "STAFF_LANGUAGES": STAFF_LANGUAGES,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,

@@ -49,3 +49,27 @@ def test_switcher_never_redirects_off_site(client) -> None:
 
 def test_unknown_language_is_a_404(client) -> None:
     assert client.get("/language/xx").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("accept", "lang", "nav"),
+    [("ja-JP,ja;q=0.9,en;q=0.5", "ja", "カート"), ("ko-KR,ko;q=0.9", "ko", "장바구니")],
+)
+def test_japanese_and_korean_buyers_get_their_language(client, bowl, accept, lang, nav) -> None:
+    page = client.get("/products", headers={"Accept-Language": accept}).get_data(as_text=True)
+    assert f'<html lang="{lang}">' in page
+    assert nav in page
+    assert "100,000" in page  # rupiah written the way the locale writes numbers
+
+
+def test_the_back_office_stays_in_a_staff_language(app, client, auth, staff_user) -> None:
+    from flask import g
+
+    # Each request picks its language afresh, as on a server (the fixture's `g` outlives it).
+    app.teardown_request(lambda error: g.pop("_flask_babel", None) and None)
+    client.get("/language/ja?next=/")
+    assert '<html lang="ja">' in client.get("/").get_data(as_text=True)
+    auth.login(staff_user.email)
+    page = client.get("/admin/", headers={"Accept-Language": "ja,id;q=0.8"}).get_data(as_text=True)
+    assert '<html lang="id">' in page  # the browser's next choice that staff pages speak
+    assert ">JA<" not in page  # and the switcher offers only English and Indonesian

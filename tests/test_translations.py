@@ -69,3 +69,46 @@ def test_template_is_up_to_date_with_the_source() -> None:
     ):
         found.add(message if isinstance(message, str) else tuple(message))
     assert found <= _template_ids()
+
+
+def _storefront_messages() -> set:
+    """Every message of the storefront, its emails and its services (not the back office)."""
+    from babel.messages.extract import extract_from_dir
+
+    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
+    found = set()
+    for folder, method in (("shop", "python"), ("templates", "jinja2")):
+        for _path, _line, message, _comments, _context in extract_from_dir(
+            str(ROOT / folder),
+            method_map=[("admin/**", "ignore"), ("**.py", method), ("**.html", method),
+                        ("**.txt", method)],
+            keywords=keywords,
+        ):  # fmt: skip
+            found.add(message if isinstance(message, str) else message[0])
+    return found
+
+
+@pytest.mark.parametrize("language", ["ja", "ko"])
+def test_storefront_catalogs_translate_every_storefront_message(language) -> None:
+    """Japanese and Korean cover the whole storefront; the back office is en/id only."""
+    wanted = _storefront_messages()
+    assert len(wanted) > 400
+    translated = {
+        (m.id if isinstance(m.id, str) else m.id[0])
+        for m in _catalog(language)
+        if m.id and (all(m.string) if isinstance(m.string, tuple) else m.string)
+    }
+    assert sorted(wanted - translated) == []
+
+
+@pytest.mark.parametrize("language", ["ja", "ko"])
+def test_storefront_translations_keep_their_placeholders(language) -> None:
+    for message in _catalog(language):
+        if not message.id:
+            continue
+        source = message.id if isinstance(message.id, tuple) else (message.id,)
+        target = message.string if isinstance(message.string, tuple) else (message.string,)
+        wanted = set(PLACEHOLDER.findall(source[-1]))
+        for text in target:
+            if text:  # back-office messages stay untranslated: English is shown instead
+                assert set(PLACEHOLDER.findall(text)) == wanted, message.id
