@@ -82,9 +82,19 @@ def _create_database_if_missing(url: str) -> None:
 
 
 def _truncate_all() -> None:
-    tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+    """Empty every table and restart every id sequence.
+
+    DELETE, children first, rather than TRUNCATE: a test leaves a handful of rows, and
+    TRUNCATE's fixed cost per table (new files for ~35 tables) made it most of a test's time.
+    """
     with db.engine.begin() as connection:
-        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        for table in reversed(db.metadata.sorted_tables):
+            connection.execute(table.delete())
+        sequences = connection.execute(
+            text("SELECT sequencename FROM pg_sequences WHERE schemaname = current_schema()")
+        ).scalars()
+        for name in list(sequences):
+            connection.execute(text(f'ALTER SEQUENCE "{name}" RESTART'))
 
 
 def build_app(tmp_path: Path, **overrides: Any) -> Iterator[Flask]:
