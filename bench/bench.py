@@ -367,6 +367,11 @@ def measure(
         pages = {
             name: [Request(p) for p in paths] for name, paths in scenarios(slugs, tiered).items()
         }
+        # The same listing pages read in Japanese with yen beside rupiah (English shows US
+        # dollars): language and currency must not slow a page down.
+        pages["listing, ja + JPY"] = [
+            Request(r.path, headers=(("Accept-Language", "ja"),)) for r in pages["listing"]
+        ]
         results = {}
         for name, requests in pages.items():
             # Steady state: every page once per worker (roughly) before measuring, as a

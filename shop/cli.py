@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import csv
+from typing import TextIO
+
 import click
 from flask import Flask, current_app
 
 from shop.database import refresh_statistics
 from shop.extensions import db
+
+# Why load-rates refused a row, after the currency's code.
+RATE_PROBLEMS = {
+    "not_a_number": 'the rate is not a number of rupiah (write it like 16250.5, "." for decimals)',
+    "not_positive": "the rate must be more than zero",
+    "too_precise": "the rate has more than four decimals",
+    "too_large": "the rate is far too large",
+    "unknown": "not a currency the shop shows prices in",
+}
 
 
 def register(app: Flask) -> None:
@@ -17,7 +29,7 @@ def register(app: Flask) -> None:
     @click.option("--limit", type=int, default=None, help="Seed only the first N products.")
     def seed_demo_command(if_empty: bool, limit: int | None) -> None:
         """Load the demo catalog (safe to run again: nothing is duplicated)."""
-        from shop.demo.seed import catalog_is_empty, seed_demo
+        from shop.demo.seed import catalog_is_empty, seed_demo, seed_demo_rates
 
         if if_empty and not catalog_is_empty():
             click.echo("The catalog already has products; demo seeding skipped.")
@@ -29,6 +41,11 @@ def register(app: Flask) -> None:
         added = seed_demo(storage, limit=limit, progress=lambda name: click.echo(f"  + {name}"))
         refresh_statistics(db.engine)
         click.echo(f"Demo catalog ready: {added} products added.")
+        rates = seed_demo_rates()
+        if rates:
+            click.echo(f"Demo exchange rates set: {', '.join(rates)}.")
+        else:
+            click.echo("Exchange rates already set; demo rates skipped.")
 
     @app.cli.command("seed-bench")
     @click.option("--count", type=int, default=10_000, show_default=True)
@@ -39,6 +56,29 @@ def register(app: Flask) -> None:
         added = seed_bulk(count)
         refresh_statistics(db.engine)
         click.echo(f"Benchmark catalog ready: {added} products added.")
+
+    @app.cli.command("load-rates")
+    @click.argument("file", type=click.File("r", encoding="utf-8-sig"))
+    def load_rates_command(file: TextIO) -> None:
+        """Set exchange rates from a CSV file of "currency,idr_per_unit" rows ("." decimals)."""
+        from shop.services import currency
+
+        try:
+            wanted = currency.rates_from_csv(file.read())
+            changed = currency.set_rates(wanted, "cli")
+        except (UnicodeDecodeError, csv.Error) as error:
+            db.session.rollback()
+            raise click.ClickException(f"Could not read the file: {error}") from None
+        except currency.InvalidRate as error:
+            db.session.rollback()
+            problem = RATE_PROBLEMS.get(error.reason, error.reason)
+            raise click.ClickException(
+                f"{error.currency}: {problem}. Nothing was stored."
+            ) from None
+        if changed:
+            click.echo(f"Rates changed: {', '.join(changed)}")
+        else:
+            click.echo("No rate changed.")
 
     @app.cli.command("shipping-defaults")
     def shipping_defaults_command() -> None:

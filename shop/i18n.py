@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import current_app, request
 
 LANGUAGE_COOKIE = "lang"
+CURRENCY_COOKIE = "cur"
+RUPIAH_ONLY = "IDR"
 
 
 def select_locale() -> str:
@@ -20,3 +22,18 @@ def select_locale() -> str:
     if chosen in languages:
         return chosen
     return request.accept_languages.best_match(languages) or "en"
+
+
+def select_currency() -> str | None:
+    """The currency shown beside rupiah: the visitor's choice, else their language's; None
+    for rupiah alone."""
+    from flask_babel import get_locale
+
+    from shop.services.currency import CURRENCIES, LOCALE_CURRENCY
+
+    chosen = request.cookies.get(CURRENCY_COOKIE)
+    if chosen == RUPIAH_ONLY:
+        return None
+    if chosen in CURRENCIES:
+        return chosen
+    return LOCALE_CURRENCY.get(str(get_locale()))

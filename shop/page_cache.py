@@ -14,6 +14,7 @@ from flask import current_app, g, request
 from flask_babel import get_locale
 
 from shop.extensions import cache
+from shop.i18n import select_currency
 from shop.services.catalog_version import catalog_version
 
 MAX_CACHED_QUERY = 300
@@ -21,7 +22,8 @@ MAX_CACHED_QUERY = 300
 
 def _page_key(version: int) -> str:
     query = "&".join(sorted(request.query_string.decode("latin-1").split("&")))
-    return f"page:{version}:{get_locale()}:{request.host}{request.path}?{query}"
+    currency = select_currency() or "-"
+    return f"page:{version}:{get_locale()}:{currency}:{request.host}{request.path}?{query}"
 
 
 def cached_page(view: Callable[..., Any]) -> Callable[..., Any]:

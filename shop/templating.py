@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from babel.numbers import get_currency_name
 from flask import Flask, current_app, request, url_for
-from flask_babel import format_date, get_locale
+from flask_babel import format_date, get_locale, gettext
+from markupsafe import Markup
 
+from shop.i18n import select_currency
 from shop.models import Product
-from shop.services import money
+from shop.services import currency, money
 from shop.services.images import rendition_name
 from shop.services.text import render_markdown
 
@@ -30,6 +33,55 @@ def idr(amount: int | None) -> str:
 def date_long(value: date | None) -> str:
     """Format a date the way the visitor's language writes it ("1 December 2026")."""
     return format_date(value, format="long") if value else ""
+
+
+def _rates() -> currency.Rates:
+    # Read once per request (kept on the request, not `g`, which can outlive one).
+    rates = getattr(request, "_exchange_rates", None)
+    if rates is None:
+        rates = currency.current_rates()
+        request._exchange_rates = rates  # type: ignore[attr-defined]
+    return rates
+
+
+def shown_currency() -> str | None:
+    """The currency approximate prices are shown in for this visitor, if it has a rate."""
+    code = select_currency()
+    return code if _rates().has(code) else None
+
+
+def approx_text(amount_idr: int | None) -> str:
+    """ "≈ $9.23" as plain text (for scripts that swap the price), or empty."""
+    code = shown_currency()
+    if amount_idr is None or code is None:
+        return ""
+    return "≈ " + currency.format_approx(amount_idr, code, _rates().by_currency[code], _locale())
+
+
+def approx(amount_idr: int | None, high_idr: int | None = None) -> Markup:
+    """ "≈ $9.23" (or a range) beside a rupiah amount, in the visitor's currency; else empty."""
+    code = shown_currency()
+    if amount_idr is None or code is None:
+        return Markup("")
+    rate = _rates().by_currency[code]
+    text = currency.format_approx(amount_idr, code, rate, _locale())
+    if high_idr is not None and high_idr != amount_idr:
+        text += " – " + currency.format_approx(high_idr, code, rate, _locale())
+    label = gettext("approximately")
+    return Markup('<span class="approx"><span class="visually-hidden">%s </span>≈ %s</span>') % (
+        label,
+        text,
+    )
+
+
+def currency_name(code: str) -> str:
+    """A currency's name in the visitor's language ("US Dollar", "米ドル")."""
+    return get_currency_name(code, locale=_locale())
+
+
+def rates_updated() -> datetime | None:
+    """When the exchange rates behind approximate prices last changed."""
+    return _rates().updated_at
 
 
 def price_range(product: Product) -> str:
@@ -80,6 +132,12 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(idr=idr, markdown=render_markdown, date_long=date_long)
     app.jinja_env.globals.update(
         price_range=price_range,
+        approx=approx,
+        approx_text=approx_text,
+        shown_currency=shown_currency,
+        rates_updated=rates_updated,
+        currency_name=currency_name,
+        approx_currencies=currency.CURRENCIES,
         media_url=media_url,
         srcset=srcset,
         smallest_width_at_least=smallest_width_at_least,

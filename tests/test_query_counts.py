@@ -46,7 +46,7 @@ def test_listing_home_and_product_pages_run_a_fixed_number_of_queries(client, co
         "product": _queries_for(client, count_queries, f"/products/{many[0].slug}"),
     }
     assert first == second
-    assert second["/products"] <= 8
+    assert second["/products"] <= 9  # 8 for the listing, 1 for the exchange rates
 
 
 def test_a_cached_page_costs_one_query_and_a_catalog_change_refreshes_it(client, count_queries):

@@ -17,6 +17,7 @@ from shop.admin import (  # noqa: E402, F401
     photos,
     products,
     quotes,
+    rates,
     revenue,
     templating,
     users,

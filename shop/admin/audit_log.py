@@ -64,6 +64,7 @@ ACTION_LABELS = {
     "user.deactivated": _l("Staff account deactivated"),
     "user.reactivated": _l("Staff account reactivated"),
     "revenue_rate.set": _l("Revenue rate set"),
+    "exchange_rate.set": _l("Exchange rate set"),
 }
 
 # Field names in words; a field not listed here is shown as it is stored.
@@ -105,6 +106,7 @@ FIELD_LABELS = {
     "email": _l("Email"),
     "pnbp_pct": _l("PNBP (%)"),
     "default_maker_share_pct": _l("Default maker share (%)"),
+    "idr_per_unit": _l("Rupiah per unit"),
 }
 # Stored values in words, per field (product status, stock reason, role).
 VALUE_LABELS: dict[str, dict[str, Any]] = {
@@ -122,6 +124,7 @@ TARGET_PAGES: dict[str, tuple[str, str | None]] = {
     "quote": ("admin.quote", "quote_id"),
     "user": ("admin.staff_accounts", None),
     "revenue_rate": ("admin.revenue_split", None),
+    "exchange_rate": ("admin.exchange_rates", None),
 }
 
 

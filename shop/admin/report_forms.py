@@ -26,6 +26,7 @@ GROUP_LABELS = {
     "quote": _l("Quotes"),
     "user": _l("Staff accounts"),
     "revenue_rate": _l("Revenue rates"),
+    "exchange_rate": _l("Exchange rates"),
 }
 
 

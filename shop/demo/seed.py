@@ -8,6 +8,7 @@ import zlib
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from functools import partial
+from pathlib import Path
 
 from sqlalchemy import func, select
 
@@ -18,6 +19,7 @@ from shop.extensions import db
 from shop.media import MediaStorage
 from shop.models import (
     Category,
+    ExchangeRate,
     PriceTier,
     Product,
     ProductPhoto,
@@ -25,6 +27,7 @@ from shop.models import (
     Variant,
     Workshop,
 )
+from shop.services import currency
 from shop.services.catalog import refresh_price_range
 from shop.services.images import StoredImage, process_image
 
@@ -199,3 +202,14 @@ def seed_demo(
 def catalog_is_empty() -> bool:
     """Say whether the database has no products yet."""
     return not db.session.scalar(select(func.count(Product.id)))
+
+
+DEMO_RATES = Path(__file__).with_name("rates.csv")
+
+
+def seed_demo_rates() -> list[str]:
+    """Set the demo exchange rates when no rate is set yet; return the currencies set."""
+    if db.session.scalar(select(func.count(ExchangeRate.id))):
+        return []
+    wanted = currency.rates_from_csv(DEMO_RATES.read_text(encoding="utf-8"))
+    return currency.set_rates(wanted, "seed-demo")

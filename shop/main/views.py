@@ -17,11 +17,12 @@ from sqlalchemy import text
 from werkzeug.wrappers import Response as BaseResponse
 
 from shop.extensions import db
-from shop.i18n import LANGUAGE_COOKIE
+from shop.i18n import CURRENCY_COOKIE, LANGUAGE_COOKIE, RUPIAH_ONLY
 from shop.main import bp
 from shop.page_cache import cached_page
 from shop.redirects import local_path
 from shop.services import catalog
+from shop.services.currency import CURRENCIES
 
 ONE_YEAR = 365 * 24 * 3600
 
@@ -46,6 +47,20 @@ def set_language(code: str) -> BaseResponse:
     response = redirect(local_path(request.args.get("next")) or url_for("main.home"))
     response.set_cookie(
         LANGUAGE_COOKIE, code, max_age=ONE_YEAR, samesite="Lax", httponly=True,
+        secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
+    )  # fmt: skip
+    return response
+
+
+@bp.get("/currency")
+def set_currency() -> BaseResponse:
+    """Remember which currency approximate prices are shown in ("IDR": rupiah alone)."""
+    code = request.args.get("code", "").upper()
+    if code not in CURRENCIES and code != RUPIAH_ONLY:
+        abort(404)
+    response = redirect(local_path(request.args.get("next")) or url_for("main.home"))
+    response.set_cookie(
+        CURRENCY_COOKIE, code, max_age=ONE_YEAR, samesite="Lax", httponly=True,
         secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
     )  # fmt: skip
     return response

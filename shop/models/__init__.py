@@ -11,6 +11,7 @@ from shop.models.catalog import (
     Variant,
     Workshop,
 )
+from shop.models.currency import ExchangeRate
 from shop.models.customers import Customer, CustomerAddress, PriceTier
 from shop.models.orders import Order, OrderEvent, OrderLine, OrderStatus, ProcessedPaymentEvent
 from shop.models.quotes import (
@@ -32,6 +33,7 @@ __all__ = [
     "Category",
     "Customer",
     "CustomerAddress",
+    "ExchangeRate",
     "Order",
     "OrderEvent",
     "OrderLine",

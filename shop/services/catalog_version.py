@@ -19,6 +19,7 @@ from shop.extensions import db
 from shop.models import (
     CatalogVersion,
     Category,
+    ExchangeRate,
     PriceTier,
     Product,
     ProductPhoto,
@@ -27,8 +28,9 @@ from shop.models import (
 )
 from shop.services.catalog import refresh_price_range
 
-# Volume prices show on product pages: a tier change must refresh them too.
-CATALOG_MODELS = (Category, PriceTier, Product, ProductPhoto, Variant, Workshop)
+# Volume prices and approximate prices in other currencies show on storefront pages: a tier
+# or exchange rate change must refresh them too.
+CATALOG_MODELS = (Category, ExchangeRate, PriceTier, Product, ProductPhoto, Variant, Workshop)
 
 
 def catalog_version() -> int:

@@ -17,6 +17,8 @@
       var input = event.target;
       if (input.name !== "variant") return;
       price.textContent = input.dataset.price;
+      var approx = document.querySelector("[data-selected-approx]");
+      if (approx) approx.textContent = input.dataset.approx || "";
       availability.textContent = input.dataset.availability;
       availability.className = "stock stock-" + ({ in_stock: "in", made_to_order: "mto", sold_out: "out" })[input.dataset.state];
       sku.textContent = input.value;
