@@ -14,10 +14,8 @@ from shop.gateways.mail import Mailer, MailMessage
 from shop.models import QuoteRequest
 from shop.services import notifications
 
-STAFF_LOCALE = "id"
-# What the buyer is told about: the request received, a new offer, a staff message, progress,
-# the payment received, the models shipped.
-BUYER_KINDS = ("received", "offer", "message", "progress", "paid", "shipped")
+# The buyer hears of the request received, a new offer, a staff message and production
+# progress here; payment and shipping are told by the order's own mails.
 
 
 def _subject(kind: str, quote: QuoteRequest) -> str:
@@ -26,9 +24,6 @@ def _subject(kind: str, quote: QuoteRequest) -> str:
         "offer": _("Your quote %(number)s is ready", number=quote.number),
         "message": _("A new message about your quote %(number)s", number=quote.number),
         "progress": _("Production update for your quote %(number)s", number=quote.number),
-        "paid": _("Payment received for your quote %(number)s", number=quote.number),
-        "shipped": _("Your display models for quote %(number)s are on their way",
-                     number=quote.number),
     }  # fmt: skip
     return subjects[kind]
 
@@ -50,7 +45,7 @@ def send_to_buyer(mailer: Mailer, quote: QuoteRequest, kind: str, quote_url: str
 def send_to_staff(mailer: Mailer, quote: QuoteRequest, kind: str, staff_email: str,
                   admin_url: str) -> bool:  # fmt: skip
     """Tell the staff about a new request, a buyer's message, an acceptance or a decline."""
-    with force_locale(STAFF_LOCALE):
+    with force_locale(notifications.STAFF_LOCALE):
         subjects = {
             "new": _("New quote request %(number)s from %(organisation)s",
                      number=quote.number, organisation=quote.organisation),
