@@ -12,6 +12,7 @@ import io
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
 
 from babel.numbers import NumberFormatError, format_currency, get_currency_precision
 from babel.numbers import parse_decimal as babel_parse_decimal
@@ -61,8 +62,13 @@ def to_minor_units(amount_idr: int, currency: str, idr_per_unit_e4: int) -> int:
     return (amount_idr * scale * 2 + idr_per_unit_e4) // (2 * idr_per_unit_e4)
 
 
+@lru_cache(maxsize=8192)
 def format_approx(amount_idr: int, currency: str, idr_per_unit_e4: int, locale: str) -> str:
-    """The amount in the currency as the locale writes money: "$18.46", "￥1,846", "₩25,062"."""
+    """The amount in the currency as the locale writes money: "$18.46", "￥1,846", "₩25,062".
+
+    Cached like `money.format_idr`: a listing formats the same few hundred prices again and
+    again, and the rate is part of the key, so a new rate never shows an old figure.
+    """
     minor = to_minor_units(amount_idr, currency, idr_per_unit_e4)
     value = Decimal(minor).scaleb(-decimals(currency))
     return format_currency(value, currency, locale=locale)
