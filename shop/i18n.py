@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
 from flask import current_app, request
 
 LANGUAGE_COOKIE = "lang"
+LANGUAGE_PARAM = "lang"
+DEFAULT_LANGUAGE = "en"
 CURRENCY_COOKIE = "cur"
 RUPIAH_ONLY = "IDR"
 
@@ -18,6 +22,9 @@ def select_locale() -> str:
     languages = list(current_app.config["LANGUAGES"])
     if request.path.startswith("/admin"):
         languages = list(current_app.config["STAFF_LANGUAGES"])
+    elif request.args.get(LANGUAGE_PARAM) in languages:
+        # A page's address names its language (?lang=ja), so search engines index each one.
+        return request.args[LANGUAGE_PARAM]
     chosen = request.cookies.get(LANGUAGE_COOKIE)
     if chosen in languages:
         return chosen
@@ -37,3 +44,12 @@ def select_currency() -> str | None:
     if chosen in CURRENCIES:
         return chosen
     return LOCALE_CURRENCY.get(str(get_locale()))
+
+
+def url_in_language(url: str, code: str) -> str:
+    """The same address in another language: `?lang=` set, or dropped for English."""
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "lang"]
+    if code != DEFAULT_LANGUAGE:
+        query.append((LANGUAGE_PARAM, code))
+    return urlunsplit(parts._replace(query=urlencode(query)))

@@ -12,7 +12,7 @@ from flask import Flask, current_app, request, url_for
 from flask_babel import format_date, get_locale, gettext
 from markupsafe import Markup
 
-from shop.i18n import select_currency
+from shop.i18n import DEFAULT_LANGUAGE, select_currency, url_in_language
 from shop.models import Product
 from shop.services import currency, money
 from shop.services.images import rendition_name
@@ -84,6 +84,23 @@ def rates_updated() -> datetime | None:
     return _rates().updated_at
 
 
+def in_language(url: str) -> str:
+    """The URL of this page in the language it is shown in (for canonical links)."""
+    return url_in_language(url, _locale())
+
+
+def language_alternates() -> list[tuple[str, str]]:
+    """(hreflang, URL) of this page in every storefront language, then x-default."""
+    codes = current_app.config["LANGUAGES"]
+    links = [(code, url_in_language(request.url, code)) for code in codes]
+    return links + [("x-default", url_in_language(request.url, DEFAULT_LANGUAGE))]
+
+
+def language_versions(url: str) -> list[tuple[str, str]]:
+    """(language, URL) of a page in every storefront language (for the sitemap)."""
+    return [(code, url_in_language(url, code)) for code in current_app.config["LANGUAGES"]]
+
+
 def price_range(product: Product) -> str:
     """Format a product's price range over its active variants."""
     return money.format_idr_range(product.price_min_idr, product.price_max_idr, _locale())
@@ -129,10 +146,14 @@ def init_app(app: Flask) -> None:
         """Return a cache-busting URL for a static file."""
         return url_for("static", filename=filename, v=versions.get(filename))
 
-    app.jinja_env.filters.update(idr=idr, markdown=render_markdown, date_long=date_long)
+    app.jinja_env.filters.update(
+        idr=idr, markdown=render_markdown, date_long=date_long, in_language=in_language
+    )
     app.jinja_env.globals.update(
         price_range=price_range,
         approx=approx,
+        language_alternates=language_alternates,
+        language_versions=language_versions,
         approx_text=approx_text,
         shown_currency=shown_currency,
         rates_updated=rates_updated,

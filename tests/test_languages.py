@@ -8,6 +8,15 @@ from shop.extensions import db
 from tests.factories import make_category, make_product, make_workshop
 
 
+@pytest.fixture(autouse=True)
+def fresh_locale(app):
+    """Pick the language afresh for every request, as a server does (the fixture's `g`,
+    where Flask-Babel keeps it, outlives a request)."""
+    from flask import g
+
+    app.teardown_request(lambda error: g.pop("_flask_babel", None) and None)
+
+
 @pytest.fixture
 def bowl(app):
     product = make_product(
@@ -62,14 +71,45 @@ def test_japanese_and_korean_buyers_get_their_language(client, bowl, accept, lan
     assert "100,000" in page  # rupiah written the way the locale writes numbers
 
 
-def test_the_back_office_stays_in_a_staff_language(app, client, auth, staff_user) -> None:
-    from flask import g
-
-    # Each request picks its language afresh, as on a server (the fixture's `g` outlives it).
-    app.teardown_request(lambda error: g.pop("_flask_babel", None) and None)
+def test_the_back_office_stays_in_a_staff_language(client, auth, staff_user) -> None:
     client.get("/language/ja?next=/")
     assert '<html lang="ja">' in client.get("/").get_data(as_text=True)
     auth.login(staff_user.email)
     page = client.get("/admin/", headers={"Accept-Language": "ja,id;q=0.8"}).get_data(as_text=True)
     assert '<html lang="id">' in page  # the browser's next choice that staff pages speak
     assert ">JA<" not in page  # and the switcher offers only English and Indonesian
+
+
+def test_a_pages_address_can_name_its_language_for_search_engines(client, bowl) -> None:
+    client.get("/language/id")  # a remembered choice does not override the address
+    html = client.get(f"/products/{bowl.slug}?lang=ja").get_data(as_text=True)
+    assert '<html lang="ja">' in html
+    base = f"http://localhost/products/{bowl.slug}"
+    assert f'<link rel="canonical" href="{base}?lang=ja">' in html
+    for code, href in (("en", base), ("id", f"{base}?lang=id"), ("ja", f"{base}?lang=ja"),
+                       ("ko", f"{base}?lang=ko"), ("x-default", base)):  # fmt: skip
+        assert f'<link rel="alternate" hreflang="{code}" href="{href}">' in html
+    english = client.get(f"/products/{bowl.slug}?lang=en").get_data(as_text=True)
+    assert '<html lang="en">' in english
+    assert f'<link rel="canonical" href="{base}">' in english
+
+
+def test_switching_language_drops_the_language_in_the_address(client, bowl) -> None:
+    response = client.get("/language/ko", query_string={"next": "/products?page=1&lang=ja"})
+    assert response.headers["Location"] == "/products?page=1"
+    assert '<html lang="ko">' in client.get("/products?page=1").get_data(as_text=True)
+
+
+def test_the_sitemap_lists_every_page_in_every_language(client, bowl) -> None:
+    xml = client.get("/sitemap.xml").get_data(as_text=True)
+    product = f"http://localhost/products/{bowl.slug}"
+    for code in ("id", "ja", "ko"):
+        assert f"<loc>{product}?lang={code}</loc>" in xml
+    assert f"<loc>{product}</loc>" in xml
+    assert f'<xhtml:link rel="alternate" hreflang="ko" href="{product}?lang=ko"/>' in xml
+    assert xml.count(f"<loc>{product}") == 4
+
+
+def test_the_back_office_ignores_a_language_in_the_address(client, auth, staff_user) -> None:
+    auth.login(staff_user.email)
+    assert '<html lang="en">' in client.get("/admin/?lang=ja").get_data(as_text=True)

@@ -17,7 +17,13 @@ from sqlalchemy import text
 from werkzeug.wrappers import Response as BaseResponse
 
 from shop.extensions import db
-from shop.i18n import CURRENCY_COOKIE, LANGUAGE_COOKIE, RUPIAH_ONLY
+from shop.i18n import (
+    CURRENCY_COOKIE,
+    DEFAULT_LANGUAGE,
+    LANGUAGE_COOKIE,
+    RUPIAH_ONLY,
+    url_in_language,
+)
 from shop.main import bp
 from shop.page_cache import cached_page
 from shop.redirects import local_path
@@ -44,7 +50,9 @@ def set_language(code: str) -> BaseResponse:
     """Remember the visitor's language and go back to the page they were on."""
     if code not in current_app.config["LANGUAGES"]:
         abort(404)
-    response = redirect(local_path(request.args.get("next")) or url_for("main.home"))
+    # The page comes back in the chosen language: a ?lang= in its address would override it.
+    back = local_path(request.args.get("next"))
+    response = redirect(url_in_language(back, DEFAULT_LANGUAGE) if back else url_for("main.home"))
     response.set_cookie(
         LANGUAGE_COOKIE, code, max_age=ONE_YEAR, samesite="Lax", httponly=True,
         secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
