@@ -113,3 +113,8 @@ def test_the_sitemap_lists_every_page_in_every_language(client, bowl) -> None:
 def test_the_back_office_ignores_a_language_in_the_address(client, auth, staff_user) -> None:
     auth.login(staff_user.email)
     assert '<html lang="en">' in client.get("/admin/?lang=ja").get_data(as_text=True)
+
+
+def test_arriving_on_a_page_in_another_language_keeps_that_language(client, bowl) -> None:
+    client.get(f"/products/{bowl.slug}?lang=ko")
+    assert '<html lang="ko">' in client.get("/products").get_data(as_text=True)

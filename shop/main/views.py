@@ -21,6 +21,7 @@ from shop.i18n import (
     CURRENCY_COOKIE,
     DEFAULT_LANGUAGE,
     LANGUAGE_COOKIE,
+    LANGUAGE_PARAM,
     RUPIAH_ONLY,
     url_in_language,
 )
@@ -53,10 +54,29 @@ def set_language(code: str) -> BaseResponse:
     # The page comes back in the chosen language: a ?lang= in its address would override it.
     back = local_path(request.args.get("next"))
     response = redirect(url_in_language(back, DEFAULT_LANGUAGE) if back else url_for("main.home"))
+    _remember(response, LANGUAGE_COOKIE, code)
+    return response
+
+
+def _remember(response: BaseResponse, cookie: str, value: str) -> None:
+    """Keep a visitor's preference (language, currency) for a year."""
     response.set_cookie(
-        LANGUAGE_COOKIE, code, max_age=ONE_YEAR, samesite="Lax", httponly=True,
+        cookie, value, max_age=ONE_YEAR, samesite="Lax", httponly=True,
         secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
     )  # fmt: skip
+
+
+@bp.after_app_request
+def remember_language_from_address(response: BaseResponse) -> BaseResponse:
+    """A visitor who arrives on a page in another language (?lang=ko, e.g. from a search
+    engine) keeps reading in it as they click on."""
+    code = request.args.get(LANGUAGE_PARAM)
+    if (
+        code in current_app.config["LANGUAGES"]
+        and request.cookies.get(LANGUAGE_COOKIE) != code
+        and not request.path.startswith("/admin")
+    ):
+        _remember(response, LANGUAGE_COOKIE, code)
     return response
 
 
@@ -67,10 +87,7 @@ def set_currency() -> BaseResponse:
     if code not in CURRENCIES and code != RUPIAH_ONLY:
         abort(404)
     response = redirect(local_path(request.args.get("next")) or url_for("main.home"))
-    response.set_cookie(
-        CURRENCY_COOKIE, code, max_age=ONE_YEAR, samesite="Lax", httponly=True,
-        secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
-    )  # fmt: skip
+    _remember(response, CURRENCY_COOKIE, code)
     return response
 
 

@@ -101,6 +101,20 @@ def quote(country: str, weight_g: int) -> ShippingQuote:
     )
 
 
+def zone_fees(weight_g: int) -> list[ShippingQuote]:
+    """What a parcel of this weight costs to each zone, and how long it takes (zone order)."""
+    zones = db.session.scalars(
+        select(ShippingZone).order_by(ShippingZone.position, ShippingZone.id)
+    )
+    return [
+        ShippingQuote(
+            country="", zone_code=z.code, zone_name=z.name, fee_idr=fee_for(z, weight_g),
+            min_days=z.min_days, max_days=z.max_days,
+        )
+        for z in zones
+    ]  # fmt: skip
+
+
 def allowed_countries() -> list[str]:
     """Every country code the shop ships to."""
     return list(db.session.scalars(select(ShippingCountry.code).order_by(ShippingCountry.code)))
