@@ -89,11 +89,11 @@ def in_language(url: str) -> str:
     return url_in_language(url, _locale())
 
 
-def language_alternates() -> list[tuple[str, str]]:
-    """(hreflang, URL) of this page in every storefront language, then x-default."""
+def language_alternates(url: str) -> list[tuple[str, str]]:
+    """(hreflang, URL) of a page (its canonical address) in every language, then x-default."""
     codes = current_app.config["LANGUAGES"]
-    links = [(code, url_in_language(request.url, code)) for code in codes]
-    return links + [("x-default", url_in_language(request.url, DEFAULT_LANGUAGE))]
+    links = [(code, url_in_language(url, code)) for code in codes]
+    return links + [("x-default", url_in_language(url, DEFAULT_LANGUAGE))]
 
 
 def language_versions(url: str) -> list[tuple[str, str]]:
