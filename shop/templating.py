@@ -91,9 +91,7 @@ def in_language(url: str) -> str:
 
 def language_alternates(url: str) -> list[tuple[str, str]]:
     """(hreflang, URL) of a page (its canonical address) in every language, then x-default."""
-    codes = current_app.config["LANGUAGES"]
-    links = [(code, url_in_language(url, code)) for code in codes]
-    return links + [("x-default", url_in_language(url, DEFAULT_LANGUAGE))]
+    return language_versions(url) + [("x-default", url_in_language(url, DEFAULT_LANGUAGE))]
 
 
 def language_versions(url: str) -> list[tuple[str, str]]:
