@@ -88,14 +88,10 @@ class CancelForm(FlaskForm):
     submit = SubmitField(_l("Cancel order"))
 
 
-class RefundForm(FlaskForm):
-    """An amount of whole rupiah."""
+class _RupiahAmountForm(FlaskForm):
+    """A form whose `amount` field (set by the subclass) takes whole rupiah."""
 
-    amount = StringField(
-        _l("Amount to refund (Rp)"),
-        validators=[DataRequired(_l("Enter the amount to refund.")), Length(max=32)],
-    )
-    submit = SubmitField(_l("Refund"))
+    amount: StringField
 
     def validate_amount(self, field: StringField) -> None:
         """Accept whole rupiah only."""
@@ -108,7 +104,17 @@ class RefundForm(FlaskForm):
         return parse_rupiah(self.amount.data) or 0
 
 
-class BankTransferForm(FlaskForm):
+class RefundForm(_RupiahAmountForm):
+    """An amount of whole rupiah."""
+
+    amount = StringField(
+        _l("Amount to refund (Rp)"),
+        validators=[DataRequired(_l("Enter the amount to refund.")), Length(max=32)],
+    )
+    submit = SubmitField(_l("Refund"))
+
+
+class BankTransferForm(_RupiahAmountForm):
     """The reference and the amount of a bank transfer staff saw arrive."""
 
     reference = StringField(
@@ -124,13 +130,3 @@ class BankTransferForm(FlaskForm):
         validators=[DataRequired(_l("Enter the amount received.")), Length(max=32)],
     )
     submit = SubmitField(_l("Record bank transfer"))
-
-    def validate_amount(self, field: StringField) -> None:
-        """Accept whole rupiah only."""
-        if parse_rupiah(field.data) is None:
-            raise ValidationError(_l("Enter the amount in whole rupiah, e.g. 150000."))
-
-    @property
-    def amount_idr(self) -> int:
-        """The validated amount in whole rupiah."""
-        return parse_rupiah(self.amount.data) or 0

@@ -20,9 +20,9 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
 from shop.account.session import current_customer
-from shop.extensions import db, limiter
+from shop.extensions import limiter
 from shop.gateways.payments import PaymentError
-from shop.models import Order, QuoteRequest
+from shop.models import QuoteRequest
 from shop.quotes import bp
 from shop.quotes.forms import (
     COMMON_SCALES,
@@ -164,7 +164,7 @@ def _quote_or_404(token: str) -> QuoteRequest:
 
 
 def _page(quote: QuoteRequest, status: int = 200, **forms: Any) -> tuple[str, int]:
-    order = db.session.get(Order, quote.order_id) if quote.order_id else None
+    order = quote_payments.order_of(quote)
     limit = current_app.config["CARD_LIMIT_IDR"]
     context = {
         "quote": quote,

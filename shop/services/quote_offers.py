@@ -11,8 +11,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from shop.extensions import db
 from shop.gateways.payments import PaymentError, PaymentGateway
-from shop.models import Order, OrderStatus, QuoteOffer, QuoteRequest, QuoteStatus
-from shop.services import audit, order_status
+from shop.models import OrderStatus, QuoteOffer, QuoteRequest, QuoteStatus
+from shop.services import audit, order_status, quote_payments
 from shop.services import quote_status as flow
 from shop.services.quotes import MAX_NOTES, MAX_QUANTITY, MIN_QUANTITY, QuoteError, audit_quote
 
@@ -95,7 +95,7 @@ def send_offer(
 
 
 def _withdraw_unpaid_order(quote: QuoteRequest, gateway: PaymentGateway | None) -> bool:
-    order = db.session.get(Order, quote.order_id) if quote.order_id else None
+    order = quote_payments.order_of(quote)
     if order is None or order.status != OrderStatus.PENDING_PAYMENT:
         return False
     order_status.move(order, OrderStatus.CANCELLED, actor="system", note="Quote revised")

@@ -48,7 +48,7 @@ def payment_order(
     if quote.status != Q.ACCEPTED:
         raise QuoteError("not_accepted")
     offer = current_offer_for_payment(quote, today or datetime.now(UTC).date())
-    existing = db.session.get(Order, quote.order_id) if quote.order_id else None
+    existing = order_of(quote)
     if existing is not None and existing.status in ORDER_PAID:
         raise QuoteError("already_paid")
     if existing is not None and existing.status == OrderStatus.PENDING_PAYMENT:
@@ -63,6 +63,11 @@ def payment_order(
     order_status.note_only(order, actor="buyer", note=f"Order for quote {quote.number}")
     db.session.commit()
     return order
+
+
+def order_of(quote: QuoteRequest) -> Order | None:
+    """The order the quote is (being) paid through, or None before the first payment."""
+    return db.session.get(Order, quote.order_id) if quote.order_id else None
 
 
 def needs_bank_transfer(order: Order, card_limit_idr: int) -> bool:
