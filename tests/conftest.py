@@ -14,6 +14,8 @@ from sqlalchemy import event, text
 
 from shop import create_app
 from shop.extensions import db
+from shop.services import clock
+from tests.factories import TODAY
 
 
 def _worker_database(url: str, worker: str) -> str:
@@ -115,6 +117,12 @@ def build_app(tmp_path: Path, **overrides: Any) -> Iterator[Flask]:
         yield application
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def shop_day(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pin the shop's calendar to the day the run started, so a run crossing midnight agrees."""
+    monkeypatch.setattr(clock, "shop_today", lambda: TODAY)
 
 
 @pytest.fixture

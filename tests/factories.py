@@ -12,10 +12,14 @@ from PIL import Image
 
 from shop.extensions import db
 from shop.models import Category, Product, ProductPhoto, ProductStatus, Variant, Workshop
+from shop.services import clock
 from shop.services.catalog import refresh_price_range
 from shop.services.images import process_image
 
 _numbers = itertools.count(1)
+
+# The shop's day when the run started; `conftest.shop_day` pins the app's calendar to it.
+TODAY = clock.shop_today()
 
 
 def make_category(slug: str = "tableware", name: str = "Tableware", **kw: Any) -> Category:

@@ -6,7 +6,7 @@ import email
 import email.policy
 import io
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -21,11 +21,10 @@ from shop.services.money import format_idr
 from shop.services.quote_files import Upload
 from shop.services.quote_offers import OfferDetails
 from shop.services.quotes import RequestDetails
-from tests.factories import csrf_from, png_bytes, shop_with_stock
+from tests.factories import TODAY, csrf_from, png_bytes, shop_with_stock
 from tests.order_factories import make_order
 
 Q = QuoteStatus
-TODAY = datetime.now(UTC).date()
 
 
 def make_quote(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -11,11 +11,9 @@ from shop.extensions import db
 from shop.models import Order, OrderStatus, QuoteRequest, QuoteStatus
 from shop.services import quote_offers, quotes
 from shop.services.shipping import install_default_zones
-from tests.factories import csrf_from
+from tests.factories import TODAY, csrf_from
 from tests.stripe_double import session_object
 from tests.test_webhooks import double, post_event, stripe_app  # noqa: F401 - fixtures
-
-TODAY = date.today()
 
 
 @pytest.fixture

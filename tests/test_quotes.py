@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import email
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -16,9 +16,7 @@ from shop.extensions import db
 from shop.models import Order, OrderStatus, QuoteFile, QuoteRequest, QuoteStatus
 from shop.services import fulfilment, quote_files, quote_offers, quote_payments, quotes
 from shop.services.shipping import install_default_zones
-from tests.factories import csrf_from, png_bytes
-
-TODAY = date.today()
+from tests.factories import TODAY, csrf_from, png_bytes
 
 
 def form_data(**overrides) -> dict:

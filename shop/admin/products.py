@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext, ngettext
 from flask_login import current_user
 from markupsafe import Markup
@@ -27,7 +25,7 @@ from shop.admin.product_forms import (
 )
 from shop.extensions import db
 from shop.models import Product, StockReason, Variant
-from shop.services import listings, product_list, stock
+from shop.services import clock, listings, product_list, stock
 from shop.services.listings import ListingInvalid
 from shop.services.text import render_markdown
 
@@ -105,7 +103,7 @@ def _new_form(product: Product | None) -> ProductForm:
 
 
 def _today() -> Any:
-    return datetime.now(ZoneInfo(current_app.config["SHOP_TIMEZONE"])).date()
+    return clock.shop_today()
 
 
 def _save(form: ProductForm, product: Product | None) -> Any:

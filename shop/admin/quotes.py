@@ -5,7 +5,7 @@ The quotes service checks, audits and commits each action; a refusal changes not
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
@@ -24,7 +24,7 @@ from shop.admin.quote_forms import (
     quote_status_label,
 )
 from shop.models import QuoteRequest, QuoteStatus, User
-from shop.services import fulfilment, quote_files, quote_mail, quote_offers, quotes
+from shop.services import clock, fulfilment, quote_files, quote_mail, quote_offers, quotes
 from shop.services.images import RENDITION_WIDTHS
 from shop.services.quote_status import InvalidQuoteTransition, can_move
 from shop.services.quotes import QuoteError
@@ -79,7 +79,7 @@ def quote_inbox() -> str:
 
 def _offer_form(quote: QuoteRequest) -> OfferForm:
     """A fresh offer form: the current offer's terms to revise, else the request's quantity."""
-    valid_until = datetime.now(UTC).date() + timedelta(days=OFFER_VALID_DAYS)
+    valid_until = clock.shop_today() + timedelta(days=OFFER_VALID_DAYS)
     current = quote.current_offer
     if current is None:
         return OfferForm(formdata=None, quantity=str(quote.quantity), valid_until=valid_until)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
-from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import format_date, gettext
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
@@ -15,16 +14,12 @@ from shop.admin.access import role_required
 from shop.admin.downloads import csv_download
 from shop.admin.report_forms import PeriodForm, RateForm
 from shop.models import Role
-from shop.services import revenue
-
-
-def _tz() -> ZoneInfo:
-    return ZoneInfo(current_app.config["SHOP_TIMEZONE"])
+from shop.services import clock, revenue
 
 
 def _period(form: PeriodForm) -> tuple[date, date]:
     """The months the form asks for; the last twelve when it asks for nothing sensible."""
-    first, last = revenue.default_period(datetime.now(_tz()).date())
+    first, last = revenue.default_period(clock.shop_today())
     if not form.validate():
         return first, last
     if form.first.data and form.last.data:
@@ -46,14 +41,14 @@ def _page(rate_form: RateForm, status: int = 200) -> tuple[str, int]:
     first, last = _period(form)
     if not form.first.data and not form.last.data and not form.errors:
         form.first.data, form.last.data = first, last
-    report = revenue.revenue_split(first, last, _tz())
+    report = revenue.revenue_split(first, last, clock.shop_timezone())
     page = render_template(
         "admin/revenue_split.html",
         form=form,
         report=report,
         months=list(reversed(report.months)),
         rates=revenue.list_rates(),
-        in_force=revenue.rate_in_force(datetime.now(_tz()).date()),
+        in_force=revenue.rate_in_force(clock.shop_today()),
         rate_form=rate_form,
         period_args=_period_args(),
     )
@@ -70,7 +65,7 @@ def revenue_split() -> tuple[str, int]:
 def revenue_split_csv() -> Response:
     """Download the report as CSV, one row per workshop and month."""
     first, last = _period(PeriodForm(request.args))
-    report = revenue.revenue_split(first, last, _tz())
+    report = revenue.revenue_split(first, last, clock.shop_timezone())
     rows = revenue.report_csv(report, unknown_workshop=gettext("Workshop unknown"))
 
     return csv_download(rows, f"revenue-split-{first:%Y%m}-{last:%Y%m}.csv")

@@ -13,7 +13,6 @@ import csv
 import io
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -30,7 +29,7 @@ from shop.models import (
     Variant,
     Workshop,
 )
-from shop.services import audit
+from shop.services import audit, clock
 from shop.services.catalog import refresh_price_range
 from shop.services.catalog_csv import (
     COLUMNS,
@@ -440,7 +439,7 @@ def _check(text: str, allow_maker_share: bool, report: ImportReport) -> list[_Ch
     skus = [row.variant["sku"] for row in rows if row.variant and "sku" in row.variant]
     _check_skus(rows, _sku_owners(sorted(set(skus))), errors)
     products = _existing_products(list(groups))
-    default_share = default_maker_share_pct(date.today())
+    default_share = default_maker_share_pct(clock.shop_today())
     if not allow_maker_share:
         _check_maker_share(groups, products, default_share, errors)
     if errors:

@@ -7,12 +7,12 @@ InvalidQuoteTransition) changes nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from shop.extensions import db
 from shop.gateways.payments import PaymentError, PaymentGateway
 from shop.models import OrderStatus, QuoteOffer, QuoteRequest, QuoteStatus
-from shop.services import audit, order_status, quote_payments
+from shop.services import audit, clock, order_status, quote_payments
 from shop.services import quote_status as flow
 from shop.services.quotes import MAX_NOTES, MAX_QUANTITY, MIN_QUANTITY, QuoteError, audit_quote
 
@@ -64,7 +64,7 @@ def send_offer(
     A revision of an accepted but unpaid quote withdraws its payment (closing the provider's
     page through `gateway`): the buyer must accept the new terms first.
     """
-    _check_offer(offer, today or datetime.now(UTC).date())
+    _check_offer(offer, today or clock.shop_today())
     if not flow.can_move(quote, Q.ANSWERED):
         raise flow.InvalidQuoteTransition(quote.status, Q.ANSWERED)
     version = (quote.current_offer.version + 1) if quote.current_offer else 1

@@ -20,7 +20,7 @@ from shop.models import (
     QuoteRequest,
     QuoteStatus,
 )
-from shop.services import order_status, orders, shipping
+from shop.services import clock, order_status, orders, shipping
 from shop.services import quote_status as flow
 from shop.services.quotes import (
     DEFAULT_MAKER_SHARE,
@@ -47,7 +47,7 @@ def payment_order(
         raise QuoteError("already_paid")
     if quote.status != Q.ACCEPTED:
         raise QuoteError("not_accepted")
-    offer = current_offer_for_payment(quote, today or datetime.now(UTC).date())
+    offer = current_offer_for_payment(quote, today or clock.shop_today())
     existing = order_of(quote)
     if existing is not None and existing.status in ORDER_PAID:
         raise QuoteError("already_paid")

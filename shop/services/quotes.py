@@ -30,7 +30,7 @@ from shop.models import (
     QuoteStatus,
     Variant,
 )
-from shop.services import audit, quote_files, shipping
+from shop.services import audit, clock, quote_files, shipping
 from shop.services import quote_status as flow
 
 Q = QuoteStatus
@@ -104,7 +104,7 @@ def create_request(
 
     Nothing is written unless the request and every file are acceptable.
     """
-    _check_request(details, today or datetime.now(UTC).date())
+    _check_request(details, today or clock.shop_today())
     if len(uploads) > quote_files.MAX_FILES:
         raise QuoteError("too_many_files", "files", max=quote_files.MAX_FILES)
     stored = [quote_files.store(upload, storage) for upload in uploads]
@@ -227,7 +227,7 @@ def is_expired(quote: QuoteRequest, today: date | None = None) -> bool:
     offer = quote.current_offer
     if offer is None or quote.status not in (Q.ANSWERED, Q.ACCEPTED):
         return quote.status == Q.EXPIRED
-    return offer.valid_until < (today or datetime.now(UTC).date())
+    return offer.valid_until < (today or clock.shop_today())
 
 
 def _current(quote: QuoteRequest, version: int, today: date) -> QuoteOffer:
@@ -251,7 +251,7 @@ def current_offer_for_payment(quote: QuoteRequest, today: date) -> QuoteOffer:
 
 def accept(quote: QuoteRequest, version: int, *, today: date | None = None) -> QuoteOffer:
     """Accept the offer the buyer read (its version), if it is still the valid one; commit."""
-    offer = _current(quote, version, today or datetime.now(UTC).date())
+    offer = _current(quote, version, today or clock.shop_today())
     if quote.status == Q.ACCEPTED:
         return offer
     if not flow.can_move(quote, Q.ACCEPTED):
@@ -297,7 +297,7 @@ def counts_by_status() -> dict[QuoteStatus, int]:
 
 def expire_overdue(today: date | None = None) -> int:
     """Mark offers past their validity (answered or accepted, unpaid) expired; commit."""
-    today = today or datetime.now(UTC).date()
+    today = today or clock.shop_today()
     waiting = db.session.scalars(
         select(QuoteRequest).where(QuoteRequest.status.in_([Q.ANSWERED, Q.ACCEPTED]))
     ).all()
