@@ -7,8 +7,10 @@ from urllib.parse import urljoin
 
 from flask import request, url_for
 
+from shop.i18n import url_in_language
 from shop.models import Product, Variant
 from shop.services import catalog
+from shop.services.catalog_text import localized
 from shop.services.text import plain_excerpt
 from shop.templating import media_url, smallest_width_at_least
 
@@ -17,8 +19,13 @@ def _absolute(endpoint: str, **values: Any) -> str:
     return url_for(endpoint, _external=True, **values)
 
 
-def product_json_ld(product: Product, variants: list[Variant]) -> dict[str, Any]:
-    """Describe a product as schema.org Product with an AggregateOffer in IDR."""
+def product_json_ld(product: Product, variants: list[Variant], locale: str) -> dict[str, Any]:
+    """Describe a product as schema.org Product with an AggregateOffer in IDR, in the page's
+    language where staff translated it."""
+
+    def text(entry: Any, field: str) -> str:
+        return localized(entry, field, locale)
+
     in_stock = any(catalog.availability(product, v) == "in_stock" for v in variants)
     made_to_order = any(catalog.availability(product, v) == "made_to_order" for v in variants)
     if in_stock:
@@ -30,13 +37,15 @@ def product_json_ld(product: Product, variants: list[Variant]) -> dict[str, Any]
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "Product",
-        "name": product.name,
-        "description": plain_excerpt(product.summary or product.description_md, 300),
+        "name": text(product, "name"),
+        "description": plain_excerpt(
+            text(product, "summary") or text(product, "description_md"), 300
+        ),
         "sku": variants[0].sku if variants else None,
-        "category": product.category.name,
-        "material": product.materials or None,
+        "category": text(product.category, "name"),
+        "material": text(product, "materials") or None,
         "brand": {"@type": "Brand", "name": "Karya Binaan"},
-        "url": _absolute("catalog.product_detail", slug=product.slug),
+        "url": url_in_language(_absolute("catalog.product_detail", slug=product.slug), locale),
         "image": [
             urljoin(
                 request.host_url, media_url(p.image_key, smallest_width_at_least(p.widths, 1280))

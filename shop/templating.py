@@ -1,4 +1,4 @@
-"""Template filters and globals: money, photos, Markdown, static URLs."""
+"""Template filters and globals: money, photos, Markdown, catalog texts, static URLs."""
 
 from __future__ import annotations
 
@@ -14,13 +14,36 @@ from markupsafe import Markup
 
 from shop.i18n import DEFAULT_LANGUAGE, select_currency, url_in_language
 from shop.models import Product
-from shop.services import currency, money
+from shop.services import catalog_text, currency, money
 from shop.services.images import rendition_name
 from shop.services.text import render_markdown
 
 
 def _locale() -> str:
     return str(get_locale() or "en")
+
+
+def local(entry: Any, field: str) -> catalog_text.LocalText:
+    """A catalog entry's text in the visitor's language, or English where not translated."""
+    return catalog_text.localized(entry, field, _locale())
+
+
+def lang_attr(text: str) -> Markup:
+    """` lang="en"` for text shown in another language than the page's, else nothing."""
+    lang = getattr(text, "lang", None)
+    if lang is None or lang == _locale():
+        return Markup("")
+    return Markup(' lang="%s"') % lang
+
+
+def untranslated(entry: Any, *fields: str) -> bool:
+    """Whether any of these texts of the entry is shown in English on this page."""
+    return catalog_text.untranslated(entry, fields, _locale())
+
+
+def language_name(code: str) -> str:
+    """A storefront language's own name ("日本語")."""
+    return str(current_app.config["LANGUAGES"].get(code, code))
 
 
 def idr(amount: int | None) -> str:
@@ -145,10 +168,17 @@ def init_app(app: Flask) -> None:
         return url_for("static", filename=filename, v=versions.get(filename))
 
     app.jinja_env.filters.update(
-        idr=idr, markdown=render_markdown, date_long=date_long, in_language=in_language
+        idr=idr,
+        markdown=render_markdown,
+        date_long=date_long,
+        in_language=in_language,
+        local=local,
+        lang_attr=lang_attr,
     )
     app.jinja_env.globals.update(
         price_range=price_range,
+        untranslated=untranslated,
+        language_name=language_name,
         approx=approx,
         language_alternates=language_alternates,
         language_versions=language_versions,

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, g
 from flask.testing import FlaskClient
 from sqlalchemy import event, text
 
@@ -113,6 +113,10 @@ def build_app(tmp_path: Path, **overrides: Any) -> Iterator[Flask]:
         application = create_app(config)
         with application.app_context():
             db.create_all()
+    # The fixture's app context outlives every request, and Flask-Babel keeps the visitor's
+    # language in its `g`: drop it after each request, so the next picks its language afresh
+    # as on a server.
+    application.teardown_request(lambda error: g.pop("_flask_babel", None) and None)
     with application.app_context():
         yield application
         db.session.remove()

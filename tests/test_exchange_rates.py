@@ -104,10 +104,6 @@ def test_rates_that_are_not_sensible_are_refused(text: str, reason: str) -> None
 
 @pytest.fixture
 def signed_in(app, client, auth, staff_user):
-    from flask import g
-
-    # Each request picks its language afresh, as on a server (the fixture's `g` outlives it).
-    app.teardown_request(lambda error: g.pop("_flask_babel", None) and None)
     auth.login(staff_user.email)
     return client
 
@@ -206,9 +202,6 @@ def test_a_saved_rate_is_in_the_audit_log(signed_in, staff_user) -> None:
 
 
 def test_admins_read_the_rate_change_in_words(app, client, auth, admin_user) -> None:
-    from flask import g
-
-    app.teardown_request(lambda error: g.pop("_flask_babel", None) and None)
     auth.login(admin_user.email)
     post_rates(client, ID, USD="16.250")
     page = client.get("/admin/audit?what=exchange_rate").get_data(as_text=True)

@@ -8,15 +8,6 @@ from shop.extensions import db
 from tests.factories import make_category, make_product, make_workshop
 
 
-@pytest.fixture(autouse=True)
-def fresh_locale(app):
-    """Pick the language afresh for every request, as a server does (the fixture's `g`,
-    where Flask-Babel keeps it, outlives a request)."""
-    from flask import g
-
-    app.teardown_request(lambda error: g.pop("_flask_babel", None) and None)
-
-
 @pytest.fixture
 def bowl(app):
     product = make_product(

@@ -78,3 +78,33 @@ def test_the_cart_page_runs_a_fixed_number_of_queries(client, count_queries) -> 
         add(product)
     six = _queries_for(client, count_queries, "/cart")
     assert one == six
+
+
+def test_pages_in_another_language_also_run_a_fixed_number_of_queries(app, client, count_queries):
+    from shop.models import CategoryTranslation, ProductTranslation
+
+    def translate(products: list[Product]) -> None:
+        for product in products:
+            product.translations.append(ProductTranslation(locale="ja", name=f"{product.name} 訳"))
+        products[0].category.translations.append(CategoryTranslation(locale="ja", name="分類"))
+        db.session.commit()
+
+    def counts(products: list[Product]) -> dict[str, int]:
+        urls = {"/products": "/products", "/": "/", "/workshops": "/workshops"}
+        urls |= {"product": f"/products/{products[0].slug}", "search": "/products?q=訳"}
+        return {
+            page: _queries_for(client, count_queries, f"{url}{'&' if '?' in url else '?'}lang=ja")
+            for page, url in urls.items()
+        }
+
+    few = _add_products("few", 2, variants=1, photos=1)
+    translate(few)
+    first = counts(few)
+    many = _add_products("many", 30, variants=4, photos=3)
+    translate(many)
+    second = counts(many)
+    assert first == second
+    english = _queries_for(client, count_queries, "/products?lang=en")
+    # The translations of the products, and of the categories and workshops both beside the
+    # cards and in the filters (small indexed lookups): five queries more than English.
+    assert second["/products"] == english + 5

@@ -20,5 +20,6 @@ from shop.admin import (  # noqa: E402, F401
     rates,
     revenue,
     templating,
+    translations,
     users,
 )

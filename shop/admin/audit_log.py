@@ -15,6 +15,7 @@ from shop.admin import bp
 from shop.admin.access import role_required
 from shop.admin.product_forms import REASON_LABELS, STATUS_LABELS
 from shop.admin.report_forms import AuditFilterForm
+from shop.config import LANGUAGES
 from shop.models import AuditEntry, Role
 from shop.services import audit
 from shop.services.audit import AuditFilter
@@ -34,6 +35,7 @@ ACTION_LABELS = {
     "product.archived": _l("Product archived"),
     "product.deleted": _l("Product deleted"),
     "product.restored": _l("Product restored"),
+    "product.translated": _l("Product translated"),
     "variant.added": _l("Variant added"),
     "variant.created": _l("Variant added"),
     "variant.updated": _l("Variant edited"),
@@ -48,8 +50,10 @@ ACTION_LABELS = {
     "photo.cover_set": _l("Cover photo chosen"),
     "category.created": _l("Category created"),
     "category.updated": _l("Category edited"),
+    "category.translated": _l("Category translated"),
     "workshop.created": _l("Workshop created"),
     "workshop.updated": _l("Workshop edited"),
+    "workshop.translated": _l("Workshop translated"),
     "catalog.imported": _l("Catalog imported"),
     "order.packed": _l("Order packed"),
     "order.shipped": _l("Order shipped"),
@@ -129,7 +133,11 @@ TARGET_PAGES: dict[str, tuple[str, str | None]] = {
 
 
 def field_label(field: str) -> str:
-    """A changed field's name in words, or as stored when it is not a known one."""
+    """A changed field's name in words, or as stored when it is not a known one; a
+    translated text ("ja.name") is named with its language ("日本語 · Name")."""
+    locale, _, name = field.rpartition(".")
+    if locale in LANGUAGES and name in FIELD_LABELS:
+        return f"{LANGUAGES[locale]} · {FIELD_LABELS[name]}"
     label = FIELD_LABELS.get(field)
     return str(label) if label is not None else field
 

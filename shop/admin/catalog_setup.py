@@ -11,7 +11,7 @@ from shop.admin import bp
 from shop.admin.catalog_forms import CategoryForm, WorkshopForm
 from shop.admin.photo_messages import photo_refusal_message
 from shop.models import Category, Workshop
-from shop.services import catalog_admin
+from shop.services import catalog_admin, catalog_translations
 from shop.services.catalog_admin import (
     CategoryFields,
     InvalidEntry,
@@ -68,7 +68,12 @@ def _category_fields(form: CategoryForm) -> CategoryFields:
 
 def _category_page(form: CategoryForm, category: Category | None) -> tuple[str, int]:
     status = 422 if form.errors else 200
-    return render_template("admin/category_form.html", form=form, category=category), status
+    return render_template(
+        "admin/category_form.html",
+        form=form,
+        category=category,
+        translation_states=catalog_translations.states(category) if category else [],
+    ), status
 
 
 def _save_category(form: CategoryForm, category: Category | None) -> Category | None:
@@ -154,6 +159,7 @@ def _workshop_page(form: WorkshopForm, workshop: Workshop | None) -> tuple[str, 
         workshop=workshop,
         story_preview=render_markdown(story or ""),
         previewing=previewing,
+        translation_states=catalog_translations.states(workshop) if workshop else [],
     ), (422 if form.errors else 200)
 
 

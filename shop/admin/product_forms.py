@@ -24,7 +24,8 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, Optional, ValidationError
 
-from shop.models import Product, ProductStatus, StockReason
+from shop.config import LANGUAGES
+from shop.models import TRANSLATED_LOCALES, Product, ProductStatus, StockReason
 from shop.services import catalog_rules as rules
 from shop.services import listings, pricing, product_list, stock
 from shop.services.catalog_rules import InvalidPrice, parse_rupiah
@@ -353,6 +354,9 @@ class ProductFilterForm(FlaskForm):
     status = SelectField(_l("Status"), validators=[Optional()], validate_choice=True)
     category = SelectField(_l("Category"), validators=[Optional()], validate_choice=True)
     workshop = SelectField(_l("Workshop"), validators=[Optional()], validate_choice=True)
+    untranslated = SelectField(
+        _l("Not translated into"), validators=[Optional()], validate_choice=True
+    )
     sort = SelectField(
         _l("Sort"),
         choices=[
@@ -375,6 +379,9 @@ class ProductFilterForm(FlaskForm):
         self.workshop.choices = [SelectChoice("", _l("Any workshop"))] + [
             SelectChoice(str(w.id), w.name) for w in workshops
         ]
+        self.untranslated.choices = [SelectChoice("", _l("Any language"))] + [
+            SelectChoice(code, LANGUAGES[code]) for code in TRANSLATED_LOCALES
+        ]
 
     def to_filter(self) -> product_list.AdminFilter:
         """The filter the form describes; fields that did not validate are left out."""
@@ -389,6 +396,7 @@ class ProductFilterForm(FlaskForm):
             status=ProductStatus(ok(self.status)) if ok(self.status) else None,
             category_id=_int_or_none(ok(self.category)),
             workshop_id=_int_or_none(ok(self.workshop)),
+            untranslated=ok(self.untranslated) or None,
             sort=sort if sort in product_list.SORTS else "updated",
         )
 

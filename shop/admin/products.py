@@ -25,7 +25,7 @@ from shop.admin.product_forms import (
 )
 from shop.extensions import db
 from shop.models import Product, StockReason, Variant
-from shop.services import clock, listings, product_list, stock
+from shop.services import catalog_translations, clock, listings, product_list, stock
 from shop.services.listings import ListingInvalid
 from shop.services.text import render_markdown
 
@@ -49,7 +49,7 @@ def _product_or_404(product_id: int) -> Product:
 
 def _filter_args() -> dict[str, str]:
     """The list's filters from the query string, for links that keep them."""
-    keys = ("q", "status", "category", "workshop", "sort")
+    keys = ("q", "status", "category", "workshop", "untranslated", "sort")
     return {key: request.args[key] for key in keys if request.args.get(key)}
 
 
@@ -85,6 +85,7 @@ def _render_form(
                 v.id: StockAdjustForm(formdata=None, prefix=f"v{v.id}") for v in product.variants
             },
             "was_ordered": listings.was_ordered(product),
+            "translation_states": catalog_translations.states(product),
         }
     return render_template("admin/product_form.html", **context), status
 

@@ -39,7 +39,7 @@ def _first_error(form) -> str:
 def show() -> str:
     """Show the cart with line totals, shipping estimate and total."""
     cart = current_cart()
-    summary = carts.summarize(cart)
+    summary = carts.summarize(cart, str(get_locale()))
     destination = DestinationForm(country=cart.shipping_country if cart else None)
     destination.country.choices = [("", gettext("Choose a country"))] + shipping.country_choices(
         str(get_locale())

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, current_app, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from shop.catalog import bp
@@ -15,6 +16,11 @@ from shop.services.cart import MAX_LINE_QUANTITY
 from shop.services.catalog import ListingFilters
 from shop.services.text import plain_excerpt
 from shop.structured_data import product_json_ld
+from shop.templating import local
+
+
+def _locale() -> str:
+    return str(get_locale())
 
 
 def listing_args(filters: ListingFilters, **changes: Any) -> dict[str, Any]:
@@ -41,10 +47,10 @@ def product_list() -> str:
     """Show the product grid with filters, sorting, search and pages."""
     filters = parse_listing(request.args)
     per_page = current_app.config["PRODUCTS_PER_PAGE"]
-    results = catalog.search_products(filters, per_page)
+    results = catalog.search_products(filters, per_page, _locale())
     filters = catalog.with_page(filters, results.page)
-    categories = catalog.categories_with_counts()
-    workshops = catalog.workshops_with_counts()
+    categories = catalog.categories_with_counts(_locale())
+    workshops = catalog.workshops_with_counts(_locale())
     return render_template(
         "catalog/list.html",
         filters=filters,
@@ -83,7 +89,8 @@ def zone_label(code: str, name: str) -> str:
 @cached_page
 def product_detail(slug: str) -> str:
     """Show one product with its photos, variants, volume prices, workshop and maker share."""
-    product = catalog.get_product(slug)
+    locale = _locale()
+    product = catalog.get_product(slug, locale)
     if product is None:
         abort(404)
     variants = catalog.active_variants(product)
@@ -107,8 +114,8 @@ def product_detail(slug: str) -> str:
         max_quantity=MAX_LINE_QUANTITY,
         shipping_zones=shipping.zone_fees(selected.weight_g or 0),
         zone_label=zone_label,
-        description=plain_excerpt(product.summary or product.description_md),
-        json_ld=product_json_ld(product, variants),
+        description=plain_excerpt(local(product, "summary") or local(product, "description_md")),
+        json_ld=product_json_ld(product, variants, locale),
     )
 
 
@@ -116,19 +123,24 @@ def product_detail(slug: str) -> str:
 @cached_page
 def workshop_list() -> str:
     """Show every workshop the shop sells for."""
-    return render_template("catalog/workshops.html", workshops=catalog.workshops_with_counts())
+    return render_template(
+        "catalog/workshops.html", workshops=catalog.workshops_with_counts(_locale())
+    )
 
 
 @bp.get("/workshops/<slug>")
 @cached_page
 def workshop_detail(slug: str) -> str:
     """Show a workshop, its story and its products."""
-    workshop = catalog.get_workshop(slug)
+    workshop = catalog.get_workshop(slug, _locale())
     if workshop is None:
         abort(404)
     page = request.args.get("page", default=1, type=int) or 1
     results = catalog.workshop_products(
-        workshop, max(1, min(page, 1_000_000)), current_app.config["PRODUCTS_PER_PAGE"]
+        workshop,
+        max(1, min(page, 1_000_000)),
+        current_app.config["PRODUCTS_PER_PAGE"],
+        _locale(),
     )
     return render_template(
         "catalog/workshop.html",

@@ -55,7 +55,7 @@ def _prefill(customer: Customer | None, cart_country: str | None) -> dict[str, s
 def start() -> str | Response:
     """Ask for an email and destination, create the order and go to the payment page."""
     cart = current_cart()
-    summary = carts.summarize(cart)
+    summary = carts.summarize(cart, str(get_locale()))
     if cart is None or not summary.lines:
         flash(gettext("Your cart is empty."), "error")
         return redirect(url_for("cart.show"), 303)

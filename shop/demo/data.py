@@ -112,3 +112,4 @@ class DemoProduct:
     maker_share_pct: int = 30
     featured: bool = False
     tags: list[str] = field(default_factory=list)
+    aircraft_type: str = ""  # aircraft models: the type their texts are translated around

@@ -101,6 +101,7 @@ def _aircraft(index: int, row: tuple) -> DemoProduct:
         lead_time_days=21 if n_scales < 4 else 45,
         maker_share_pct=35,
         featured=featured,
+        aircraft_type=name,
     )
 
 

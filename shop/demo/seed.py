@@ -15,6 +15,13 @@ from sqlalchemy import func, select
 from shop.demo import drawings
 from shop.demo.data import CATEGORIES, WORKSHOPS, DemoProduct
 from shop.demo.products import demo_products
+from shop.demo.translations import (
+    CATEGORY_TEXTS,
+    LOCALES,
+    PRODUCT_TEXTS,
+    WORKSHOP_TEXTS,
+    aircraft_texts,
+)
 from shop.extensions import db
 from shop.media import MediaStorage
 from shop.models import (
@@ -29,6 +36,7 @@ from shop.models import (
 )
 from shop.services import currency
 from shop.services.catalog import refresh_price_range
+from shop.services.catalog_text import TRANSLATION_MODELS, source_digest
 from shop.services.images import StoredImage, process_image
 
 VIEW_NAMES = ("main view", "another angle", "close-up of the finish", "at home")
@@ -67,6 +75,24 @@ def _seed_categories() -> dict[str, Category]:
             )
             db.session.add(existing[slug])
     return existing
+
+
+def _translate(entry: Category | Workshop | Product, texts: dict[str, dict[str, str]]) -> None:
+    """Give a catalog entry without translations the demo's, as staff would type them."""
+    if entry.translations:
+        return
+    model = TRANSLATION_MODELS[type(entry)]
+    digest = source_digest(entry)
+    for locale, values in texts.items():
+        entry.translations.append(
+            model(locale=locale, source_digest=digest, updated_by="seed-demo", **values)
+        )
+
+
+def _product_texts(demo: DemoProduct) -> dict[str, dict[str, str]]:
+    if demo.aircraft_type:
+        return {locale: aircraft_texts(demo.aircraft_type, locale) for locale in LOCALES}
+    return PRODUCT_TEXTS.get(demo.slug, {})
 
 
 def _workshop_recipe(row: dict) -> Recipe:
@@ -187,9 +213,14 @@ def seed_demo(
 
     categories = _seed_categories()
     workshops = _seed_workshops(photos)
+    for slug, texts in CATEGORY_TEXTS.items():
+        _translate(categories[slug], texts)
+    for slug, texts in WORKSHOP_TEXTS.items():
+        _translate(workshops[slug], texts)
     added = 0
     for demo in new_products:
         product = _build_product(demo, categories, workshops)
+        _translate(product, _product_texts(demo))
         _add_photos(product, demo, photos)
         db.session.add(product)
         added += 1

@@ -13,6 +13,7 @@ from flask import (
     send_from_directory,
     url_for,
 )
+from flask_babel import get_locale
 from sqlalchemy import text
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -34,15 +35,19 @@ from shop.services.currency import CURRENCIES
 ONE_YEAR = 365 * 24 * 3600
 
 
+def _locale() -> str:
+    return str(get_locale())
+
+
 @bp.get("/")
 @cached_page
 def home() -> str:
     """Show featured products, the categories, the workshops and why buying here matters."""
     return render_template(
         "main/home.html",
-        featured=catalog.featured_products(limit=8),
-        categories=catalog.categories_with_counts(),
-        workshops=catalog.workshops_with_counts(),
+        featured=catalog.featured_products(limit=8, locale=_locale()),
+        categories=catalog.categories_with_counts(_locale()),
+        workshops=catalog.workshops_with_counts(_locale()),
     )
 
 

@@ -23,9 +23,19 @@ from shop.models.quotes import (
     QuoteStatus,
 )
 from shop.models.shipping import ShippingCountry, ShippingZone
+from shop.models.translations import (
+    TRANSLATED_LOCALES,
+    CategoryTranslation,
+    ProductTranslation,
+    WorkshopTranslation,
+)
 from shop.models.users import Role, User
 
 __all__ = [
+    "TRANSLATED_LOCALES",
+    "CategoryTranslation",
+    "ProductTranslation",
+    "WorkshopTranslation",
     "AuditEntry",
     "Cart",
     "CartLine",

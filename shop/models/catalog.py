@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     BigInteger,
@@ -20,6 +21,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.extensions import db
 from shop.models.types import value_enum
+
+if TYPE_CHECKING:
+    from shop.models.translations import (
+        CategoryTranslation,
+        ProductTranslation,
+        WorkshopTranslation,
+    )
 
 
 def utcnow() -> datetime:
@@ -53,6 +61,10 @@ class Workshop(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     products: Mapped[list[Product]] = relationship(back_populates="workshop")
+    # Staff's translations of the texts above; storefront queries load only the visitor's.
+    translations: Mapped[list[WorkshopTranslation]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="WorkshopTranslation.locale"
+    )
 
 
 class Category(db.Model):
@@ -67,6 +79,10 @@ class Category(db.Model):
     position: Mapped[int] = mapped_column(Integer, default=0)
 
     products: Mapped[list[Product]] = relationship(back_populates="category")
+    # Staff's translations of the texts above; storefront queries load only the visitor's.
+    translations: Mapped[list[CategoryTranslation]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="CategoryTranslation.locale"
+    )
 
 
 class Product(db.Model):
@@ -127,6 +143,10 @@ class Product(db.Model):
         back_populates="product",
         order_by="ProductPhoto.position, ProductPhoto.id",
         cascade="all, delete-orphan",
+    )
+    # Staff's translations of the texts above; storefront queries load only the visitor's.
+    translations: Mapped[list[ProductTranslation]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="ProductTranslation.locale"
     )
 
     @property

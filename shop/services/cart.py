@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload
 from shop.extensions import db
 from shop.models import Cart, CartLine, PriceTier, Product, ProductStatus, Variant
 from shop.services import pricing, shipping
+from shop.services.catalog_text import SOURCE_LOCALE
 
 # Airlines buy display models by the hundred: a line may hold up to 500 (the 200+ volume
 # price must be reachable); more than this is a bulk order: quote, not cart.
@@ -259,26 +260,26 @@ def _view(line: CartLine) -> LineView:
     )
 
 
-def _lines_with_products(cart: Cart) -> list[CartLine]:
-    """The cart's lines with their variants, volume prices, products and photos in four
-    queries, however many lines there are."""
+def _lines_with_products(cart: Cart, locale: str) -> list[CartLine]:
+    """The cart's lines with their variants, volume prices, products and photos (and the
+    products' names in `locale`) in a fixed number of queries, however many lines there are."""
     variant = joinedload(CartLine.variant)
-    return list(
-        db.session.scalars(
-            select(CartLine)
-            .where(CartLine.cart_id == cart.id)
-            .order_by(CartLine.id)
-            .options(
-                variant.joinedload(Variant.product).selectinload(Product.photos),
-                variant.selectinload(Variant.price_tiers),
-            )
-        )
+    product = variant.joinedload(Variant.product)
+    query = (
+        select(CartLine)
+        .where(CartLine.cart_id == cart.id)
+        .order_by(CartLine.id)
+        .options(product.selectinload(Product.photos), variant.selectinload(Variant.price_tiers))
     )
+    if locale != SOURCE_LOCALE:
+        query = query.options(product.selectinload(Product.translations))
+    return list(db.session.scalars(query))
 
 
-def summarize(cart: Cart | None) -> CartSummary:
-    """Price the cart from today's database prices and its destination."""
-    lines = [_view(ln) for ln in _lines_with_products(cart)] if cart else []
+def summarize(cart: Cart | None, locale: str = SOURCE_LOCALE) -> CartSummary:
+    """Price the cart from today's database prices and its destination; `locale` is the
+    language its product names are shown in."""
+    lines = [_view(ln) for ln in _lines_with_products(cart, locale)] if cart else []
     buyable = [v for v in lines if v.problem is None]
     subtotal = sum(v.line_total_idr for v in buyable)
     weight = sum(v.variant.weight_g * v.line.quantity for v in buyable)

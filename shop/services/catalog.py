@@ -6,11 +6,20 @@ import enum
 from collections.abc import Collection
 from dataclasses import dataclass, replace
 
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, exists, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, contains_eager, selectinload
 
 from shop.extensions import db
-from shop.models import Category, Product, ProductStatus, Variant, Workshop
+from shop.models import (
+    Category,
+    CategoryTranslation,
+    Product,
+    ProductStatus,
+    ProductTranslation,
+    Variant,
+    Workshop,
+)
+from shop.services.catalog_text import SOURCE_LOCALE
 from shop.services.search import ResultPage, clamp_page, contains
 
 SORTS = ("newest", "price_asc", "price_desc")
@@ -56,8 +65,8 @@ class ListingFilters:
 ProductPage = ResultPage[Product]
 
 
-def _storefront_query() -> Select[tuple[Product]]:
-    return (
+def _storefront_query(locale: str = SOURCE_LOCALE) -> Select[tuple[Product]]:
+    query = (
         select(Product)
         .join(Product.category)
         .join(Product.workshop)
@@ -68,9 +77,41 @@ def _storefront_query() -> Select[tuple[Product]]:
             selectinload(Product.photos),
         )
     )
+    if locale == SOURCE_LOCALE:
+        return query
+    return query.options(
+        selectinload(Product.translations),
+        contains_eager(Product.category).selectinload(Category.translations),
+        contains_eager(Product.workshop).selectinload(Workshop.translations),
+    )
 
 
-def _apply_filters(query: Select, filters: ListingFilters, *, joined: bool = True) -> Select:
+def _matches_word(word: str, locale: str) -> ColumnElement[bool]:
+    """Whether a product's texts (or its category's or workshop's name) contain the word, in
+    English or in the visitor's language."""
+    fields = (Product.name, Product.description_md, Category.name, Workshop.name)
+    matches = [contains(f, word) for f in fields]
+    if locale != SOURCE_LOCALE:
+        translated = exists().where(
+            ProductTranslation.product_id == Product.id,
+            ProductTranslation.locale == locale,
+            or_(
+                contains(ProductTranslation.name, word),
+                contains(ProductTranslation.description_md, word),
+            ),
+        )
+        category_named = exists().where(
+            CategoryTranslation.category_id == Product.category_id,
+            CategoryTranslation.locale == locale,
+            contains(CategoryTranslation.name, word),
+        )
+        matches += [translated, category_named]
+    return or_(*matches)
+
+
+def _apply_filters(
+    query: Select, filters: ListingFilters, locale: str, *, joined: bool = True
+) -> Select:
     """Narrow a product query; `joined` says whether category and workshop are joined."""
     if filters.category:
         category_id = select(Category.id).where(Category.slug == filters.category)
@@ -90,9 +131,8 @@ def _apply_filters(query: Select, filters: ListingFilters, *, joined: bool = Tru
     words = filters.q.split()[:MAX_QUERY_WORDS]
     if words and not joined:
         query = query.join(Product.category).join(Product.workshop)
-    fields = (Product.name, Product.description_md, Category.name, Workshop.name)
     for word in words:
-        query = query.where(or_(*(contains(f, word) for f in fields)))
+        query = query.where(_matches_word(word, locale))
     return query
 
 
@@ -104,12 +144,19 @@ def _apply_sort(query: Select[tuple[Product]], sort: str) -> Select:
     return query.order_by(Product.created_at.desc(), Product.id.desc())
 
 
-def search_products(filters: ListingFilters, per_page: int) -> ProductPage:
-    """Return one page of active products matching the filters; the page is clamped."""
-    query = _apply_filters(_storefront_query(), filters)
+def search_products(
+    filters: ListingFilters, per_page: int, locale: str = SOURCE_LOCALE
+) -> ProductPage:
+    """Return one page of active products matching the filters; the page is clamped.
+
+    Search words match English texts and, for another language, its translations; the
+    products come with their texts in that language.
+    """
+    query = _apply_filters(_storefront_query(locale), filters, locale)
     count_query = _apply_filters(
         select(func.count()).select_from(Product).where(Product.status == ProductStatus.ACTIVE),
         filters,
+        locale,
         joined=False,
     )
     total = db.session.scalar(count_query) or 0
@@ -122,16 +169,20 @@ def search_products(filters: ListingFilters, per_page: int) -> ProductPage:
     return ProductPage(items=items, total=total, page=page, per_page=per_page)
 
 
-def featured_products(limit: int = 8) -> list[Product]:
+def featured_products(limit: int = 8, locale: str = SOURCE_LOCALE) -> list[Product]:
     """Return featured active products, newest first."""
-    query = _storefront_query().where(Product.featured.is_(True))
+    query = _storefront_query(locale).where(Product.featured.is_(True))
     query = query.order_by(Product.created_at.desc(), Product.id.desc()).limit(limit)
     return list(db.session.scalars(query).unique())
 
 
-def get_product(slug: str) -> Product | None:
+def get_product(slug: str, locale: str = SOURCE_LOCALE) -> Product | None:
     """Return an active product with everything its page shows, or None."""
-    query = _storefront_query().where(Product.slug == slug).options(selectinload(Product.variants))
+    query = (
+        _storefront_query(locale)
+        .where(Product.slug == slug)
+        .options(selectinload(Product.variants))
+    )
     return db.session.scalars(query).unique().first()
 
 
@@ -142,28 +193,40 @@ def _active_counts(column: InstrumentedAttribute[int]) -> dict[int, int]:
     return {key: n for key, n in rows}
 
 
-def categories_with_counts() -> list[tuple[Category, int]]:
+def _with_texts(query: Select, model: type, locale: str) -> Select:
+    """The query loading each entry's translations when a page needs them (not in English)."""
+    if locale == SOURCE_LOCALE:
+        return query
+    return query.options(selectinload(model.translations))
+
+
+def categories_with_counts(locale: str = SOURCE_LOCALE) -> list[tuple[Category, int]]:
     """Return every category with its number of active products, in display order."""
     counts = _active_counts(Product.category_id)
-    categories = db.session.scalars(select(Category).order_by(Category.position, Category.name))
+    query = select(Category).order_by(Category.position, Category.name)
+    categories = db.session.scalars(_with_texts(query, Category, locale))
     return [(category, counts.get(category.id, 0)) for category in categories]
 
 
-def workshops_with_counts() -> list[tuple[Workshop, int]]:
+def workshops_with_counts(locale: str = SOURCE_LOCALE) -> list[tuple[Workshop, int]]:
     """Return every workshop with its number of active products, by name."""
     counts = _active_counts(Product.workshop_id)
-    workshops = db.session.scalars(select(Workshop).order_by(Workshop.name))
+    query = select(Workshop).order_by(Workshop.name)
+    workshops = db.session.scalars(_with_texts(query, Workshop, locale))
     return [(workshop, counts.get(workshop.id, 0)) for workshop in workshops]
 
 
-def get_workshop(slug: str) -> Workshop | None:
+def get_workshop(slug: str, locale: str = SOURCE_LOCALE) -> Workshop | None:
     """Return the workshop with this slug, or None."""
-    return db.session.scalar(select(Workshop).where(Workshop.slug == slug))
+    query = select(Workshop).where(Workshop.slug == slug)
+    return db.session.scalar(_with_texts(query, Workshop, locale))
 
 
-def workshop_products(workshop: Workshop, page: int, per_page: int) -> ProductPage:
+def workshop_products(
+    workshop: Workshop, page: int, per_page: int, locale: str = SOURCE_LOCALE
+) -> ProductPage:
     """Return one page of a workshop's active products."""
-    return search_products(ListingFilters(workshop=workshop.slug, page=page), per_page)
+    return search_products(ListingFilters(workshop=workshop.slug, page=page), per_page, locale)
 
 
 def active_variants(product: Product) -> list[Variant]:

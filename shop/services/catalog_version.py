@@ -19,18 +19,24 @@ from shop.extensions import db
 from shop.models import (
     CatalogVersion,
     Category,
+    CategoryTranslation,
     ExchangeRate,
     PriceTier,
     Product,
     ProductPhoto,
+    ProductTranslation,
     Variant,
     Workshop,
+    WorkshopTranslation,
 )
 from shop.services.catalog import refresh_price_range
 
-# Volume prices and approximate prices in other currencies show on storefront pages: a tier
-# or exchange rate change must refresh them too.
-CATALOG_MODELS = (Category, ExchangeRate, PriceTier, Product, ProductPhoto, Variant, Workshop)
+# Volume prices, approximate prices in other currencies and translated texts show on
+# storefront pages: a tier, exchange rate or translation change must refresh them too.
+CATALOG_MODELS = (
+    Category, CategoryTranslation, ExchangeRate, PriceTier, Product, ProductPhoto,
+    ProductTranslation, Variant, Workshop, WorkshopTranslation,
+)  # fmt: skip
 
 
 def catalog_version() -> int:

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy import Select, case, exists, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from shop.extensions import db
-from shop.models import Product, ProductPhoto, ProductStatus, Variant
+from shop.models import (
+    TRANSLATED_LOCALES,
+    Product,
+    ProductPhoto,
+    ProductStatus,
+    ProductTranslation,
+    Variant,
+)
 from shop.services.search import ResultPage, clamp_page, contains
 
 MAX_SEARCH = 100
@@ -24,6 +31,7 @@ class AdminFilter:
     status: ProductStatus | None = None
     category_id: int | None = None
     workshop_id: int | None = None
+    untranslated: str | None = None  # a language the product's name is not translated into
     sort: str = "updated"
 
 
@@ -45,6 +53,13 @@ def _filtered(query: Select, filters: AdminFilter) -> Select:
         query = query.where(Product.category_id == filters.category_id)
     if filters.workshop_id is not None:
         query = query.where(Product.workshop_id == filters.workshop_id)
+    if filters.untranslated in TRANSLATED_LOCALES:
+        translated = exists().where(
+            ProductTranslation.product_id == Product.id,
+            ProductTranslation.locale == filters.untranslated,
+            ProductTranslation.name != "",
+        )
+        query = query.where(~translated)
     for word in filters.q[:MAX_SEARCH].split()[:MAX_SEARCH_WORDS]:
         skus = select(Variant.product_id).where(contains(Variant.sku, word))
         query = query.where(
