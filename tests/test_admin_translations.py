@@ -38,18 +38,15 @@ def bowl(app) -> Product:
     return product
 
 
-def _url(product: Product) -> str:
-    return f"/admin/products/{product.id}/translations"
+def _url(product: Product, locale: str = "ja") -> str:
+    return f"/admin/products/{product.id}/translations?to={locale}"
 
 
-def _form(ja: dict | None = None, ko: dict | None = None, id_: dict | None = None) -> dict:
-    """The whole form as a browser sends it: every language's fields, empty unless given."""
-    data = {}
-    for locale, values in (("id", id_), ("ja", ja), ("ko", ko)):
-        for field in PRODUCT_FIELDS:
-            data[f"{locale}-{field}"] = (values or {}).get(field, "")
-        if values and values.get("confirmed"):
-            data[f"{locale}-confirmed"] = "y"
+def _form(locale: str, **values: str | bool) -> dict:
+    """One language's form as a browser sends it: every field, empty unless given."""
+    data: dict = {f"{locale}-{field}": values.get(field, "") for field in PRODUCT_FIELDS}
+    if values.get("confirmed"):
+        data[f"{locale}-confirmed"] = "y"
     return data
 
 
@@ -66,16 +63,27 @@ def _rows(product: Product) -> dict[str, ProductTranslation]:
     return {row.locale: row for row in rows}
 
 
-def test_the_translations_page_shows_each_language_beside_the_english(client, signed_in, bowl):
+def test_the_translations_page_shows_a_language_beside_the_english(client, signed_in, bowl):
     page = client.get(_url(bowl)).get_data(as_text=True)
 
     for language in ("Bahasa Indonesia", "日本語", "한국어"):
-        assert language in page
-    assert '<span lang="en">Teak salad bowl</span>' in page  # the English to translate from
-    assert 'name="ja-name"' in page and 'lang="ja"' in page
-    assert page.count("Not translated") >= 3
+        assert language in page  # a tab per language, each with its state
+    assert page.count("Not translated") == 3 + 1
+    assert 'lang="en"><span class="visually-hidden">English: </span>Teak salad bowl</div>' in page
+    assert 'name="ja-name"' in page and 'lang="ja"' in page and 'name="ko-name"' not in page
+    assert f'href="/products/{bowl.slug}?lang=ja"' in page  # the shop page in that language
     edit = client.get(f"/admin/products/{bowl.id}").get_data(as_text=True)
     assert f'href="/admin/products/{bowl.id}/translations"' in edit
+
+
+def test_the_page_opens_on_the_first_language_still_to_translate(client, signed_in, bowl):
+    bowl.translations.append(ProductTranslation(locale="id", **dict.fromkeys(PRODUCT_FIELDS, "x")))
+    db.session.commit()
+
+    page = client.get(f"/admin/products/{bowl.id}/translations").get_data(as_text=True)
+    assert 'name="ja-name"' in page
+    unknown = client.get(f"/admin/products/{bowl.id}/translations?to=fr").get_data(as_text=True)
+    assert 'name="ja-name"' in unknown
 
 
 def test_staff_save_a_translation_and_buyers_read_it(client, signed_in, bowl) -> None:
@@ -85,11 +93,12 @@ def test_staff_save_a_translation_and_buyers_read_it(client, signed_in, bowl) ->
         "description_md": "**一木**から。",
     }
 
-    response = _save(client, _url(bowl), _form(ja=ja))
+    response = _save(client, _url(bowl), _form("ja", **ja))
 
     assert response.status_code == 303
+    assert response.headers["Location"].endswith("?to=ja")
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Translations saved: 日本語." in page
+    assert "Translation saved: 日本語." in page
     assert "2 of 5 texts translated" not in page and "3 of 5 texts translated" in page
     rows = _rows(bowl)
     assert set(rows) == {"ja"}  # no empty rows for the languages left blank
@@ -107,35 +116,36 @@ def test_staff_save_a_translation_and_buyers_read_it(client, signed_in, bowl) ->
 
 def test_the_audit_log_names_the_language_of_a_translated_text(client, auth, admin_user, bowl):
     auth.login(admin_user.email)
-    _save(client, _url(bowl), _form(ko={"name": "티크 샐러드 볼"}))
+    _save(client, _url(bowl, "ko"), _form("ko", name="티크 샐러드 볼"))
 
     log = client.get("/admin/audit").get_data(as_text=True)
     assert "Product translated" in log
     assert "한국어 · Name" in log and "티크 샐러드 볼" in log
 
 
-def test_a_text_that_is_too_long_saves_nothing_in_any_language(client, signed_in, bowl) -> None:
-    data = _form(ja={"name": "チーク"}, ko={"name": "x" * 201})
+def test_a_text_that_is_too_long_saves_nothing(client, signed_in, bowl) -> None:
+    data = _form("ja", name="x" * 201, summary="深いボウル。")
 
     response = _save(client, _url(bowl), data)
 
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "Nothing was saved" in page and "at most 200 characters" in page
-    assert 'value="チーク"' in page  # what staff typed is kept on the form
+    assert 'value="深いボウル。"' in page  # what staff typed is kept on the form
     assert _rows(bowl) == {}
 
 
 def test_line_breaks_in_a_name_are_folded_and_spaces_trimmed(client, signed_in, bowl) -> None:
-    _save(client, _url(bowl), _form(id_={"name": "  Mangkuk\r\nsalad jati  ", "care_notes": " "}))
+    _save(client, _url(bowl, "id"), _form("id", name="  Mangkuk\r\nsalad jati  ", care_notes=" "))
     row = _rows(bowl)["id"]
     assert row.name == "Mangkuk salad jati" and row.care_notes == ""
 
 
 def test_emptying_a_language_removes_it_and_the_shop_falls_back(client, signed_in, bowl) -> None:
-    _save(client, _url(bowl), _form(ja={"name": "チークのサラダボウル"}, ko={"name": "티크 볼"}))
+    _save(client, _url(bowl), _form("ja", name="チークのサラダボウル"))
+    _save(client, _url(bowl, "ko"), _form("ko", name="티크 볼"))
 
-    response = _save(client, _url(bowl), _form(ko={"name": "티크 볼"}))
+    response = _save(client, _url(bowl), _form("ja"))
 
     assert response.status_code == 303
     assert set(_rows(bowl)) == {"ko"}
@@ -144,17 +154,17 @@ def test_emptying_a_language_removes_it_and_the_shop_falls_back(client, signed_i
 
 
 def test_saving_an_unchanged_form_says_nothing_changed(client, signed_in, bowl) -> None:
-    _save(client, _url(bowl), _form(ja={"name": "チーク"}))
+    _save(client, _url(bowl), _form("ja", name="チーク"))
     before = db.session.scalar(select(AuditEntry.id).order_by(AuditEntry.id.desc()))
 
-    response = _save(client, _url(bowl), _form(ja={"name": "チーク"}))
+    response = _save(client, _url(bowl), _form("ja", name="チーク"))
 
     assert "Nothing changed." in client.get(response.headers["Location"]).get_data(as_text=True)
     assert db.session.scalar(select(AuditEntry.id).order_by(AuditEntry.id.desc())) == before
 
 
 def test_staff_see_when_the_english_changed_after_translating(client, signed_in, bowl) -> None:
-    _save(client, _url(bowl), _form(ja={"name": "チークのサラダボウル"}))
+    _save(client, _url(bowl), _form("ja", name="チークのサラダボウル"))
     bowl.name = "Teak salad bowl, large"
     db.session.commit()
 
@@ -165,24 +175,24 @@ def test_staff_see_when_the_english_changed_after_translating(client, signed_in,
     assert "English changed since" in products
 
     # Confirming the translation still holds clears the warning, without retyping it.
-    _save(client, _url(bowl), _form(ja={"name": "チークのサラダボウル", "confirmed": True}))
+    _save(client, _url(bowl), _form("ja", name="チークのサラダボウル", confirmed=True))
     assert "English changed since" not in client.get(_url(bowl)).get_data(as_text=True)
 
 
 def test_changing_the_translation_also_clears_the_english_changed_warning(
     client, signed_in, bowl
 ) -> None:
-    _save(client, _url(bowl), _form(ja={"name": "チーク"}))
+    _save(client, _url(bowl), _form("ja", name="チーク"))
     bowl.summary = "A deep, wide bowl."
     db.session.commit()
 
-    _save(client, _url(bowl), _form(ja={"name": "チーク", "summary": "深くて広いボウル。"}))
+    _save(client, _url(bowl), _form("ja", name="チーク", summary="深くて広いボウル。"))
 
     assert "English changed since" not in client.get(_url(bowl)).get_data(as_text=True)
 
 
 def test_a_translation_post_without_its_csrf_token_changes_nothing(client, signed_in, bowl):
-    response = client.post(_url(bowl), data=_form(ja={"name": "チーク"}))
+    response = client.post(_url(bowl), data=_form("ja", name="チーク"))
     assert response.status_code == 400
     assert _rows(bowl) == {}
 
@@ -202,10 +212,10 @@ def test_staff_translate_a_category_and_a_workshop(client, signed_in) -> None:
     make_product("Bowl", category=category, workshop=workshop)
     db.session.commit()
 
-    category_url = f"/admin/categories/{category.id}/translations"
+    category_url = f"/admin/categories/{category.id}/translations?to=ja"
     response = _save(client, category_url, {"ja-name": "食器", "ja-description": "ボウルと皿。"})
     assert response.status_code == 303
-    workshop_url = f"/admin/workshops/{workshop.id}/translations"
+    workshop_url = f"/admin/workshops/{workshop.id}/translations?to=ko"
     story = {
         "ko-name": "목공 공방",
         "ko-summary": "",
@@ -221,14 +231,15 @@ def test_staff_translate_a_category_and_a_workshop(client, signed_in) -> None:
     korean = client.get(f"/workshops/{workshop.slug}?lang=ko").get_data(as_text=True)
     assert "<strong>자투리 나무</strong>를 씁니다." in korean
     edit = client.get(f"/admin/categories/{category.id}").get_data(as_text=True)
-    assert f'href="{category_url}"' in edit
+    assert f'href="/admin/categories/{category.id}/translations"' in edit
     edit = client.get(f"/admin/workshops/{workshop.id}").get_data(as_text=True)
-    assert f'href="{workshop_url}"' in edit
+    assert f'href="/admin/workshops/{workshop.id}/translations"' in edit
 
 
 def test_the_translations_page_speaks_indonesian_to_staff(client, signed_in, bowl) -> None:
     page = client.get(_url(bowl), headers={"Accept-Language": "id"}).get_data(as_text=True)
     assert "Belum diterjemahkan" in page and "Simpan terjemahan" in page
+    assert "Teks asli bahasa Inggris" in page
 
 
 def test_staff_list_the_products_not_yet_translated_into_a_language(client, signed_in, bowl):

@@ -227,3 +227,20 @@ def test_localized_text_knows_its_language() -> None:
     assert catalog_text.localized(tableware, "description", "ja") == ""  # nothing to translate
     assert not catalog_text.untranslated(tableware, ("name", "description"), "ja")
     assert catalog_text.untranslated(tableware, ("name",), "ko")
+
+
+def test_the_demo_catalog_comes_with_translations_once(app, client) -> None:
+    from flask import current_app
+
+    from shop.demo.seed import seed_demo
+
+    seed_demo(current_app.extensions["media"], limit=1)
+    seed_demo(current_app.extensions["media"], limit=1)  # again: nothing doubles
+
+    assert db.session.query(CategoryTranslation).count() == 5 * 3
+    assert db.session.query(WorkshopTranslation).count() == 4 * 3
+    [product] = db.session.query(Product).all()
+    assert {t.locale for t in product.translations} == {"id", "ja", "ko"}
+    page = _page(client, f"/products/{product.slug}?lang=ja")
+    assert '<h1 id="product-title">Boeing 737-800 ディスプレイモデル</h1>' in page
+    assert 'class="notice untranslated"' not in page

@@ -1,4 +1,4 @@
-"""The back-office form for an entry's translations: one group of fields per language."""
+"""The back-office form for one language of an entry's translations."""
 
 from __future__ import annotations
 
@@ -6,9 +6,8 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, Field, Form, FormField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, StringField, SubmitField, TextAreaField
 
-from shop.models import TRANSLATED_LOCALES
 from shop.services.catalog_translations import ONE_LINE
 
 FIELD_LABELS = {
@@ -24,23 +23,17 @@ FIELD_LABELS = {
 MARKDOWN = {"description_md", "care_notes", "story"}
 
 
-def _language_form(fields: tuple[str, ...]) -> type[Form]:
-    """A subform with one input per translatable field and the "still matches" box."""
+def translations_form(fields: tuple[str, ...], locale: str, data: dict[str, str] | None) -> Any:
+    """The form for one language of an entry: an input per translatable field and the
+    "still matches" box, named `<locale>-<field>`; filled from `data` on a GET and from the
+    request on a POST."""
     attrs: dict[str, Any] = {
         name: (StringField if name in ONE_LINE else TextAreaField)(FIELD_LABELS[name])
         for name in fields
     }
     attrs["confirmed"] = BooleanField(_l("I checked it: it still matches the English"))
-    return type("LanguageForm", (Form,), attrs)
-
-
-def translations_form(fields: tuple[str, ...], data: dict[str, dict[str, str]] | None) -> Any:
-    """The whole form for an entry: a group per translated language, filled from `data` on
-    a GET and from the request on a POST."""
-    language = _language_form(fields)
-    attrs: dict[str, Field | Any] = {
-        locale: FormField(language, label=locale) for locale in TRANSLATED_LOCALES
-    }
-    attrs["submit"] = SubmitField(_l("Save translations"))
-    form_class = type("TranslationsForm", (FlaskForm,), attrs)
-    return form_class(data=data) if data is not None else form_class()
+    attrs["submit"] = SubmitField(_l("Save translation"))
+    form_class = type("TranslationForm", (FlaskForm,), attrs)
+    if data is None:
+        return form_class(prefix=locale)
+    return form_class(prefix=locale, data=data)

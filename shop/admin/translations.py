@@ -1,7 +1,7 @@
 """Translations of catalog texts in the back office: a product's, a category's, a workshop's.
 
-One page per entry shows each storefront language beside the English original; saving checks
-every field first and writes nothing when any is wrong.
+One page per entry and language (`?to=ja`) shows the translation beside the English original;
+saving checks every field first and writes nothing when any is wrong.
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from shop.admin import bp
-from shop.admin.translation_forms import FIELD_LABELS, MARKDOWN, translations_form
+from shop.admin.translation_forms import MARKDOWN, translations_form
 from shop.config import LANGUAGES
+from shop.i18n import url_in_language as in_language
 from shop.models import TRANSLATED_LOCALES
 from shop.services import catalog_admin, catalog_translations, listings
 from shop.services.catalog_translations import (
@@ -27,53 +28,52 @@ from shop.services.catalog_translations import (
 )
 
 
-def _texts_from(form: Any, fields: tuple[str, ...]) -> dict[str, LanguageTexts]:
-    """Each language's typed values, as the service takes them."""
-    texts = {}
-    for locale in TRANSLATED_LOCALES:
-        group = form[locale]
-        values = {name: group[name].data or "" for name in fields}
-        texts[locale] = LanguageTexts(values=values, confirmed=bool(group["confirmed"].data))
-    return texts
+def _language(entry: Entry) -> str:
+    """The language the page works on: the one asked for, else the first one still to do."""
+    asked = request.args.get("to", "")
+    if asked in TRANSLATED_LOCALES:
+        return asked
+    states = catalog_translations.states(entry)
+    return next((s.locale for s in states if s.status != "done"), TRANSLATED_LOCALES[0])
 
 
 def _put_errors(form: Any, entry: Entry, exc: InvalidTranslation) -> None:
-    for (locale, name), _code in exc.errors.items():
+    for (_locale, name), _code in exc.errors.items():
         limit = LIMITS[type(entry)][name]
-        message = gettext("This is too long: at most %(max)d characters.", max=limit)
-        form[locale][name].errors = [message]
+        form[name].errors = [gettext("This is too long: at most %(max)d characters.", max=limit)]
 
 
 def _edit(entry: Entry, title: str, back_url: str, shop_url: str | None) -> Any:
-    """Show the entry's translations and save them."""
+    """Show one language's translation of the entry beside the English, and save it."""
     fields = fields_of(entry)
+    locale = _language(entry)
     status = 200
     if request.method == "POST":
         # CSRFProtect has checked the token already; nothing else on this form is required.
-        form = translations_form(fields, None)
+        form = translations_form(fields, locale, None)
+        typed = LanguageTexts({n: form[n].data or "" for n in fields}, bool(form.confirmed.data))
         try:
             changed = catalog_translations.save_translations(
-                current_user._get_current_object(), entry, _texts_from(form, fields)
+                current_user._get_current_object(), entry, {locale: typed}
             )
         except InvalidTranslation as exc:
             _put_errors(form, entry, exc)
             status = 422
         else:
             _flash_saved(changed)
-            return redirect(request.path, 303)
+            return redirect(url_for(request.endpoint or "", **request.view_args, to=locale), 303)
     else:
-        form = translations_form(fields, catalog_translations.current_values(entry))
+        form = translations_form(fields, locale, catalog_translations.current_values(entry)[locale])
     return render_template(
         "admin/translations.html",
         form=form,
         entry=entry,
+        locale=locale,
         fields=fields,
         title=title,
         back_url=back_url,
-        shop_url=shop_url,
+        shop_url=in_language(shop_url, locale) if shop_url else None,
         states={s.locale: s for s in catalog_translations.states(entry)},
-        languages=LANGUAGES,
-        field_labels=FIELD_LABELS,
         markdown_fields=MARKDOWN,
         limits=LIMITS[type(entry)],
         refused=status == 422,
@@ -83,7 +83,7 @@ def _edit(entry: Entry, title: str, back_url: str, shop_url: str | None) -> Any:
 def _flash_saved(changed: list[str]) -> None:
     if changed:
         names = ", ".join(LANGUAGES[locale] for locale in changed)
-        flash(gettext("Translations saved: %(languages)s.", languages=names), "success")
+        flash(gettext("Translation saved: %(languages)s.", languages=names), "success")
     else:
         flash(gettext("Nothing changed."), "info")
 

@@ -8,7 +8,15 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, insert, select, text
 
 from shop.extensions import db
-from shop.models import Category, Product, ProductPhoto, ProductStatus, Variant, Workshop
+from shop.models import (
+    Category,
+    Product,
+    ProductPhoto,
+    ProductStatus,
+    ProductTranslation,
+    Variant,
+    Workshop,
+)
 from shop.services.catalog_version import bump_catalog_version
 
 WORDS = (
@@ -16,6 +24,8 @@ WORDS = (
     "heritage nusantara java bali lombok garden market serving display desk lobby"
 ).split()
 NOUNS = "bowl plate tray basket stool chair lamp vase shelf model box board cup".split()
+JA_WORDS = "チーク マホガニー 籐 竹 彫刻 手編み 素朴 伝統 ジャワ バリ 庭 市場".split()
+JA_NOUNS = "ボウル 皿 トレイ かご スツール 椅子 ランプ 花瓶 棚 模型 箱".split()
 BATCH = 1000
 
 
@@ -31,7 +41,7 @@ def seed_bulk(count: int, seed: int = 7) -> int:
     now = datetime.now(UTC)
     for offset in range(0, count, BATCH):
         ids = range(start + offset, start + min(offset + BATCH, count))
-        products, variants, photo_rows = [], [], []
+        products, variants, photo_rows, translations = [], [], [], []
         for pid in ids:
             prices = sorted(rng.randrange(50, 30_000) * 1000 for _ in range(rng.randint(1, 4)))
             name = f"{rng.choice(WORDS).title()} {rng.choice(WORDS)} {rng.choice(NOUNS)} {pid}"
@@ -57,6 +67,21 @@ def seed_bulk(count: int, seed: int = 7) -> int:
                     "updated_at": now,
                 }
             )
+            if pid % 2:  # half the catalog is translated into Japanese, like a real one
+                translations.append(
+                    {
+                        "product_id": pid,
+                        "locale": "ja",
+                        "name": f"{rng.choice(JA_WORDS)}の{rng.choice(JA_NOUNS)} {pid}",
+                        "summary": "ベンチマーク用の商品です。",
+                        "description_md": "".join(rng.choices(JA_WORDS, k=40)),
+                        "materials": "チーク",
+                        "care_notes": "",
+                        "source_digest": "",
+                        "updated_at": now,
+                        "updated_by": "seed-bench",
+                    }
+                )
             for position, price in enumerate(prices):
                 variants.append(
                     {
@@ -86,6 +111,8 @@ def seed_bulk(count: int, seed: int = 7) -> int:
         db.session.execute(insert(Product), products)
         db.session.execute(insert(Variant), variants)
         db.session.execute(insert(ProductPhoto), photo_rows)
+        if translations:
+            db.session.execute(insert(ProductTranslation), translations)
         bump_catalog_version()  # Core inserts skip the ORM hook that would do it
         db.session.commit()
     if db.engine.dialect.name == "postgresql":

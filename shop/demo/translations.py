@@ -5,7 +5,6 @@ The English source texts live in ``shop.demo.data`` (categories, workshops) and
 have no Japanese or Korean translation on purpose, so the demo shows how the shop falls
 back to English.
 """
-# ruff: noqa: E501
 
 from __future__ import annotations
 
@@ -305,7 +304,7 @@ _AIRCRAFT_TEMPLATES: dict[str, dict[str, str]] = {
             "항공사와 여행사에서 자사 도장으로 주문하기도 합니다. 10개 이상 주문하실 경우 "
             "견적을 문의해 주세요."
         ),
-        "materials": "레진 캐스팅, 마호가니 받침대, 아크릴 도료, 수전사 데칼",
+        "materials": "캐스팅 레진, 마호가니 받침대, 아크릴 도료, 수전사 데칼",
     },
 }
 

@@ -1,7 +1,7 @@
 """Staff's translations of catalog texts: read them for the editor, save them all or nothing.
 
 Each language's texts for one product, category or workshop are one translation row. Saving
-checks every field of every language first and writes nothing when any is wrong; a language
+checks every field of the languages given first and writes nothing when any is wrong; a language
 whose fields are all emptied loses its row (the shop shows English there again). A row keeps
 a fingerprint of the English texts it was written from: when the English changes later, the
 editor says so until staff change the translation or confirm it still matches.
@@ -53,9 +53,6 @@ class LanguageTexts:
     confirmed: bool = False
 
 
-_NONE = LanguageTexts(values={})
-
-
 @dataclass(frozen=True)
 class LanguageState:
     """How far one language's translation of an entry has got, for the editor and lists."""
@@ -103,15 +100,14 @@ def states(entry: Entry) -> list[LanguageState]:
 
 
 def _clean(entry: Entry, texts: Mapping[str, LanguageTexts]) -> dict[str, dict[str, str]]:
-    """Every language's values trimmed and checked; raises InvalidTranslation."""
+    """The given languages' values trimmed and checked; raises InvalidTranslation."""
     limits = LIMITS[type(entry)]
     errors: dict[tuple[str, str], str] = {}
     cleaned: dict[str, dict[str, str]] = {}
-    for locale in TRANSLATED_LOCALES:
-        given = texts.get(locale)
+    for locale in (loc for loc in TRANSLATED_LOCALES if loc in texts):
         values = {}
         for field in fields_of(entry):
-            value = (given.values.get(field, "") if given else "") or ""
+            value = texts[locale].values.get(field, "") or ""
             value = " ".join(value.split()) if field in ONE_LINE else value.strip()
             if len(value) > limits[field]:
                 errors[(locale, field)] = "too_long"
@@ -148,16 +144,14 @@ def _apply(
 def save_translations(
     actor: User | str | None, entry: Entry, texts: Mapping[str, LanguageTexts]
 ) -> list[str]:
-    """Save every language's texts for the entry and audit the change; return the languages
-    that changed. Nothing is written when any field is refused."""
+    """Save the given languages' texts for the entry (others stay as they are) and audit the
+    change; return the languages that changed. Nothing is written when any field is refused."""
     cleaned = _clean(entry, texts)
     before = current_values(entry)
     changed = [
         locale
         for locale, values in cleaned.items()
-        if _apply(
-            entry, locale, values, texts.get(locale, _NONE).confirmed, audit.actor_email(actor)
-        )
+        if _apply(entry, locale, values, texts[locale].confirmed, audit.actor_email(actor))
     ]
     changes = {
         f"{locale}.{field}": [before[locale][field], value]

@@ -124,3 +124,32 @@ def test_staff_mark_a_paid_order_shipped_on_a_phone(phone, live_app) -> None:
         shipped = db.session.get(Order, order_id)
         assert shipped.status == OrderStatus.SHIPPED
         assert shipped.tracking_number == "RR123456789ID"
+
+
+def test_staff_translate_a_product_on_a_phone_and_korean_buyers_read_it(phone, live_app) -> None:
+    from tests.factories import make_category, make_product, make_workshop
+
+    with live_app.app_context():
+        tray = make_product(
+            "Batik serving tray", category=make_category("trays-ko", "Trays"),
+            workshop=make_workshop("batik-ko", "Batik workshop"),
+            description_md="Hand-drawn **batik** under lacquer.",
+        )  # fmt: skip
+        db.session.commit()
+        tray_id, slug = tray.id, tray.slug
+    _sign_in(phone, live_app)
+
+    phone.goto(f"/admin/products/{tray_id}")
+    phone.get_by_role("link", name="한국어").click()
+    expect(phone.get_by_role("heading", level=2, name="한국어")).to_be_visible()
+    assert_no_serious_violations(phone, "product translation on a phone")
+    phone.get_by_label("Name", exact=True).fill("바틱 서빙 트레이")
+    phone.get_by_label("Description", exact=True).fill("손으로 그린 **바틱**에 옻칠을 했습니다.")
+    phone.click("text=Save translation")
+    expect(phone.locator(".flash-success")).to_contain_text("한국어")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+
+    phone.goto(f"/products/{slug}?lang=ko")
+    expect(phone.get_by_role("heading", level=1)).to_have_text("바틱 서빙 트레이")
+    expect(phone.locator(".product-details .prose strong").first).to_have_text("바틱")
+    expect(phone.locator(".notice.untranslated")).to_have_count(0)

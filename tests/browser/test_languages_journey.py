@@ -16,11 +16,14 @@ def rates(live_app) -> None:
 
 
 @pytest.mark.parametrize(
-    ("language", "add", "cart_heading", "symbol"),
-    [("ja", "カートに入れる", "カート", "￥"), ("ko", "장바구니 담기", "장바구니", "₩")],
+    ("language", "name", "add", "cart_heading", "symbol"),
+    [
+        ("ja", "Boeing 777-300ER ディスプレイモデル", "カートに入れる", "カート", "￥"),
+        ("ko", "Boeing 777-300ER 디스플레이 모델", "장바구니 담기", "장바구니", "₩"),
+    ],
 )
 def test_product_to_cart_in_japanese_and_korean(
-    chromium, live_server, rates, language, add, cart_heading, symbol
+    chromium, live_server, rates, language, name, add, cart_heading, symbol
 ) -> None:
     context = chromium.new_context(
         base_url=live_server,
@@ -35,11 +38,13 @@ def test_product_to_cart_in_japanese_and_korean(
     try:
         tab.goto("/products/boeing-777-300er-display-model")
         expect(tab.locator("html")).to_have_attribute("lang", language)
+        expect(tab.get_by_role("heading", level=1)).to_have_text(name)  # staff's translation
+        expect(tab.locator(".notice.untranslated")).to_have_count(0)
         expect(tab.locator("[data-selected-approx]")).to_contain_text(symbol)
         tab.get_by_role("button", name=add).click()
         tab.goto("/cart")
         expect(tab.get_by_role("heading", level=1)).to_contain_text(cart_heading)
         expect(tab.locator("[data-total], [data-subtotal]").first).to_contain_text(symbol)
-        expect(tab.locator(".cart-line").first).to_contain_text("Boeing 777-300ER")
+        expect(tab.locator(".cart-line").first).to_contain_text(name)
     finally:
         context.close()
