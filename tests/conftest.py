@@ -99,6 +99,17 @@ def _truncate_all() -> None:
             connection.execute(text(f'ALTER SEQUENCE "{name}" RESTART'))
 
 
+def _as_on_a_server(error: BaseException | None) -> None:
+    """End a request as a server would: the next one starts afresh.
+
+    The fixture's app context outlives every request, so Flask-Babel's choice of language
+    (kept in its `g`) and the session's loaded rows would carry over; a server gives each
+    request a new context and session. Expiring keeps the test's own objects usable.
+    """
+    g.pop("_flask_babel", None)
+    db.session.expire_all()
+
+
 def build_app(tmp_path: Path, **overrides: Any) -> Iterator[Flask]:
     """Build an app on an empty database of its own, with config overrides."""
     if POSTGRES_URL:
@@ -113,10 +124,7 @@ def build_app(tmp_path: Path, **overrides: Any) -> Iterator[Flask]:
         application = create_app(config)
         with application.app_context():
             db.create_all()
-    # The fixture's app context outlives every request, and Flask-Babel keeps the visitor's
-    # language in its `g`: drop it after each request, so the next picks its language afresh
-    # as on a server.
-    application.teardown_request(lambda error: g.pop("_flask_babel", None) and None)
+    application.teardown_request(_as_on_a_server)
     with application.app_context():
         yield application
         db.session.remove()

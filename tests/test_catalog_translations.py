@@ -217,7 +217,7 @@ def test_deleting_a_product_deletes_its_translations(app, bowl) -> None:
 
 def test_localized_text_knows_its_language() -> None:
     tableware = Category(slug="t", name="Tableware", description="")
-    tableware.translations = [CategoryTranslation(locale="ja", name="食器", description="")]
+    tableware.shown_translations = [CategoryTranslation(locale="ja", name="食器", description="")]
 
     japanese = catalog_text.localized(tableware, "name", "ja")
     assert japanese == "食器" and japanese.lang == "ja"

@@ -61,10 +61,13 @@ class Workshop(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     products: Mapped[list[Product]] = relationship(back_populates="workshop")
-    # Staff's translations of the texts above; storefront queries load only the visitor's.
+    # Staff's translations of the texts above, every language (what staff edit).
     translations: Mapped[list[WorkshopTranslation]] = relationship(
         cascade="all, delete-orphan", passive_deletes=True, order_by="WorkshopTranslation.locale"
     )
+    # The same rows, read-only, for the storefront: its queries load only the visitor's
+    # language here (see catalog_text.shown_in), which can't leak into what staff edit.
+    shown_translations: Mapped[list[WorkshopTranslation]] = relationship(viewonly=True)
 
 
 class Category(db.Model):
@@ -79,10 +82,13 @@ class Category(db.Model):
     position: Mapped[int] = mapped_column(Integer, default=0)
 
     products: Mapped[list[Product]] = relationship(back_populates="category")
-    # Staff's translations of the texts above; storefront queries load only the visitor's.
+    # Staff's translations of the texts above, every language (what staff edit).
     translations: Mapped[list[CategoryTranslation]] = relationship(
         cascade="all, delete-orphan", passive_deletes=True, order_by="CategoryTranslation.locale"
     )
+    # The same rows, read-only, for the storefront: its queries load only the visitor's
+    # language here (see catalog_text.shown_in), which can't leak into what staff edit.
+    shown_translations: Mapped[list[CategoryTranslation]] = relationship(viewonly=True)
 
 
 class Product(db.Model):
@@ -144,10 +150,13 @@ class Product(db.Model):
         order_by="ProductPhoto.position, ProductPhoto.id",
         cascade="all, delete-orphan",
     )
-    # Staff's translations of the texts above; storefront queries load only the visitor's.
+    # Staff's translations of the texts above, every language (what staff edit).
     translations: Mapped[list[ProductTranslation]] = relationship(
         cascade="all, delete-orphan", passive_deletes=True, order_by="ProductTranslation.locale"
     )
+    # The same rows, read-only, for the storefront: its queries load only the visitor's
+    # language here (see catalog_text.shown_in), which can't leak into what staff edit.
+    shown_translations: Mapped[list[ProductTranslation]] = relationship(viewonly=True)
 
     @property
     def cover(self) -> ProductPhoto | None:

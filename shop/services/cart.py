@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload
 from shop.extensions import db
 from shop.models import Cart, CartLine, PriceTier, Product, ProductStatus, Variant
 from shop.services import pricing, shipping
-from shop.services.catalog_text import SOURCE_LOCALE
+from shop.services.catalog_text import SOURCE_LOCALE, shown_in
 
 # Airlines buy display models by the hundred: a line may hold up to 500 (the 200+ volume
 # price must be reachable); more than this is a bulk order: quote, not cart.
@@ -272,8 +272,8 @@ def _lines_with_products(cart: Cart, locale: str) -> list[CartLine]:
         .options(product.selectinload(Product.photos), variant.selectinload(Variant.price_tiers))
     )
     if locale != SOURCE_LOCALE:
-        query = query.options(product.selectinload(Product.translations))
-    return list(db.session.scalars(query))
+        query = query.options(product.joinedload(shown_in(Product, locale)))
+    return list(db.session.scalars(query).unique())
 
 
 def summarize(cart: Cart | None, locale: str = SOURCE_LOCALE) -> CartSummary:

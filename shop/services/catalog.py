@@ -7,7 +7,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, replace
 
 from sqlalchemy import ColumnElement, Select, exists, func, or_, select
-from sqlalchemy.orm import InstrumentedAttribute, contains_eager, selectinload
+from sqlalchemy.orm import InstrumentedAttribute, contains_eager, joinedload, selectinload
 
 from shop.extensions import db
 from shop.models import (
@@ -19,7 +19,7 @@ from shop.models import (
     Variant,
     Workshop,
 )
-from shop.services.catalog_text import SOURCE_LOCALE
+from shop.services.catalog_text import SOURCE_LOCALE, shown_in
 from shop.services.search import ResultPage, clamp_page, contains
 
 SORTS = ("newest", "price_asc", "price_desc")
@@ -79,10 +79,12 @@ def _storefront_query(locale: str = SOURCE_LOCALE) -> Select[tuple[Product]]:
     )
     if locale == SOURCE_LOCALE:
         return query
+    # At most one row per entry in one language: joined into the same query, which costs
+    # less than a query (and its loader) of its own for each kind.
     return query.options(
-        selectinload(Product.translations),
-        contains_eager(Product.category).selectinload(Category.translations),
-        contains_eager(Product.workshop).selectinload(Workshop.translations),
+        joinedload(shown_in(Product, locale)),
+        contains_eager(Product.category).joinedload(shown_in(Category, locale)),
+        contains_eager(Product.workshop).joinedload(shown_in(Workshop, locale)),
     )
 
 
@@ -194,17 +196,17 @@ def _active_counts(column: InstrumentedAttribute[int]) -> dict[int, int]:
 
 
 def _with_texts(query: Select, model: type, locale: str) -> Select:
-    """The query loading each entry's translations when a page needs them (not in English)."""
+    """The query loading each entry's row in `locale` when a page needs it (not in English)."""
     if locale == SOURCE_LOCALE:
         return query
-    return query.options(selectinload(model.translations))
+    return query.options(joinedload(shown_in(model, locale)))
 
 
 def categories_with_counts(locale: str = SOURCE_LOCALE) -> list[tuple[Category, int]]:
     """Return every category with its number of active products, in display order."""
     counts = _active_counts(Product.category_id)
     query = select(Category).order_by(Category.position, Category.name)
-    categories = db.session.scalars(_with_texts(query, Category, locale))
+    categories = db.session.scalars(_with_texts(query, Category, locale)).unique()
     return [(category, counts.get(category.id, 0)) for category in categories]
 
 
@@ -212,14 +214,14 @@ def workshops_with_counts(locale: str = SOURCE_LOCALE) -> list[tuple[Workshop, i
     """Return every workshop with its number of active products, by name."""
     counts = _active_counts(Product.workshop_id)
     query = select(Workshop).order_by(Workshop.name)
-    workshops = db.session.scalars(_with_texts(query, Workshop, locale))
+    workshops = db.session.scalars(_with_texts(query, Workshop, locale)).unique()
     return [(workshop, counts.get(workshop.id, 0)) for workshop in workshops]
 
 
 def get_workshop(slug: str, locale: str = SOURCE_LOCALE) -> Workshop | None:
     """Return the workshop with this slug, or None."""
     query = select(Workshop).where(Workshop.slug == slug)
-    return db.session.scalar(_with_texts(query, Workshop, locale))
+    return db.session.scalars(_with_texts(query, Workshop, locale)).unique().first()
 
 
 def workshop_products(

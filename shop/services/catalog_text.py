@@ -4,14 +4,16 @@ English texts live on the catalog rows; staff's translations live in translation
 `shop.models.translations`). `localized` picks the visitor's version of one field and says
 which language it came out in, so a page can mark English text (`lang="en"`) and tell the
 visitor that part of it is not translated yet. Storefront queries in another language load
-the entries' translation rows with them (a few per entry: every language's, so a collection is
-never a partial one); English pages load none.
+each entry's row for that language alone into `shown_translations`, a read-only twin of the
+`translations` staff edit (`shown_in`); English pages load none.
 """
 
 from __future__ import annotations
 
 import hashlib
 from typing import Any, Protocol
+
+from sqlalchemy.orm import QueryableAttribute
 
 from shop.models import (
     Category,
@@ -44,6 +46,7 @@ class Translated(Protocol):
     """A catalog entry with translation rows."""
 
     translations: list[Any]
+    shown_translations: list[Any]
 
 
 class LocalText(str):
@@ -63,8 +66,9 @@ class LocalText(str):
 
 
 def translation_for(entry: Translated, locale: str) -> Any | None:
-    """The entry's translation row for one language, if staff wrote one."""
-    return next((t for t in entry.translations if t.locale == locale), None)
+    """The entry's translation row for one language, if staff wrote one (as the storefront
+    loaded it: only that language's row, or every row when nothing was loaded yet)."""
+    return next((t for t in entry.shown_translations if t.locale == locale), None)
 
 
 def localized(entry: Any, field: str, locale: str) -> LocalText:
@@ -95,3 +99,10 @@ def source_digest(entry: Any) -> str:
 def is_stale(entry: Any, translation: Any) -> bool:
     """Whether the English texts changed after this translation was written."""
     return bool(translation.source_digest) and translation.source_digest != source_digest(entry)
+
+
+def shown_in(model: type, locale: str) -> QueryableAttribute[Any]:
+    """A catalog model's `shown_translations` narrowed to one language, for loader options:
+    `selectinload(shown_in(Product, "ja"))` loads each product's Japanese row, if any."""
+    row = TRANSLATION_MODELS[model]
+    return model.shown_translations.and_(row.locale == locale)  # type: ignore[attr-defined,no-any-return]
