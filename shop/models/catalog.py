@@ -110,6 +110,9 @@ class Product(db.Model):
         Index("ix_product_status_price_max", "status", "price_max_idr"),
         Index("ix_product_category_status", "category_id", "status"),
         Index("ix_product_workshop_status", "workshop_id", "status"),
+        # The back office lists the whole catalog by last change or by name, a page at a time.
+        Index("ix_product_updated", "updated_at", "id"),
+        Index("ix_product_name", "name", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
