@@ -10,6 +10,7 @@ from typing import Any
 from babel.numbers import get_currency_name
 from flask import Flask, current_app, request, url_for
 from flask_babel import format_date, get_locale, gettext
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from shop.i18n import DEFAULT_LANGUAGE, select_currency, url_in_language
@@ -44,6 +45,24 @@ def untranslated(entry: Any, *fields: str) -> bool:
 def language_name(code: str) -> str:
     """A storefront language's own name ("日本語")."""
     return str(current_app.config["LANGUAGES"].get(code, code))
+
+
+# The default shipping zones in the visitor's language; a zone staff add later shows its name.
+ZONE_LABELS = {
+    "ID": _l("Indonesia"),
+    "SEA": _l("Southeast Asia"),
+    "EA": _l("East Asia"),
+    "OC": _l("Oceania"),
+    "AM": _l("Americas"),
+    "EU": _l("Europe"),
+    "ROW": _l("Rest of the world"),
+}
+
+
+def zone_label(code: str, name: str) -> str:
+    """A shipping zone's name in the visitor's language."""
+    label = ZONE_LABELS.get(code)
+    return str(label) if label is not None else name
 
 
 def idr(amount: int | None) -> str:
@@ -179,6 +198,7 @@ def init_app(app: Flask) -> None:
         price_range=price_range,
         untranslated=untranslated,
         language_name=language_name,
+        zone_label=zone_label,
         approx=approx,
         language_alternates=language_alternates,
         language_versions=language_versions,

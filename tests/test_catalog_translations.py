@@ -244,3 +244,33 @@ def test_the_demo_catalog_comes_with_translations_once(app, client) -> None:
     page = _page(client, f"/products/{product.slug}?lang=ja")
     assert '<h1 id="product-title">Boeing 737-800 ディスプレイモデル</h1>' in page
     assert 'class="notice untranslated"' not in page
+
+
+def test_the_cart_message_and_the_shipping_zone_speak_the_buyers_language(client, bowl):
+    from shop.services.shipping import install_default_zones
+
+    install_default_zones()
+    db.session.commit()
+    token = csrf_from(_page(client, f"/products/{bowl.slug}?lang=ja"))
+    response = client.post(
+        "/cart/add", data={"variant": bowl.variants[0].sku, "quantity": "1", "csrf_token": token}
+    )
+    cart = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "チークのサラダボウルをカートに追加しました" in cart
+    client.post("/cart/destination", data={"country": "KR", "csrf_token": csrf_from(cart)})
+    assert "東アジア、通常" in _page(client, "/cart")
+
+
+def test_the_workshop_region_and_the_category_introduction_are_translated(client, bowl) -> None:
+    bowl.workshop.region = "East Java"
+    bowl.workshop.translations[0].region = "東ジャワ州"
+    db.session.commit()
+
+    assert "Lapas Kelas IIA Banyuwangi · 東ジャワ州" in _page(
+        client, f"/products/{bowl.slug}?lang=ja"
+    )
+    assert "Lapas Kelas IIA Banyuwangi · 東ジャワ州" in _page(client, "/workshops?lang=ja")
+    listing = _page(client, "/products?category=tableware&lang=ja")
+    assert '<p class="lead listing-intro">ボウルと皿。</p>' in listing
+    korean = _page(client, "/products?category=tableware&lang=ko")
+    assert '<p class="lead listing-intro" lang="en">Bowls and plates.</p>' in korean

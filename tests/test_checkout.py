@@ -190,3 +190,21 @@ def test_csrf_is_required_on_checkout_and_demo_payment(client, basket) -> None:
     assert response.status_code == 400
     assert "This form has expired" in response.get_data(as_text=True)
     assert db.session.query(Order).count() == 0
+
+
+def test_the_checkout_page_shows_shipping_and_the_total_for_the_carts_country(
+    client, basket
+) -> None:
+    from tests.test_cart import token_for
+
+    add(client, basket.variants[0].sku, "1")
+    before = client.get("/checkout").get_data(as_text=True)
+    assert "Shipping is added for the country you choose." in before and "data-total" not in before
+
+    client.post("/cart/destination", data={"country": "JP", "csrf_token": token_for(client)})
+    page = client.get("/checkout?lang=ja").get_data(as_text=True)
+
+    assert re.search(r"data-shipping>IDR\xa0350,000", page)
+    assert re.search(r"data-total>IDR\xa0500,000", page)  # 150,000 + 350,000
+    assert "東アジア、通常" in page  # the zone in the buyer's language
+    assert "日本への送料です。" in page

@@ -33,6 +33,7 @@ def upgrade():
     op.create_table('workshop_translation',
     sa.Column('workshop_id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('region', sa.String(length=120), nullable=False),
     sa.Column('summary', sa.String(length=300), nullable=False),
     sa.Column('story', sa.Text(), nullable=False),
     sa.Column('locale', sa.String(length=8), nullable=False),

@@ -18,6 +18,7 @@ FIELD_LABELS = {
     "materials": _l("Materials"),
     "care_notes": _l("Care notes"),
     "story": _l("Story"),
+    "region": _l("Region"),
 }
 # Fields written in Markdown, like their English originals.
 MARKDOWN = {"description_md", "care_notes", "story"}

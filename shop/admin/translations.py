@@ -108,7 +108,7 @@ def category_translations(category_id: int) -> Response | Any:
 
 @bp.route("/workshops/<int:workshop_id>/translations", methods=["GET", "POST"])
 def workshop_translations(workshop_id: int) -> Response | Any:
-    """Translate a workshop's name, summary and story."""
+    """Translate a workshop's name, region, summary and story."""
     workshop = catalog_admin.find_workshop(workshop_id) or abort(404)
     shop_url = url_for("catalog.workshop_detail", slug=workshop.slug)
     back = url_for("admin.workshop_edit", workshop_id=workshop.id)

@@ -11,6 +11,7 @@ from shop.cart.forms import AddToCartForm, DestinationForm, LineQuantityForm, Re
 from shop.cart.session import current_cart, current_or_new_cart
 from shop.services import cart as carts
 from shop.services import shipping
+from shop.templating import local
 
 
 def cart_error_message(error: carts.CartError) -> str:
@@ -71,7 +72,7 @@ def add() -> Response:
     except carts.CartError as error:
         flash(cart_error_message(error), "error")
         return redirect(back or url_for("cart.show"), 303)
-    flash(gettext("Added %(name)s to your cart.", name=variant.product.name), "success")
+    flash(gettext("Added %(name)s to your cart.", name=local(variant.product, "name")), "success")
     return redirect(url_for("cart.show"), 303)
 
 

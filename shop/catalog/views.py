@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import abort, current_app, render_template, request, url_for
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 
 from shop.catalog import bp
 from shop.catalog.forms import parse_listing
@@ -67,24 +66,6 @@ def product_list() -> str:
     )
 
 
-# The default zones in the visitor's language; a zone staff add later shows its own name.
-ZONE_LABELS = {
-    "ID": _l("Indonesia"),
-    "SEA": _l("Southeast Asia"),
-    "EA": _l("East Asia"),
-    "OC": _l("Oceania"),
-    "AM": _l("Americas"),
-    "EU": _l("Europe"),
-    "ROW": _l("Rest of the world"),
-}
-
-
-def zone_label(code: str, name: str) -> str:
-    """A shipping zone's name in the visitor's language."""
-    label = ZONE_LABELS.get(code)
-    return str(label) if label is not None else name
-
-
 @bp.get("/products/<slug>")
 @cached_page
 def product_detail(slug: str) -> str:
@@ -113,7 +94,6 @@ def product_detail(slug: str) -> str:
         volume_bands=pricing.shared_bands([bands for _, bands in volume_prices]),
         max_quantity=MAX_LINE_QUANTITY,
         shipping_zones=shipping.zone_fees(selected.weight_g or 0),
-        zone_label=zone_label,
         description=plain_excerpt(local(product, "summary") or local(product, "description_md")),
         json_ld=product_json_ld(product, variants, locale),
     )

@@ -111,12 +111,13 @@ CATEGORY_TEXTS: dict[str, dict[str, dict[str, str]]] = {
     },
 }
 
-# --- Workshops (institution and region stay as they are, so they are not here) ---
+# --- Workshops (the institution is an official name and stays as it is, so it is not here) ---
 
 WORKSHOP_TEXTS: dict[str, dict[str, dict[str, str]]] = {
     "model-aircraft-tangerang": {
         "id": {
             "name": "Bengkel model pesawat",
+            "region": "Banten",
             "summary": "Model pajangan pesawat komersial dari resin dan kayu, dicat dengan tangan.",
             "story": (
                 "Bengkel model pesawat ini dimulai pada tahun 2016 dengan empat perajin dan satu airbrush. "
@@ -130,6 +131,7 @@ WORKSHOP_TEXTS: dict[str, dict[str, dict[str, str]]] = {
         },
         "ja": {
             "name": "模型航空機工房",
+            "region": "バンテン州",
             "summary": "レジンと木で組み上げ、一つひとつ手作業で塗装した旅客機のディスプレイモデルです。",
             "story": (
                 "模型航空機工房は2016年、4人の職人と1台のエアブラシから始まりました。"
@@ -142,6 +144,7 @@ WORKSHOP_TEXTS: dict[str, dict[str, dict[str, str]]] = {
         },
         "ko": {
             "name": "모형 항공기 공방",
+            "region": "반텐주",
             "summary": "레진과 나무로 만들고 손으로 도색한 여객기 디스플레이 모델입니다.",
             "story": (
                 "모형 항공기 공방은 2016년 제작자 네 명과 에어브러시 한 대로 시작했습니다. "
@@ -156,6 +159,7 @@ WORKSHOP_TEXTS: dict[str, dict[str, dict[str, str]]] = {
     "woodcraft-banyuwangi": {
         "id": {
             "name": "Bengkel kerajinan kayu",
+            "region": "Jawa Timur",
             "summary": "Peralatan makan bubutan dan ukiran dari sisa potongan kayu sono, mahoni, dan jati.",
             "story": (
                 "Di Banyuwangi, di ujung timur Pulau Jawa, bengkel kerajinan kayu ini mengolah sisa "
@@ -167,6 +171,7 @@ WORKSHOP_TEXTS: dict[str, dict[str, dict[str, str]]] = {
         },
         "ja": {
             "name": "木工工房",
+            "region": "東ジャワ州",
             "summary": "ソノ材、マホガニー、チークの端材をろくろで挽き、彫って仕上げた食器です。",
             "story": (
                 "ジャワ島の東端に位置するバニュワンギの木工工房では、認可を受けた家具メーカーから出る"
@@ -178,6 +183,7 @@ WORKSHOP_TEXTS: dict[str, dict[str, dict[str, str]]] = {
         },
         "ko": {
             "name": "목공예 공방",
+            "region": "동자와주",
             "summary": "소노, 마호가니, 티크 자투리 목재를 깎고 조각해 만든 식기입니다.",
             "story": (
                 "자바섬 동쪽 끝 바뉴왕이에 있는 목공예 공방은 허가받은 가구 업체에서 나온 자투리 "
@@ -191,6 +197,7 @@ WORKSHOP_TEXTS: dict[str, dict[str, dict[str, str]]] = {
     "rattan-cirebon": {
         "id": {
             "name": "Bengkel anyaman rotan",
+            "region": "Jawa Barat",
             "summary": "Keranjang dan nampan anyaman dari ibu kota rotan Indonesia.",
             "story": (
                 "Cirebon adalah pusat industri rotan Indonesia, dan bengkel kerja di sini berakar pada "
@@ -202,6 +209,7 @@ WORKSHOP_TEXTS: dict[str, dict[str, dict[str, str]]] = {
         },
         "ja": {
             "name": "ラタン編み工房",
+            "region": "西ジャワ州",
             "summary": "インドネシア随一のラタンの産地で編み上げた、かごとトレーです。",
             "story": (
                 "チルボンはインドネシアのラタン産業の中心地で、この工房もその伝統に根ざしています。"
@@ -212,6 +220,7 @@ WORKSHOP_TEXTS: dict[str, dict[str, dict[str, str]]] = {
         },
         "ko": {
             "name": "라탄 공예 공방",
+            "region": "서자와주",
             "summary": "인도네시아 라탄의 본고장에서 엮은 바구니와 트레이입니다.",
             "story": (
                 "치르본은 인도네시아 라탄 산업의 중심지이며, 이곳 공방도 그 전통을 이어 가고 "
@@ -225,6 +234,7 @@ WORKSHOP_TEXTS: dict[str, dict[str, dict[str, str]]] = {
     "furniture-jepara": {
         "id": {
             "name": "Bengkel mebel jati",
+            "region": "Jawa Tengah",
             "summary": "Kursi, bangku, dan meja dari kayu jati solid yang disambung tanpa sekrup.",
             "story": (
                 "Selama berabad-abad Jepara termasyhur dengan mebel jati ukirnya. Para perajin di "
@@ -236,6 +246,7 @@ WORKSHOP_TEXTS: dict[str, dict[str, dict[str, str]]] = {
         },
         "ja": {
             "name": "チーク家具工房",
+            "region": "中部ジャワ州",
             "summary": "ネジを使わずに組み上げた、チーク無垢材の椅子、スツール、テーブルです。",
             "story": (
                 "ジェパラは何世紀にもわたり、チークの彫刻家具で知られてきました。工房の職人たちは"
@@ -246,6 +257,7 @@ WORKSHOP_TEXTS: dict[str, dict[str, dict[str, str]]] = {
         },
         "ko": {
             "name": "티크 가구 공방",
+            "region": "중부자와주",
             "summary": "나사 없이 짜 맞춘 티크 원목 의자, 스툴, 테이블입니다.",
             "story": (
                 "제파라는 수백 년 동안 조각 티크 가구로 이름난 곳입니다. 공방의 제작자들은 전통 "

@@ -63,7 +63,8 @@ class CategoryTranslation(_Translation, db.Model):
 
 
 class WorkshopTranslation(_Translation, db.Model):
-    """A workshop's name, summary and story in one language."""
+    """A workshop's name, region, summary and story in one language (the institution's name is
+    an official name and stays as it is)."""
 
     __tablename__ = "workshop_translation"
     __table_args__ = (CheckConstraint(_LOCALE_CHECK, name="locale_known"),)
@@ -72,5 +73,6 @@ class WorkshopTranslation(_Translation, db.Model):
         ForeignKey("workshop.id", ondelete="CASCADE"), primary_key=True
     )
     name: Mapped[str] = mapped_column(String(200), default="")
+    region: Mapped[str] = mapped_column(String(120), default="")
     summary: Mapped[str] = mapped_column(String(300), default="")
     story: Mapped[str] = mapped_column(Text, default="")

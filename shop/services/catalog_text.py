@@ -29,7 +29,7 @@ SOURCE_LOCALE = "en"
 # The texts staff can translate, per kind of catalog entry, in the order forms show them.
 PRODUCT_FIELDS = ("name", "summary", "description_md", "materials", "care_notes")
 CATEGORY_FIELDS = ("name", "description")
-WORKSHOP_FIELDS = ("name", "summary", "story")
+WORKSHOP_FIELDS = ("name", "region", "summary", "story")
 FIELDS: dict[type, tuple[str, ...]] = {
     Product: PRODUCT_FIELDS,
     Category: CATEGORY_FIELDS,

@@ -27,10 +27,10 @@ LIMITS = {
         "care_notes": catalog_rules.MAX_CARE_NOTES,
     },
     Category: {"name": 120, "description": 500},
-    Workshop: {"name": 200, "summary": 300, "story": 20_000},
+    Workshop: {"name": 200, "region": 120, "summary": 300, "story": 20_000},
 }
 # Single-line fields: a line break typed or pasted into one is folded into a space.
-ONE_LINE = {"name", "summary", "materials"}
+ONE_LINE = {"name", "region", "summary", "materials"}
 KINDS = {Product: "product", Category: "category", Workshop: "workshop"}
 
 Entry = Product | Category | Workshop
