@@ -1,8 +1,33 @@
-"""The request class: the back office may receive larger bodies than the storefront."""
+"""The request class: the back office may receive larger bodies than the storefront, and no
+form field or query parameter carries a NUL character."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Request, current_app
+from werkzeug.datastructures import ImmutableMultiDict, iter_multi_items
+
+
+def _without_nul(text: Any) -> Any:
+    return text.replace("\x00", "") if isinstance(text, str) else text
+
+
+class TextParameters(ImmutableMultiDict):
+    """Form fields and query parameters with NUL characters dropped.
+
+    No text in the shop can hold one (PostgreSQL refuses them in text columns, so a pasted
+    NUL would fail the whole save); dropping them where requests are parsed covers every form
+    at once. Uploaded files are not touched.
+    """
+
+    def __init__(self, mapping: Any = None) -> None:
+        """Store the pairs of `mapping`, each key and text value without NUL characters."""
+        if mapping is None:
+            super().__init__()
+        else:
+            pairs = [(_without_nul(k), _without_nul(v)) for k, v in iter_multi_items(mapping)]
+            super().__init__(pairs)
 
 
 class ShopRequest(Request):
@@ -12,6 +37,8 @@ class ShopRequest(Request):
     limit for itself: photo uploads to /admin/ get ADMIN_MAX_CONTENT_LENGTH (several phone
     photos in one no-JavaScript form), everything else MAX_CONTENT_LENGTH.
     """
+
+    parameter_storage_class = TextParameters
 
     @property
     def max_content_length(self) -> int | None:
