@@ -8,18 +8,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, SubmitField, TextAreaField
 
+from shop.admin.audit_log import FIELD_LABELS  # the catalog's field names in words
 from shop.services.catalog_translations import ONE_LINE
 
-FIELD_LABELS = {
-    "name": _l("Name"),
-    "summary": _l("Summary"),
-    "description_md": _l("Description"),
-    "description": _l("Description"),
-    "materials": _l("Materials"),
-    "care_notes": _l("Care notes"),
-    "story": _l("Story"),
-    "region": _l("Region"),
-}
 # Fields written in Markdown, like their English originals.
 MARKDOWN = {"description_md", "care_notes", "story"}
 

@@ -23,17 +23,17 @@ from shop.services.catalog_translations import (
     LIMITS,
     Entry,
     InvalidTranslation,
+    LanguageState,
     LanguageTexts,
     fields_of,
 )
 
 
-def _language(entry: Entry) -> str:
+def _language(states: list[LanguageState]) -> str:
     """The language the page works on: the one asked for, else the first one still to do."""
     asked = request.args.get("to", "")
     if asked in TRANSLATED_LOCALES:
         return asked
-    states = catalog_translations.states(entry)
     return next((s.locale for s in states if s.status != "done"), TRANSLATED_LOCALES[0])
 
 
@@ -46,7 +46,8 @@ def _put_errors(form: Any, entry: Entry, exc: InvalidTranslation) -> None:
 def _edit(entry: Entry, title: str, back_url: str, shop_url: str | None) -> Any:
     """Show one language's translation of the entry beside the English, and save it."""
     fields = fields_of(entry)
-    locale = _language(entry)
+    states = catalog_translations.states(entry)  # what the page shows: nothing saved yet
+    locale = _language(states)
     status = 200
     if request.method == "POST":
         # CSRFProtect has checked the token already; nothing else on this form is required.
@@ -73,7 +74,7 @@ def _edit(entry: Entry, title: str, back_url: str, shop_url: str | None) -> Any:
         title=title,
         back_url=back_url,
         shop_url=in_language(shop_url, locale) if shop_url else None,
-        states={s.locale: s for s in catalog_translations.states(entry)},
+        states={s.locale: s for s in states},
         markdown_fields=MARKDOWN,
         limits=LIMITS[type(entry)],
         refused=status == 422,

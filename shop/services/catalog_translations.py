@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from shop.extensions import db
 from shop.models import TRANSLATED_LOCALES, Category, Product, User, Workshop
-from shop.services import audit, catalog_rules
+from shop.services import audit, catalog_admin, catalog_rules
 from shop.services.catalog_text import FIELDS, TRANSLATION_MODELS, is_stale, source_digest
 
 # The most each field may hold: the same limits as the English texts.
@@ -26,8 +26,16 @@ LIMITS = {
         "materials": catalog_rules.MAX_MATERIALS,
         "care_notes": catalog_rules.MAX_CARE_NOTES,
     },
-    Category: {"name": 120, "description": 500},
-    Workshop: {"name": 200, "region": 120, "summary": 300, "story": 20_000},
+    Category: {
+        "name": catalog_admin.MAX_CATEGORY_NAME,
+        "description": catalog_admin.MAX_DESCRIPTION,
+    },
+    Workshop: {
+        "name": catalog_admin.MAX_WORKSHOP_NAME,
+        "region": catalog_admin.MAX_REGION,
+        "summary": catalog_admin.MAX_SUMMARY,
+        "story": catalog_admin.MAX_STORY,
+    },
 }
 # Single-line fields: a line break typed or pasted into one is folded into a space.
 ONE_LINE = {"name", "region", "summary", "materials"}
