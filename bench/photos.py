@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from shop.media import LocalMediaStorage  # noqa: E402
-from shop.services.images import RENDITION_WIDTHS, process_image  # noqa: E402
+from shop.services.media.images import RENDITION_WIDTHS, process_image  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_PHOTO_RUNS", "5"))
 SIZE = (4000, 3000)

@@ -48,7 +48,7 @@ def register_extensions(app: Flask) -> None:
     from shop.gateways import payment_gateway_for
     from shop.gateways.mail import mailer_from_config
     from shop.media import LocalMediaStorage
-    from shop.services.catalog_version import track_catalog_changes
+    from shop.services.catalog.version import track_catalog_changes
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(app.root_path, "..", "migrations"))

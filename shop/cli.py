@@ -34,7 +34,7 @@ def register(app: Flask) -> None:
         if if_empty and not catalog_is_empty():
             click.echo("The catalog already has products; demo seeding skipped.")
             return
-        from shop.services.shipping import install_default_zones
+        from shop.services.ordering.shipping import install_default_zones
 
         install_default_zones()
         storage = current_app.extensions["media"]
@@ -83,15 +83,15 @@ def register(app: Flask) -> None:
     @app.cli.command("shipping-defaults")
     def shipping_defaults_command() -> None:
         """Add the default shipping zones and countries that are missing."""
-        from shop.services.shipping import install_default_zones
+        from shop.services.ordering.shipping import install_default_zones
 
         click.echo(f"Shipping zones added: {install_default_zones()}")
 
     @app.cli.command("expire-orders")
     def expire_orders_command() -> None:
         """Expire orders whose payment window closed (returning their stock) and lapsed quotes."""
-        from shop.services import quotes
-        from shop.services.orders import expire_overdue
+        from shop.services.ordering.orders import expire_overdue
+        from shop.services.quotes import requests as quotes
 
         click.echo(f"Orders expired: {expire_overdue()}")
         click.echo(f"Quotes expired: {quotes.expire_overdue()}")
@@ -109,7 +109,7 @@ def register(app: Flask) -> None:
     def create_admin_command(email: str, name: str, password: str) -> None:
         """Create an admin account that can sign in at /admin."""
         from shop.models import Role
-        from shop.services import users
+        from shop.services.accounts import staff as users
 
         try:
             user = users.create_user(email, password, role=Role.ADMIN, name=name)
@@ -126,7 +126,7 @@ def register(app: Flask) -> None:
     @app.cli.command("create-demo-admin")
     def create_demo_admin_command() -> None:
         """Create a demo admin with a random password, only when there are no accounts yet."""
-        from shop.services import users
+        from shop.services.accounts import staff as users
 
         created = users.create_demo_admin()
         if created is None:

@@ -15,7 +15,7 @@ from flask_babel import get_locale
 
 from shop.extensions import cache
 from shop.i18n import select_currency
-from shop.services.catalog_version import catalog_version
+from shop.services.catalog.version import catalog_version
 
 MAX_CACHED_QUERY = 300
 

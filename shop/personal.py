@@ -12,7 +12,7 @@ from flask_babel import ngettext
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
-from shop.services import cart as carts
+from shop.services.ordering import cart as carts
 
 CSRF_SLOT = "<!--kb:csrf-->"
 CART_SLOT = "<!--kb:cart-->"

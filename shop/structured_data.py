@@ -9,8 +9,8 @@ from flask import request, url_for
 
 from shop.i18n import url_in_language
 from shop.models import Product, Variant
-from shop.services import catalog
-from shop.services.catalog_text import localized
+from shop.services.catalog import products as catalog
+from shop.services.catalog.text import localized
 from shop.services.text import plain_excerpt
 from shop.templating import media_url, smallest_width_at_least
 

@@ -15,8 +15,9 @@ from markupsafe import Markup
 
 from shop.i18n import DEFAULT_LANGUAGE, select_currency, url_in_language
 from shop.models import Product
-from shop.services import catalog_text, currency, money
-from shop.services.images import rendition_name
+from shop.services import currency, money
+from shop.services.catalog import text as catalog_text
+from shop.services.media.images import rendition_name
 from shop.services.text import render_markdown
 
 

@@ -186,7 +186,7 @@ PASSWORD = "correct horse battery staple"
 def make_user(app: Flask) -> Any:
     """A factory for accounts: make_user("a@example.com", role=Role.ADMIN, active=False)."""
     from shop.models import Role
-    from shop.services import users
+    from shop.services.accounts import staff as users
 
     def make(
         email: str = "staff@example.com",

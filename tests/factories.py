@@ -13,8 +13,8 @@ from PIL import Image
 from shop.extensions import db
 from shop.models import Category, Product, ProductPhoto, ProductStatus, Variant, Workshop
 from shop.services import clock
-from shop.services.catalog import refresh_price_range
-from shop.services.images import process_image
+from shop.services.catalog.products import refresh_price_range
+from shop.services.media.images import process_image
 
 _numbers = itertools.count(1)
 
@@ -107,7 +107,7 @@ def png_bytes(
 
 def shop_with_stock(stock: int = 10, *, made_to_order: bool = False, price: int = 150_000):
     """A product with one variant in stock, and shipping zones installed."""
-    from shop.services.shipping import install_default_zones
+    from shop.services.ordering.shipping import install_default_zones
 
     install_default_zones()
     product = make_product(

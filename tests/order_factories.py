@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from shop.extensions import db
 from shop.models import Order, OrderLine, OrderStatus, Variant
-from shop.services import order_status
+from shop.services.ordering import status as order_status
 
 SHIPPING_IDR = 50_000
 

@@ -7,9 +7,9 @@ from sqlalchemy import func, select
 
 from shop.extensions import db
 from shop.models import CustomerAddress
-from shop.services import accounts
-from shop.services import customer_addresses as addresses
-from shop.services.shipping import install_default_zones
+from shop.services.accounts import addresses
+from shop.services.accounts import customers as accounts
+from shop.services.ordering.shipping import install_default_zones
 from tests.conftest import PASSWORD
 from tests.test_accounts import (  # noqa: F401 - fixtures
     customer,

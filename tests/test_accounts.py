@@ -19,7 +19,7 @@ from werkzeug.security import generate_password_hash
 from shop.extensions import db
 from shop.gateways.mail import MailError
 from shop.models import Cart, CartLine, Customer, Order, OrderLine, ProductStatus
-from shop.services import accounts
+from shop.services.accounts import customers as accounts
 from tests.conftest import PASSWORD
 from tests.factories import csrf_from, make_product, shop_with_stock
 from tests.order_factories import make_order
@@ -563,7 +563,7 @@ def test_ordering_again_needs_the_button_with_its_token(client, basket, customer
 
 
 def test_checkout_starts_from_the_account_and_the_order_joins_it(client, basket, customer):
-    from shop.services import customer_addresses as addresses
+    from shop.services.accounts import addresses
 
     details = addresses.AddressDetails(name="Aiko", line1="1-2-3 Jingumae", city="Tokyo",
                                        country="JP")  # fmt: skip

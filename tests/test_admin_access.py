@@ -85,8 +85,9 @@ def _quote_with_a_file() -> Any:
     from flask import current_app
 
     from shop.extensions import db
-    from shop.services import quotes, shipping
-    from shop.services.quote_files import Upload
+    from shop.services.ordering import shipping
+    from shop.services.quotes import requests as quotes
+    from shop.services.quotes.files import Upload
     from tests.factories import png_bytes
 
     shipping.install_default_zones()

@@ -185,7 +185,7 @@ def test_create_admin_command_makes_an_admin_who_can_sign_in(runner, auth) -> No
 
 def test_create_admin_command_asks_for_the_password_twice_when_not_given(runner) -> None:
     from shop.models import Role
-    from shop.services import users
+    from shop.services.accounts import staff as users
 
     result = runner.invoke(args=["create-admin", "boss@example.com"], input=f"{PASSWORD}\n" * 2)
     assert result.exit_code == 0, result.output
@@ -202,7 +202,7 @@ def test_create_admin_command_refuses_a_duplicate_without_a_traceback(runner, ad
 
 
 def test_create_admin_command_refuses_a_weak_password(runner) -> None:
-    from shop.services import users
+    from shop.services.accounts import staff as users
 
     result = runner.invoke(args=["create-admin", "boss@example.com", "--password", "short"])
     assert result.exit_code == 1

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from shop.extensions import db
 from shop.models import AuditEntry, Category, Workshop
-from shop.services import audit
+from shop.services.reporting import audit
 from tests.factories import csrf_from, make_category, make_product, make_workshop, png_bytes
 
 

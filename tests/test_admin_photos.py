@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from shop.admin.photo_forms import shown_file_name
 from shop.extensions import db
 from shop.models import AuditEntry, Product, ProductPhoto
-from shop.services import images
+from shop.services.media import images
 from tests.factories import csrf_from, make_category, make_product, make_workshop, png_bytes
 
 # --- helpers -------------------------------------------------------------------------------

@@ -16,11 +16,14 @@ from sqlalchemy import select
 
 from shop.extensions import db
 from shop.models import AuditEntry, Order, OrderStatus, QuoteRequest, QuoteStatus
-from shop.services import quote_offers, quote_payments, quotes, shipping
 from shop.services.money import format_idr
-from shop.services.quote_files import Upload
-from shop.services.quote_offers import OfferDetails
-from shop.services.quotes import RequestDetails
+from shop.services.ordering import shipping
+from shop.services.quotes import offers as quote_offers
+from shop.services.quotes import payments as quote_payments
+from shop.services.quotes import requests as quotes
+from shop.services.quotes.files import Upload
+from shop.services.quotes.offers import OfferDetails
+from shop.services.quotes.requests import RequestDetails
 from tests.factories import TODAY, csrf_from, png_bytes, shop_with_stock
 from tests.order_factories import make_order
 

@@ -14,7 +14,7 @@ from shop.models import (
     ProductTranslation,
     WorkshopTranslation,
 )
-from shop.services import audit
+from shop.services.reporting import audit
 from tests.factories import csrf_from, make_category, make_product, make_workshop
 
 PRODUCT_FIELDS = ("name", "summary", "description_md", "materials", "care_notes")

@@ -7,7 +7,7 @@ from sqlalchemy.exc import IntegrityError
 
 from shop.extensions import db
 from shop.models import Role, User
-from shop.services import users
+from shop.services.accounts import staff as users
 from tests.conftest import PASSWORD
 
 

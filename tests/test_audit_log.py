@@ -9,8 +9,10 @@ from sqlalchemy import select
 
 from shop.extensions import db
 from shop.models import AuditEntry, OrderStatus, Role, Variant
-from shop.services import audit, fulfilment, users
+from shop.services.accounts import staff as users
 from shop.services.money import format_idr
+from shop.services.ordering import fulfilment
+from shop.services.reporting import audit
 from tests.conftest import PASSWORD
 from tests.factories import csrf_from, shop_with_stock
 from tests.order_factories import make_order

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from shop.extensions import db
 from shop.models import AuditEntry, ProductStatus
-from shop.services import audit
+from shop.services.reporting import audit
 from tests.factories import make_category, make_product, make_workshop
 
 

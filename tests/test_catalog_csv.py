@@ -18,8 +18,10 @@ from shop.models import (
     StockReason,
     Variant,
 )
-from shop.services import audit, catalog_csv, catalog_import
-from shop.services.catalog_csv import BadValue, guard, rupiah_value, unguard
+from shop.services.catalog import csv_export as catalog_csv
+from shop.services.catalog import csv_import as catalog_import
+from shop.services.catalog.csv_export import BadValue, guard, rupiah_value, unguard
+from shop.services.reporting import audit
 from tests.factories import csrf_from, make_category, make_product, make_workshop
 
 EXPORT = "/admin/catalog/export.csv"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from shop.services import catalog_rules
-from shop.services.catalog_csv import BadValue, sku_value
-from shop.services.catalog_rules import InvalidPrice, check_sku, check_slug, parse_rupiah, slugify
+from shop.services.catalog import rules as catalog_rules
+from shop.services.catalog.csv_export import BadValue, sku_value
+from shop.services.catalog.rules import InvalidPrice, check_sku, check_slug, parse_rupiah, slugify
 
 
 @pytest.mark.parametrize(

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from shop.models import ProductStatus
-from shop.services import catalog
-from shop.services.catalog import Availability, ListingFilters
+from shop.services.catalog import products as catalog
+from shop.services.catalog.products import Availability, ListingFilters
 from tests.factories import make_category, make_product, make_workshop
 
 

@@ -16,7 +16,7 @@ from shop.models import (
     ProductTranslation,
     WorkshopTranslation,
 )
-from shop.services import catalog_text
+from shop.services.catalog import text as catalog_text
 from tests.factories import csrf_from, make_category, make_product, make_workshop
 
 NOT_TRANSLATED_JA = "日本語"  # the notice names the language in its own words
@@ -177,7 +177,7 @@ def test_the_workshop_page_tells_its_story_in_the_buyers_language(client, bowl) 
 
 
 def test_the_cart_shows_product_names_in_the_buyers_language(client, bowl) -> None:
-    from shop.services.shipping import install_default_zones
+    from shop.services.ordering.shipping import install_default_zones
 
     install_default_zones()
     db.session.commit()
@@ -247,7 +247,7 @@ def test_the_demo_catalog_comes_with_translations_once(app, client) -> None:
 
 
 def test_the_cart_message_and_the_shipping_zone_speak_the_buyers_language(client, bowl):
-    from shop.services.shipping import install_default_zones
+    from shop.services.ordering.shipping import install_default_zones
 
     install_default_zones()
     db.session.commit()

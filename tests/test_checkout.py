@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from shop.extensions import db
 from shop.models import Cart, CartLine, Order, OrderStatus, Variant
-from shop.services import orders
+from shop.services.ordering import orders
 from tests.factories import csrf_from, shop_with_stock
 from tests.test_cart import add
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from shop.extensions import db
 from shop.models import Cart, CartLine, Order, Variant
-from shop.services import orders
+from shop.services.ordering import orders
 from tests.conftest import POSTGRES_URL
 from tests.factories import shop_with_stock
 

@@ -10,8 +10,9 @@ from sqlalchemy import select
 
 from shop.extensions import db
 from shop.models import AuditEntry, ExchangeRate
-from shop.services import audit, currency
+from shop.services import currency
 from shop.services.currency import InvalidRate, format_approx, parse_rate, to_minor_units
+from shop.services.reporting import audit
 from tests.factories import csrf_from
 
 USD = 162_500_000  # Rp16.250 for one dollar, scaled by 10,000

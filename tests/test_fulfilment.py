@@ -15,8 +15,8 @@ from shop.extensions import db
 from shop.gateways.demo_payments import DemoGateway
 from shop.gateways.payments import PaymentError, PaymentEvent, Refund
 from shop.models import Order, OrderStatus, Variant
-from shop.services import fulfilment, payments
-from shop.services.fulfilment import (
+from shop.services.ordering import fulfilment, payments
+from shop.services.ordering.fulfilment import (
     InvalidRefund,
     InvalidShipment,
     InvalidTransition,

@@ -11,8 +11,8 @@ import pytest
 from PIL import Image, ImageOps
 
 from shop.media import LocalMediaStorage
-from shop.services import images
-from shop.services.images import InvalidImage, StoredImage, process_image, rendition_name
+from shop.services.media import images
+from shop.services.media.images import InvalidImage, StoredImage, process_image, rendition_name
 
 
 def _encode(img: Image.Image, fmt: str, **params: object) -> bytes:

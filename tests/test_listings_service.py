@@ -9,10 +9,10 @@ from sqlalchemy import func, select
 
 from shop.extensions import db
 from shop.models import AuditEntry, Product, ProductStatus, StockAdjustment, Variant
-from shop.services import listings, product_list
-from shop.services.catalog_version import catalog_version
-from shop.services.listings import ListingInvalid, ProductDraft, VariantDraft
-from shop.services.product_list import AdminFilter
+from shop.services.catalog import listings, product_list
+from shop.services.catalog.listings import ListingInvalid, ProductDraft, VariantDraft
+from shop.services.catalog.product_list import AdminFilter
+from shop.services.catalog.version import catalog_version
 from tests.factories import make_category, make_product, make_workshop
 from tests.order_factories import make_order
 

@@ -21,7 +21,7 @@ from shop.gateways.mail import (
     mailer_from_config,
 )
 from shop.models.orders import Order, OrderLine, OrderStatus
-from shop.services.notifications import send_order_confirmation, send_staff_new_order
+from shop.services.ordering.mail import send_order_confirmation, send_staff_new_order
 
 SENDER = "Karya Binaan <shop@karyabinaan.example>"
 ORDER_URL = "https://shop.example/orders/KB-1042?token=s3cret-token"

@@ -7,7 +7,7 @@ import itertools
 import pytest
 
 from shop.models import Order, OrderStatus
-from shop.services.order_status import ALLOWED, InvalidTransition, move
+from shop.services.ordering.status import ALLOWED, InvalidTransition, move
 
 S = OrderStatus
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from shop.models import PriceTier, Variant
-from shop.services import pricing
-from shop.services.cart import MAX_LINE_QUANTITY
-from shop.services.pricing import Band, Tier
+from shop.services.catalog import pricing
+from shop.services.catalog.pricing import Band, Tier
+from shop.services.ordering.cart import MAX_LINE_QUANTITY
 
 
 def variant(price: int = 150_000, tiers: tuple[tuple[int, int], ...] = ()) -> Variant:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from shop.models import QuoteRequest, QuoteStatus
-from shop.services import quote_status
-from shop.services.quote_status import ALLOWED, InvalidQuoteTransition
+from shop.services.quotes import status as quote_status
+from shop.services.quotes.status import ALLOWED, InvalidQuoteTransition
 
 Q = QuoteStatus
 ALL_MOVES = [(a, b) for a in Q for b in Q]

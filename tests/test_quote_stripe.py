@@ -9,8 +9,9 @@ from sqlalchemy import select
 
 from shop.extensions import db
 from shop.models import Order, OrderStatus, QuoteRequest, QuoteStatus
-from shop.services import quote_offers, quotes
-from shop.services.shipping import install_default_zones
+from shop.services.ordering.shipping import install_default_zones
+from shop.services.quotes import offers as quote_offers
+from shop.services.quotes import requests as quotes
 from tests.factories import TODAY, csrf_from
 from tests.stripe_double import session_object
 from tests.test_webhooks import double, post_event, stripe_app  # noqa: F401 - fixtures

@@ -14,8 +14,12 @@ from sqlalchemy import func, select
 
 from shop.extensions import db
 from shop.models import Order, OrderStatus, QuoteFile, QuoteRequest, QuoteStatus
-from shop.services import fulfilment, quote_files, quote_offers, quote_payments, quotes
-from shop.services.shipping import install_default_zones
+from shop.services.ordering import fulfilment
+from shop.services.ordering.shipping import install_default_zones
+from shop.services.quotes import files as quote_files
+from shop.services.quotes import offers as quote_offers
+from shop.services.quotes import payments as quote_payments
+from shop.services.quotes import requests as quotes
 from tests.factories import TODAY, csrf_from, png_bytes
 
 
@@ -254,7 +258,7 @@ def test_shipping_the_order_shows_on_the_quote_page(app, client, zones) -> None:
     offer(quote)
     quotes.accept(quote, 1)
     order = quote_payments.payment_order(quote, app.extensions["payments"], card_limit_idr=10**12)
-    from shop.services import payments
+    from shop.services.ordering import payments
 
     payments.record_bank_transfer(order, "TRX-1", order.total_idr, actor="staff@example")
     quote_offers.mark_in_production(quote, "Fuselages painted, decals next week", actor="staff@x")
@@ -335,7 +339,7 @@ def test_answers_need_the_csrf_token(client, zones) -> None:
 
 
 def test_a_signed_in_customer_sees_their_requests_on_the_account_page(app, client, zones) -> None:
-    from shop.services import accounts
+    from shop.services.accounts import customers as accounts
 
     accounts.register("buyer@airline.example", "a long enough password", name="Sari")
     token = csrf_from(client.get("/account/login").get_data(as_text=True))
@@ -381,7 +385,7 @@ def test_the_expiry_command_closes_lapsed_quotes(app, client, runner, zones) -> 
 
 
 def test_requests_sent_before_signing_up_show_once_the_address_is_confirmed(app, zones) -> None:
-    from shop.services import accounts
+    from shop.services.accounts import customers as accounts
 
     guest = app.test_client()
     send_request(guest, email="Sari@Airline.example")

@@ -10,7 +10,7 @@ import pytest
 
 from shop.extensions import db
 from shop.models import Order, OrderLine, OrderStatus, Variant
-from shop.services import reports
+from shop.services.reporting import reports
 from tests.factories import make_category, make_product, make_workshop
 
 NOW = datetime(2026, 11, 25, 5, 0, tzinfo=UTC)  # noon in Jakarta

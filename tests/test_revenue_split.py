@@ -13,8 +13,8 @@ from sqlalchemy import select
 
 from shop.extensions import db
 from shop.models import AuditEntry, Order, OrderLine, OrderStatus, RevenueSplitRate, Variant
-from shop.services import audit, revenue
 from shop.services.money import format_idr
+from shop.services.reporting import audit, revenue
 from tests.factories import csrf_from, make_category, make_product, make_workshop
 
 WIB = ZoneInfo("Asia/Jakarta")

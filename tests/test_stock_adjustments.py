@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from shop.extensions import db
 from shop.models import AuditEntry, StockAdjustment, StockReason, Variant
-from shop.services import stock
+from shop.services.ordering import stock
 from tests.factories import csrf_from, make_category, make_product, make_workshop
 from tests.order_factories import make_order
 

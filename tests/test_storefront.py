@@ -204,7 +204,7 @@ def test_json_ld_images_keep_a_cdn_media_url_as_it_is(tmp_path, postgres_schema_
 
 def test_the_product_page_says_what_shipping_costs_and_takes_to_each_region(app, client):
 
-    from shop.services.shipping import install_default_zones
+    from shop.services.ordering.shipping import install_default_zones
 
     install_default_zones()
     product = make_product(

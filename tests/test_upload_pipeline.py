@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from shop.extensions import db
 from shop.models import Product, ProductPhoto
-from shop.services.images import rendition_name
+from shop.services.media.images import rendition_name
 from tests.factories import csrf_from, make_category, make_product, make_workshop
 
 GPS_IFD = 0x8825

@@ -10,8 +10,8 @@ from shop.account import bp
 from shop.account.forms import AddressForm, ButtonForm
 from shop.account.views import customer_required
 from shop.models import Customer, CustomerAddress
-from shop.services import customer_addresses as addresses
-from shop.services import shipping
+from shop.services.accounts import addresses
+from shop.services.ordering import shipping
 
 
 def _address_form(address: CustomerAddress | None = None) -> AddressForm:

@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
-from shop.services.users import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from shop.services.accounts.staff import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 
 
 def _email_field() -> EmailField:

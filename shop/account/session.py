@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import current_app, g, session
 
 from shop.models import Cart, Customer
-from shop.services import accounts
+from shop.services.accounts import customers as accounts
 
 CUSTOMER_KEY = "customer"
 CART_KEY = "cart"  # shop.cart.session.SESSION_KEY; repeated to keep the import one-way

@@ -41,7 +41,10 @@ from shop.cart.session import current_or_new_cart
 from shop.extensions import limiter
 from shop.models import Customer
 from shop.redirects import local_path
-from shop.services import accounts, customer_addresses, notifications, quotes
+from shop.services.accounts import addresses as customer_addresses
+from shop.services.accounts import customers as accounts
+from shop.services.ordering import mail as notifications
+from shop.services.quotes import requests as quotes
 
 REGISTER_LIMIT = "10 per hour"
 RESEND_LIMIT = "3 per hour"

@@ -19,7 +19,7 @@ from werkzeug.wrappers import Response
 from shop.admin import bp
 from shop.extensions import login_manager
 from shop.models import Role, User
-from shop.services import users
+from shop.services.accounts import staff as users
 
 PUBLIC_ENDPOINTS = frozenset({"admin.login"})
 # Which roles each required role admits: admins may do everything staff may.

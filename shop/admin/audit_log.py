@@ -17,9 +17,9 @@ from shop.admin.product_forms import REASON_LABELS, STATUS_LABELS
 from shop.admin.report_forms import AuditFilterForm
 from shop.config import LANGUAGES
 from shop.models import AuditEntry, Role
-from shop.services import audit
-from shop.services.audit import AuditFilter
-from shop.services.notifications import status_label
+from shop.services.ordering.mail import status_label
+from shop.services.reporting import audit
+from shop.services.reporting.audit import AuditFilter
 from shop.templating import idr as format_idr
 
 PER_PAGE = 50

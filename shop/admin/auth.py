@@ -11,7 +11,7 @@ from shop.admin import bp
 from shop.admin.forms import LoginForm
 from shop.extensions import limiter
 from shop.redirects import local_path
-from shop.services import users
+from shop.services.accounts import staff as users
 
 
 def _login_limit() -> str:

@@ -20,8 +20,8 @@ from flask_login import current_user
 from shop.admin import bp
 from shop.admin.catalog_forms import CatalogImportForm
 from shop.admin.downloads import csv_download
-from shop.services import catalog_csv
-from shop.services.catalog_import import (
+from shop.services.catalog import csv_export as catalog_csv
+from shop.services.catalog.csv_import import (
     MAX_BYTES,
     MAX_ROWS,
     ImportRefused,

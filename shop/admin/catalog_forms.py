@@ -8,8 +8,8 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, IntegerField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
-from shop.services import catalog_admin
-from shop.services.catalog_rules import MAX_CATEGORY_SLUG
+from shop.services.catalog import editing as catalog_admin
+from shop.services.catalog.rules import MAX_CATEGORY_SLUG
 
 _SLUG_HINT = _l(
     "Part of the web address: lowercase letters, digits and hyphens. "

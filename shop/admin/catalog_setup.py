@@ -11,14 +11,15 @@ from shop.admin import bp
 from shop.admin.catalog_forms import CategoryForm, WorkshopForm
 from shop.admin.photo_messages import photo_refusal_message
 from shop.models import Category, Workshop
-from shop.services import catalog_admin, catalog_translations
-from shop.services.catalog_admin import (
+from shop.services.catalog import editing as catalog_admin
+from shop.services.catalog import translations as catalog_translations
+from shop.services.catalog.editing import (
     CategoryFields,
     InvalidEntry,
     PhotoChange,
     WorkshopFields,
 )
-from shop.services.product_photos import PhotoRefused
+from shop.services.media.product_photos import PhotoRefused
 from shop.services.text import render_markdown
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from shop.services.reports import DaySales
+from shop.services.reporting.reports import DaySales
 
 WIDTH = 600
 HEIGHT = 160

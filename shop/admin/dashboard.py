@@ -9,7 +9,7 @@ from flask import current_app, render_template
 
 from shop.admin import bp
 from shop.admin.chart import bar_chart
-from shop.services import reports
+from shop.services.reporting import reports
 
 
 @bp.get("/")

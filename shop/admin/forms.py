@@ -25,7 +25,7 @@ from wtforms.validators import (
 )
 
 from shop.models import Role
-from shop.services.users import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from shop.services.accounts.staff import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 
 
 class LoginForm(FlaskForm):

@@ -13,8 +13,8 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from shop.admin.forms import sensible_year
 from shop.models import OrderStatus
-from shop.services import fulfilment, payments
-from shop.services.notifications import status_label
+from shop.services.ordering import fulfilment, payments
+from shop.services.ordering.mail import status_label
 
 # Whole rupiah, with or without thousands separators: "150000", "150.000", "Rp 150,000".
 _RUPIAH = re.compile(r"(?:rp\.?\s*)?(\d{1,3}(?:[.,\s]\d{3})+|\d{1,15})", re.IGNORECASE)

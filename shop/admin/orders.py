@@ -24,8 +24,14 @@ from shop.admin.order_forms import (
 from shop.checkout.notify import order_paid
 from shop.gateways.payments import PaymentError
 from shop.models import Order, OrderStatus, User
-from shop.services import fulfilment, notifications, payments
-from shop.services.fulfilment import InvalidRefund, InvalidShipment, InvalidTransition, OrderFilter
+from shop.services.ordering import fulfilment, payments
+from shop.services.ordering import mail as notifications
+from shop.services.ordering.fulfilment import (
+    InvalidRefund,
+    InvalidShipment,
+    InvalidTransition,
+    OrderFilter,
+)
 from shop.templating import idr as format_idr
 
 PER_PAGE = 50

@@ -12,7 +12,7 @@ from werkzeug.datastructures import FileStorage
 from wtforms import HiddenField, StringField
 from wtforms.validators import AnyOf, DataRequired, Length
 
-from shop.services.product_photos import ALT_TEXT_MAX
+from shop.services.media.product_photos import ALT_TEXT_MAX
 
 _SHOWN_NAME_MAX = 80
 _IDS = re.compile(r"[\s,]+")

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from flask_babel import format_decimal, gettext
 
-from shop.services import images
-from shop.services.product_photos import PhotoRefused
+from shop.services.media import images
+from shop.services.media.product_photos import PhotoRefused
 
 
 def file_size(n_bytes: int) -> str:

@@ -24,9 +24,9 @@ from shop.admin.photo_messages import file_size, photo_refusal_message
 from shop.extensions import db
 from shop.models import Product, ProductPhoto
 from shop.redirects import local_path
-from shop.services import images
-from shop.services import product_photos as photo_service
-from shop.services.product_photos import InvalidAltText, InvalidPhotoOrder, PhotoRefused
+from shop.services.media import images
+from shop.services.media import product_photos as photo_service
+from shop.services.media.product_photos import InvalidAltText, InvalidPhotoOrder, PhotoRefused
 from shop.templating import media_url, smallest_width_at_least
 
 

@@ -26,9 +26,9 @@ from wtforms.validators import AnyOf, DataRequired, Length, Optional, Validation
 
 from shop.config import LANGUAGES
 from shop.models import TRANSLATED_LOCALES, Product, ProductStatus, StockReason
-from shop.services import catalog_rules as rules
-from shop.services import listings, pricing, product_list, stock
-from shop.services.catalog_rules import InvalidPrice, parse_rupiah
+from shop.services.catalog import listings, pricing, product_list, rules
+from shop.services.catalog.rules import InvalidPrice, parse_rupiah
+from shop.services.ordering import stock
 from shop.templating import idr
 
 MAX_VARIANT_ROWS = 50

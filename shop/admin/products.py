@@ -25,8 +25,11 @@ from shop.admin.product_forms import (
 )
 from shop.extensions import db
 from shop.models import Product, StockReason, Variant
-from shop.services import catalog_translations, clock, listings, product_list, stock
-from shop.services.listings import ListingInvalid
+from shop.services import clock
+from shop.services.catalog import listings, product_list
+from shop.services.catalog import translations as catalog_translations
+from shop.services.catalog.listings import ListingInvalid
+from shop.services.ordering import stock
 from shop.services.text import render_markdown
 
 PER_PAGE = 50

@@ -14,9 +14,9 @@ from wtforms.validators import DataRequired, InputRequired, Length, ValidationEr
 from shop.admin.forms import sensible_year
 from shop.admin.order_forms import parse_rupiah
 from shop.models import QuoteStatus
-from shop.services import quote_offers
-from shop.services.quote_offers import OfferDetails
-from shop.services.quotes import QuoteError
+from shop.services.quotes import offers as quote_offers
+from shop.services.quotes.offers import OfferDetails
+from shop.services.quotes.requests import QuoteError
 from shop.templating import idr as format_idr
 
 Q = QuoteStatus

@@ -24,10 +24,15 @@ from shop.admin.quote_forms import (
     quote_status_label,
 )
 from shop.models import QuoteRequest, QuoteStatus, User
-from shop.services import clock, fulfilment, quote_files, quote_mail, quote_offers, quotes
-from shop.services.images import RENDITION_WIDTHS
-from shop.services.quote_status import InvalidQuoteTransition, can_move
-from shop.services.quotes import QuoteError
+from shop.services import clock
+from shop.services.media.images import RENDITION_WIDTHS
+from shop.services.ordering import fulfilment
+from shop.services.quotes import files as quote_files
+from shop.services.quotes import mail as quote_mail
+from shop.services.quotes import offers as quote_offers
+from shop.services.quotes import requests as quotes
+from shop.services.quotes.requests import QuoteError
+from shop.services.quotes.status import InvalidQuoteTransition, can_move
 
 Q = QuoteStatus
 MAX_PAGE = 100_000  # beyond any real inbox; keeps the OFFSET inside a database integer

@@ -11,7 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from shop.admin.forms import sensible_year
-from shop.services import audit, revenue
+from shop.services.reporting import audit, revenue
 
 # What each group of actions is called in the "what" filter.
 GROUP_LABELS = {

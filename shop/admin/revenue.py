@@ -14,7 +14,8 @@ from shop.admin.access import role_required
 from shop.admin.downloads import csv_download
 from shop.admin.report_forms import PeriodForm, RateForm
 from shop.models import Role
-from shop.services import clock, revenue
+from shop.services import clock
+from shop.services.reporting import revenue
 
 
 def _period(form: PeriodForm) -> tuple[date, date]:

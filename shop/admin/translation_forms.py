@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, SubmitField, TextAreaField
 
 from shop.admin.audit_log import FIELD_LABELS  # the catalog's field names in words
-from shop.services.catalog_translations import ONE_LINE
+from shop.services.catalog.translations import ONE_LINE
 
 # Fields written in Markdown, like their English originals.
 MARKDOWN = {"description_md", "care_notes", "story"}

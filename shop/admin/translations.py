@@ -18,8 +18,10 @@ from shop.admin.translation_forms import MARKDOWN, translations_form
 from shop.config import LANGUAGES
 from shop.i18n import url_in_language as in_language
 from shop.models import TRANSLATED_LOCALES
-from shop.services import catalog_admin, catalog_translations, listings
-from shop.services.catalog_translations import (
+from shop.services.catalog import editing as catalog_admin
+from shop.services.catalog import listings
+from shop.services.catalog import translations as catalog_translations
+from shop.services.catalog.translations import (
     LIMITS,
     Entry,
     InvalidTranslation,

@@ -11,7 +11,7 @@ from shop.admin import bp
 from shop.admin.access import role_required
 from shop.admin.forms import AccountActiveForm, NewUserForm
 from shop.models import Role
-from shop.services import users
+from shop.services.accounts import staff as users
 
 
 def _create_from(form: NewUserForm) -> bool:

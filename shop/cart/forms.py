@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, NumberRange
 
-from shop.services.cart import MAX_LINE_QUANTITY
+from shop.services.ordering.cart import MAX_LINE_QUANTITY
 
 
 class AddToCartForm(FlaskForm):

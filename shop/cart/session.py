@@ -10,8 +10,8 @@ from __future__ import annotations
 from flask import session
 
 from shop.models import Cart
-from shop.services import accounts
-from shop.services import cart as carts
+from shop.services.accounts import customers as accounts
+from shop.services.ordering import cart as carts
 
 SESSION_KEY = "cart"
 

@@ -9,8 +9,8 @@ from werkzeug.wrappers import Response
 from shop.cart import bp
 from shop.cart.forms import AddToCartForm, DestinationForm, LineQuantityForm, RemoveLineForm
 from shop.cart.session import current_cart, current_or_new_cart
-from shop.services import cart as carts
-from shop.services import shipping
+from shop.services.ordering import cart as carts
+from shop.services.ordering import shipping
 from shop.templating import local
 
 

@@ -7,7 +7,7 @@ from wtforms import BooleanField, Form, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Optional
 
-from shop.services.catalog import MAX_PRICE_IDR, MAX_QUERY_LENGTH, SORTS, ListingFilters
+from shop.services.catalog.products import MAX_PRICE_IDR, MAX_QUERY_LENGTH, SORTS, ListingFilters
 
 
 class ListingForm(Form):

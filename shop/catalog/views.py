@@ -10,9 +10,11 @@ from flask_babel import get_locale
 from shop.catalog import bp
 from shop.catalog.forms import parse_listing
 from shop.page_cache import cached_page
-from shop.services import catalog, pricing, shipping
-from shop.services.cart import MAX_LINE_QUANTITY
-from shop.services.catalog import ListingFilters
+from shop.services.catalog import pricing
+from shop.services.catalog import products as catalog
+from shop.services.catalog.products import ListingFilters
+from shop.services.ordering import shipping
+from shop.services.ordering.cart import MAX_LINE_QUANTITY
 from shop.services.text import plain_excerpt
 from shop.structured_data import product_json_ld
 from shop.templating import local

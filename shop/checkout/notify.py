@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import current_app, url_for
 
 from shop.models import Order
-from shop.services import notifications
+from shop.services.ordering import mail as notifications
 
 
 def order_paid(order: Order) -> None:

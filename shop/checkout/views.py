@@ -14,9 +14,11 @@ from shop.checkout.notify import order_paid
 from shop.gateways.demo_payments import DemoGateway
 from shop.gateways.payments import Address, PaymentError
 from shop.models import Customer, Order, OrderStatus
-from shop.services import cart as carts
-from shop.services import customer_addresses, orders, payments, quotes, shipping
+from shop.services.accounts import addresses as customer_addresses
 from shop.services.money import format_idr
+from shop.services.ordering import cart as carts
+from shop.services.ordering import orders, payments, shipping
+from shop.services.quotes import requests as quotes
 
 
 def checkout_error_message(error: orders.CheckoutError) -> str:

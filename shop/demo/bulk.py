@@ -17,7 +17,7 @@ from shop.models import (
     Variant,
     Workshop,
 )
-from shop.services.catalog_version import bump_catalog_version
+from shop.services.catalog.version import bump_catalog_version
 
 WORDS = (
     "teak mahogany sono rattan bamboo carved woven turned polished rustic classic "

@@ -29,7 +29,7 @@ from shop.i18n import (
 from shop.main import bp
 from shop.page_cache import cached_page
 from shop.redirects import local_path
-from shop.services import catalog
+from shop.services.catalog import products as catalog
 from shop.services.currency import CURRENCIES
 
 ONE_YEAR = 365 * 24 * 3600

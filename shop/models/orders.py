@@ -22,7 +22,7 @@ from shop.models.types import value_enum
 
 
 class OrderStatus(enum.StrEnum):
-    """Where an order is; services.order_status owns the moves between these."""
+    """Where an order is; services.ordering.status owns the moves between these."""
 
     PENDING_PAYMENT = "pending_payment"
     PAID = "paid"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, render_template
 
 from shop.orders import bp
-from shop.services import orders
+from shop.services.ordering import orders
 
 
 @bp.get("/orders/<token>")

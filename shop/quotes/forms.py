@@ -17,7 +17,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
-from shop.services import quote_files, quotes
+from shop.services.quotes import files as quote_files
+from shop.services.quotes import requests as quotes
 
 COMMON_SCALES = ("1:400", "1:200", "1:150", "1:100", "1:72", "1:50", "1:25")
 

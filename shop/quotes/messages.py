@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask_babel import gettext, lazy_gettext
 
 from shop.models import QuoteStatus
-from shop.services import quotes
-from shop.services.quote_files import InvalidFile
+from shop.services.quotes import requests as quotes
+from shop.services.quotes.files import InvalidFile
 
 _STATUS = {
     QuoteStatus.NEW: lazy_gettext("Request received"),

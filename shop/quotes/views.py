@@ -33,8 +33,13 @@ from shop.quotes.forms import (
     QuoteRequestForm,
 )
 from shop.quotes.messages import error_message, file_message, status_label
-from shop.services import catalog, orders, quote_files, quote_mail, quote_payments, quotes, shipping
-from shop.services.quote_files import InvalidFile, Upload
+from shop.services.catalog import products as catalog
+from shop.services.ordering import orders, shipping
+from shop.services.quotes import files as quote_files
+from shop.services.quotes import mail as quote_mail
+from shop.services.quotes import payments as quote_payments
+from shop.services.quotes import requests as quotes
+from shop.services.quotes.files import InvalidFile, Upload
 
 REQUEST_LIMIT = "5 per hour"
 MODEL_SUFFIX = re.compile(r"\s+(display\s+|desk\s+)?model$", re.IGNORECASE)

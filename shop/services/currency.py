@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from shop.extensions import db
 from shop.models import ExchangeRate
-from shop.services import audit
+from shop.services.reporting import audit
 
 CURRENCIES = ("USD", "JPY", "KRW", "EUR", "SGD", "AUD", "GBP")
 # The currency a first visit sees beside rupiah, from the visitor's language; Indonesian

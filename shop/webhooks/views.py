@@ -8,7 +8,7 @@ from flask.typing import ResponseReturnValue
 from shop.checkout.notify import order_paid
 from shop.extensions import csrf
 from shop.gateways.payments import InvalidWebhook
-from shop.services import payments
+from shop.services.ordering import payments
 from shop.webhooks import bp
 
 

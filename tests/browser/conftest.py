@@ -63,7 +63,7 @@ def live_app(tmp_path_factory: pytest.TempPathFactory, browser_database: str) ->
     from flask_migrate import upgrade
 
     from shop.demo.seed import seed_demo
-    from shop.services.shipping import install_default_zones
+    from shop.services.ordering.shipping import install_default_zones
 
     media = tmp_path_factory.mktemp("browser-media")
     app = create_app(_test_config(media, browser_database))

@@ -7,7 +7,7 @@ import uuid
 import pytest
 
 from shop.models import Role
-from shop.services import users
+from shop.services.accounts import staff as users
 from tests.browser.axe import assert_no_serious_violations
 
 PASSWORD = "a long enough password"

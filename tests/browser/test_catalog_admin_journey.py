@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from shop.extensions import db
 from shop.models import OrderStatus, Product, Role, Variant
-from shop.services import users
+from shop.services.accounts import staff as users
 from tests.browser.axe import assert_no_serious_violations
 from tests.factories import png_bytes
 from tests.order_factories import make_order

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from shop.extensions import db
 from shop.models import Role, Variant
-from shop.services import users
+from shop.services.accounts import staff as users
 from tests.order_factories import make_order
 
 PASSWORD = "a long enough password"

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from shop.extensions import db
 from shop.models import Order, OrderStatus, QuoteRequest, QuoteStatus, Role
-from shop.services import users
+from shop.services.accounts import staff as users
 from tests.browser.axe import assert_no_serious_violations
 
 PASSWORD = "a long enough password"

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 
 from shop.gateways.mail import Mailer, MailMessage
 from shop.models import QuoteRequest
-from shop.services import notifications
+from shop.services.ordering import mail as notifications
 
 # The buyer hears of the request received, a new offer, a staff message and production
 # progress here; payment and shipping are told by the order's own mails.

@@ -14,8 +14,10 @@ from dataclasses import dataclass
 
 from shop.extensions import db
 from shop.models import TRANSLATED_LOCALES, Category, Product, User, Workshop
-from shop.services import audit, catalog_admin, catalog_rules
-from shop.services.catalog_text import FIELDS, TRANSLATION_MODELS, is_stale, source_digest
+from shop.services.catalog import editing as catalog_admin
+from shop.services.catalog import rules as catalog_rules
+from shop.services.catalog.text import FIELDS, TRANSLATION_MODELS, is_stale, source_digest
+from shop.services.reporting import audit
 
 # The most each field may hold: the same limits as the English texts.
 LIMITS = {

@@ -12,9 +12,18 @@ from datetime import date, timedelta
 from shop.extensions import db
 from shop.gateways.payments import PaymentError, PaymentGateway
 from shop.models import OrderStatus, QuoteOffer, QuoteRequest, QuoteStatus
-from shop.services import audit, clock, order_status, quote_payments
-from shop.services import quote_status as flow
-from shop.services.quotes import MAX_NOTES, MAX_QUANTITY, MIN_QUANTITY, QuoteError, audit_quote
+from shop.services import clock
+from shop.services.ordering import status as order_status
+from shop.services.quotes import payments as quote_payments
+from shop.services.quotes import status as flow
+from shop.services.quotes.requests import (
+    MAX_NOTES,
+    MAX_QUANTITY,
+    MIN_QUANTITY,
+    QuoteError,
+    audit_quote,
+)
+from shop.services.reporting import audit
 
 Q = QuoteStatus
 MAX_UNIT_PRICE_IDR = 10_000_000_000  # ten billion rupiah a piece is beyond any model

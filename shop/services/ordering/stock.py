@@ -13,9 +13,9 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from shop.extensions import db
 from shop.models import Product, StockAdjustment, StockReason, User, Variant
-from shop.services import audit
-from shop.services.catalog_version import bump_catalog_version
-from shop.services.search import ResultPage, clamp_page
+from shop.services.catalog.search import ResultPage, clamp_page
+from shop.services.catalog.version import bump_catalog_version
+from shop.services.reporting import audit
 
 MAX_NOTE = 300
 MAX_CHANGE = 1_000_000

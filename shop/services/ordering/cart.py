@@ -11,8 +11,9 @@ from sqlalchemy.orm import joinedload
 
 from shop.extensions import db
 from shop.models import Cart, CartLine, PriceTier, Product, ProductStatus, Variant
-from shop.services import pricing, shipping
-from shop.services.catalog_text import SOURCE_LOCALE, shown_in
+from shop.services.catalog import pricing
+from shop.services.catalog.text import SOURCE_LOCALE, shown_in
+from shop.services.ordering import shipping
 
 # Airlines buy display models by the hundred: a line may hold up to 500 (the 200+ volume
 # price must be reachable); more than this is a bulk order: quote, not cart.

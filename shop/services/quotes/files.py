@@ -19,7 +19,7 @@ from pypdf import PdfReader
 
 from shop.media import MediaStorage
 from shop.models import QuoteFile
-from shop.services import images
+from shop.services.media import images
 
 log = logging.getLogger(__name__)
 

@@ -19,8 +19,8 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from shop.extensions import db
 from shop.models import Product, ProductStatus, Variant
-from shop.services import catalog_rules as rules
-from shop.services.catalog_rules import InvalidPrice, check_sku, check_slug, parse_rupiah
+from shop.services.catalog import rules
+from shop.services.catalog.rules import InvalidPrice, check_sku, check_slug, parse_rupiah
 
 PRODUCT_COLUMNS = (
     "product_slug", "product_name", "category_slug", "workshop_slug", "status", "summary",

@@ -30,8 +30,11 @@ from shop.models import (
     QuoteStatus,
     Variant,
 )
-from shop.services import audit, clock, quote_files, shipping
-from shop.services import quote_status as flow
+from shop.services import clock
+from shop.services.ordering import shipping
+from shop.services.quotes import files as quote_files
+from shop.services.quotes import status as flow
+from shop.services.reporting import audit
 
 Q = QuoteStatus
 MIN_QUANTITY = 1

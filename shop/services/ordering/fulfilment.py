@@ -17,8 +17,11 @@ from sqlalchemy.orm import selectinload
 from shop.extensions import db
 from shop.gateways.payments import PaymentGateway, Refund
 from shop.models import Order, OrderStatus, User
-from shop.services import audit, order_status, orders, quote_payments
-from shop.services.order_status import InvalidTransition
+from shop.services.ordering import orders
+from shop.services.ordering import status as order_status
+from shop.services.ordering.status import InvalidTransition
+from shop.services.quotes import payments as quote_payments
+from shop.services.reporting import audit
 
 __all__ = ["InvalidRefund", "InvalidShipment", "InvalidTransition"]
 

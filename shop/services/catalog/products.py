@@ -19,8 +19,8 @@ from shop.models import (
     Variant,
     Workshop,
 )
-from shop.services.catalog_text import SOURCE_LOCALE, shown_in
-from shop.services.search import ResultPage, clamp_page, contains
+from shop.services.catalog.search import ResultPage, clamp_page, contains
+from shop.services.catalog.text import SOURCE_LOCALE, shown_in
 
 SORTS = ("newest", "price_asc", "price_desc")
 MAX_QUERY_LENGTH = 100

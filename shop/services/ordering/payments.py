@@ -11,8 +11,11 @@ from sqlalchemy.exc import IntegrityError
 from shop.extensions import db
 from shop.gateways.payments import PaymentEvent
 from shop.models import Cart, Order, OrderStatus, ProcessedPaymentEvent
-from shop.services import audit, order_status, orders, quote_payments
 from shop.services.money import from_minor_units
+from shop.services.ordering import orders
+from shop.services.ordering import status as order_status
+from shop.services.quotes import payments as quote_payments
+from shop.services.reporting import audit
 
 PAID_OR_LATER = {
     OrderStatus.PAID,

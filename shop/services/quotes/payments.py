@@ -20,9 +20,11 @@ from shop.models import (
     QuoteRequest,
     QuoteStatus,
 )
-from shop.services import clock, order_status, orders, shipping
-from shop.services import quote_status as flow
-from shop.services.quotes import (
+from shop.services import clock
+from shop.services.ordering import orders, shipping
+from shop.services.ordering import status as order_status
+from shop.services.quotes import status as flow
+from shop.services.quotes.requests import (
     DEFAULT_MAKER_SHARE,
     ORDER_PAID,
     QuoteError,

@@ -28,7 +28,7 @@ from shop.models import (
     Variant,
     Workshop,
 )
-from shop.services import audit
+from shop.services.reporting import audit
 
 S = OrderStatus
 # Orders whose money was taken; refunds are taken off their sales below.

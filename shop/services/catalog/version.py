@@ -29,7 +29,7 @@ from shop.models import (
     Workshop,
     WorkshopTranslation,
 )
-from shop.services.catalog import refresh_price_range
+from shop.services.catalog.products import refresh_price_range
 
 # Volume prices, approximate prices in other currencies and translated texts show on
 # storefront pages: a tier, exchange rate or translation change must refresh them too.

@@ -31,11 +31,11 @@ from shop.models import (
     Workshop,
 )
 from shop.models.catalog import utcnow
-from shop.services import audit, pricing
-from shop.services import catalog_rules as rules
-from shop.services import stock as stock_service
-from shop.services.cart import MAX_LINE_QUANTITY
-from shop.services.catalog_rules import check_range, check_sku, check_slug, slugify
+from shop.services.catalog import pricing, rules
+from shop.services.catalog.rules import check_range, check_sku, check_slug, slugify
+from shop.services.ordering import stock as stock_service
+from shop.services.ordering.cart import MAX_LINE_QUANTITY
+from shop.services.reporting import audit
 
 DEFAULT_MAKER_SHARE = 30
 

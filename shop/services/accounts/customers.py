@@ -20,27 +20,27 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from shop.extensions import db
 from shop.models import Cart, CartLine, Customer, Order, Variant
-from shop.services import cart as carts
 
 # The same rules (and refusals) for buyers' accounts as for staff accounts; re-exported so
 # callers handle accounts.InvalidEmail and accounts.WeakPassword.
-from shop.services.users import (
+from shop.services.accounts.staff import (
     MAX_PASSWORD_LENGTH as MAX_PASSWORD_LENGTH,
 )
-from shop.services.users import (
+from shop.services.accounts.staff import (
     MIN_PASSWORD_LENGTH as MIN_PASSWORD_LENGTH,
 )
-from shop.services.users import (
+from shop.services.accounts.staff import (
     InvalidEmail as InvalidEmail,
 )
-from shop.services.users import (
+from shop.services.accounts.staff import (
     WeakPassword as WeakPassword,
 )
-from shop.services.users import (
+from shop.services.accounts.staff import (
     checked_email,
     checked_password,
     normalise_email,
 )
+from shop.services.ordering import cart as carts
 
 CONFIRM_SALT = "kb-account-confirm-email"
 CONFIRM_MAX_AGE = timedelta(days=3)

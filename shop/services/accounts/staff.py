@@ -13,7 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from shop.extensions import db
 from shop.models import Role, User
-from shop.services import audit
+from shop.services.reporting import audit
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 256

@@ -17,9 +17,10 @@ from shop.gateways.payments import (
     ShippingOption,
 )
 from shop.models import Cart, Order, OrderLine, OrderStatus, Variant
-from shop.services import cart as carts
-from shop.services import order_status, shipping
-from shop.services.catalog_version import bump_catalog_version
+from shop.services.catalog.version import bump_catalog_version
+from shop.services.ordering import cart as carts
+from shop.services.ordering import shipping
+from shop.services.ordering import status as order_status
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from shop.models import (
     ProductTranslation,
     Variant,
 )
-from shop.services.search import ResultPage, clamp_page, contains
+from shop.services.catalog.search import ResultPage, clamp_page, contains
 
 MAX_SEARCH = 100
 MAX_SEARCH_WORDS = 6

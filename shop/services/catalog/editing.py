@@ -18,9 +18,9 @@ from sqlalchemy.orm import InstrumentedAttribute
 from shop.extensions import db
 from shop.media import MediaStorage
 from shop.models import Category, Product, ProductStatus, User, Workshop
-from shop.services import audit
-from shop.services.catalog_rules import MAX_CATEGORY_SLUG, check_slug, slugify
-from shop.services.product_photos import store_upload
+from shop.services.catalog.rules import MAX_CATEGORY_SLUG, check_slug, slugify
+from shop.services.media.product_photos import store_upload
+from shop.services.reporting import audit
 
 MAX_CATEGORY_NAME = 120
 MAX_WORKSHOP_NAME = 200

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from shop.services.catalog import MAX_PRICE_IDR
+from shop.services.catalog.products import MAX_PRICE_IDR
 
 MAX_NAME = 200
 MAX_PRODUCT_SLUG = 160

@@ -29,9 +29,8 @@ from shop.models import (
     Variant,
     Workshop,
 )
-from shop.services import audit, clock
-from shop.services.catalog import refresh_price_range
-from shop.services.catalog_csv import (
+from shop.services import clock
+from shop.services.catalog.csv_export import (
     COLUMNS,
     PRODUCT_RULES,
     VARIANT_COLUMNS,
@@ -40,7 +39,9 @@ from shop.services.catalog_csv import (
     Rules,
     unguard,
 )
-from shop.services.listings import default_maker_share_pct
+from shop.services.catalog.listings import default_maker_share_pct
+from shop.services.catalog.products import refresh_price_range
+from shop.services.reporting import audit
 
 MAX_ROWS = 5_000
 MAX_BYTES = 8 * 1024 * 1024

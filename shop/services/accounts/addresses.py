@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from shop.extensions import db
 from shop.models import Customer, CustomerAddress
-from shop.services import shipping
+from shop.services.ordering import shipping
 
 MAX_ADDRESSES = 20
 MAX_ID = 2**31 - 1  # ids in the URL above this name nothing (and overflow SQLite's integers)

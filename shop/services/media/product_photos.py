@@ -16,8 +16,9 @@ from sqlalchemy import func, select
 from shop.extensions import db
 from shop.media import MediaStorage
 from shop.models import Product, ProductPhoto
-from shop.services import audit, images
-from shop.services.audit import Actor
+from shop.services.media import images
+from shop.services.reporting import audit
+from shop.services.reporting.audit import Actor
 
 ALT_TEXT_MAX = 300
 Direction = Literal["earlier", "later"]

@@ -1,0 +1,1 @@
+"""Accounts: buyers, their addresses, and staff."""

@@ -1,0 +1,1 @@
+"""The catalog: products, listings, search, prices, editing, CSV and translations."""

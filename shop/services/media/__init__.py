@@ -1,0 +1,1 @@
+"""Photos: decoding, renditions, and products' photo sets."""

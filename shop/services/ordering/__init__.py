@@ -1,0 +1,1 @@
+"""Ordering: cart, orders, the status door, stock, payments, refunds, shipping, mail."""

@@ -1,0 +1,1 @@
+"""Airline and corporate quotes: requests, files, offers, payments, status, mail."""

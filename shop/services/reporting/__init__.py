@@ -1,0 +1,1 @@
+"""Reports for staff: sales, revenue split, audit log."""
