@@ -5,16 +5,34 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import event, text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import Session
+
+# Execution option that makes SQLite open the transaction with BEGIN IMMEDIATE.
+_WRITE = "kb_write_transaction"
 
 
 def configure_engine_events(engine: Engine) -> None:
-    """Put SQLite into WAL mode with a busy timeout and foreign keys enforced."""
+    """Put SQLite into WAL mode with a busy timeout and foreign keys enforced.
+
+    The driver's own transaction handling is switched off and SQLAlchemy emits BEGIN itself
+    (the recipe in SQLAlchemy's SQLite notes): savepoints then work, and a unit of work that
+    writes can start with BEGIN IMMEDIATE (see `begin_write`).
+    """
     if engine.dialect.name != "sqlite":
         return
 
+    @event.listens_for(engine, "begin")
+    def _sqlite_begin(connection: Connection) -> None:
+        immediate = connection.get_execution_options().get(_WRITE)
+        # Straight to the driver, as psycopg's own BEGIN is: statement counts stay comparable.
+        connection.connection.dbapi_connection.execute(  # type: ignore[union-attr]
+            "BEGIN IMMEDIATE" if immediate else "BEGIN"
+        )
+
     @event.listens_for(engine, "connect")
     def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # no implicit BEGIN: the "begin" event emits it
         cursor = dbapi_connection.cursor()
         # WAL lets readers run beside one writer; the busy timeout makes a second writer
         # wait instead of failing with "database is locked" under several workers.
@@ -34,3 +52,26 @@ def refresh_statistics(engine: Engine) -> None:
     """
     with engine.begin() as connection:
         connection.execute(text("ANALYZE"))
+
+
+class UnitOfWorkStarted(RuntimeError):
+    """`begin_write` was called with changes already pending in the session."""
+
+
+def begin_write(session: Session) -> None:
+    """Start the session's next transaction as a writer, before it reads what it will change.
+
+    PostgreSQL needs nothing here: the rows a unit of work changes are locked with
+    SELECT … FOR UPDATE inside it. SQLite locks the whole database, and a transaction that
+    read first and writes later fails at once ("database is locked") when another writer
+    committed in between; BEGIN IMMEDIATE takes the write lock up front and waits its turn
+    (busy timeout) instead. A read-only transaction still open from the request (the view
+    looked the order up) is ended first, so what follows reads the latest committed rows.
+    """
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    if session.in_transaction():
+        if session.new or session.dirty or session.deleted:
+            raise UnitOfWorkStarted("begin_write must come before the unit of work's changes")
+        session.commit()
+    session.connection(execution_options={_WRITE: True})
