@@ -13,7 +13,15 @@ from shop.models.catalog import (
 )
 from shop.models.currency import ExchangeRate
 from shop.models.customers import Customer, CustomerAddress, PriceTier
-from shop.models.orders import Order, OrderEvent, OrderLine, OrderStatus, ProcessedPaymentEvent
+from shop.models.orders import (
+    Order,
+    OrderEvent,
+    OrderLine,
+    OrderRefund,
+    OrderStatus,
+    ProcessedPaymentEvent,
+    RefundStatus,
+)
 from shop.models.quotes import (
     QuoteEvent,
     QuoteFile,
@@ -46,6 +54,8 @@ __all__ = [
     "ExchangeRate",
     "Order",
     "OrderEvent",
+    "OrderRefund",
+    "RefundStatus",
     "OrderLine",
     "OrderStatus",
     "PriceTier",

@@ -26,6 +26,9 @@ class OrderStatus(enum.StrEnum):
 
     PENDING_PAYMENT = "pending_payment"
     PAID = "paid"
+    # Paid, but staff must act before it can be packed: its stock was gone when a late payment
+    # arrived, or the buyer gave an address outside the zone the shipping was priced for.
+    ON_HOLD = "on_hold"
     PACKED = "packed"
     SHIPPED = "shipped"
     DELIVERED = "delivered"
@@ -63,12 +66,17 @@ class Order(db.Model):
     shipping_zone: Mapped[str] = mapped_column(String(16))
     delivery_min_days: Mapped[int | None] = mapped_column(Integer)
     delivery_max_days: Mapped[int | None] = mapped_column(Integer)
-    ship_name: Mapped[str] = mapped_column(String(200), default="")
-    ship_line1: Mapped[str] = mapped_column(String(200), default="")
-    ship_line2: Mapped[str] = mapped_column(String(200), default="")
-    ship_city: Mapped[str] = mapped_column(String(120), default="")
-    ship_state: Mapped[str] = mapped_column(String(120), default="")
-    ship_postal_code: Mapped[str] = mapped_column(String(32), default="")
+    # Whatever the payment page collected, however long: Text, never cut (Stripe's own limits
+    # are longer than any column we would pick, and an address must not be lost).
+    ship_name: Mapped[str] = mapped_column(Text, default="")
+    ship_line1: Mapped[str] = mapped_column(Text, default="")
+    ship_line2: Mapped[str] = mapped_column(Text, default="")
+    ship_city: Mapped[str] = mapped_column(Text, default="")
+    ship_state: Mapped[str] = mapped_column(Text, default="")
+    ship_postal_code: Mapped[str] = mapped_column(Text, default="")
+    # The country the payment page collected (may differ from shipping_country, the priced one).
+    ship_country: Mapped[str] = mapped_column(String(2), default="", server_default="")
+    hold_reason: Mapped[str | None] = mapped_column(String(16))  # "stock" or "address"
     cart_id: Mapped[int | None] = mapped_column(ForeignKey("cart.id", ondelete="SET NULL"))
     customer_id: Mapped[int | None] = mapped_column(
         ForeignKey("customer.id", ondelete="SET NULL"), index=True
@@ -91,6 +99,9 @@ class Order(db.Model):
     )
     events: Mapped[list[OrderEvent]] = relationship(
         back_populates="order", cascade="all, delete-orphan", order_by="OrderEvent.id"
+    )
+    refunds: Mapped[list[OrderRefund]] = relationship(
+        back_populates="order", cascade="all, delete-orphan", order_by="OrderRefund.id"
     )
 
 
@@ -149,6 +160,43 @@ class OrderEvent(db.Model):
     note: Mapped[str] = mapped_column(Text, default="")
 
     order: Mapped[Order] = relationship(back_populates="events")
+
+
+class RefundStatus(enum.StrEnum):
+    """Where a refund staff asked for is: sent to the provider, accepted, or refused."""
+
+    PENDING = "pending"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
+class OrderRefund(db.Model):
+    """One refund staff asked for, keyed by the one-time token of the form that asked.
+
+    The token is the provider's idempotency key: a form sent twice (double click, reload)
+    finds its row and refunds nothing more. A pending row counts against what is left to
+    refund, so two refunds at once can never add up past what was paid.
+    """
+
+    __tablename__ = "order_refund"
+    __table_args__ = (CheckConstraint("amount_idr > 0", name="amount_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(
+        ForeignKey("shop_order.id", ondelete="CASCADE"), index=True
+    )
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    amount_idr: Mapped[int] = mapped_column(BigInteger)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    actor: Mapped[str] = mapped_column(String(254))
+    status: Mapped[RefundStatus] = mapped_column(
+        value_enum(RefundStatus, "refund_status", 16), default=RefundStatus.PENDING
+    )
+    provider_refund_id: Mapped[str] = mapped_column(String(255), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    order: Mapped[Order] = relationship(back_populates="refunds")
 
 
 class ProcessedPaymentEvent(db.Model):
