@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := app
 
-.PHONY: run test lint format translations extract-messages bench lighthouse clean
+.PHONY: run test lint format translations extract-messages bench race lighthouse clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,6 +46,11 @@ extract-messages: $(VENV)/.runtime
 ## Seed 10,000 products into a scratch database, serve with gunicorn, print throughput and latency.
 bench: $(VENV)/.dev translations
 	$(BIN)/python bench/bench.py
+
+## 40 buyers race for 10 pieces over HTTP (gunicorn + PostgreSQL at 127.0.0.1:5432, scratch
+## databases); paying, cancelling, expiry and doubled webhooks collide; fails on any lost piece or 5xx.
+race: $(VENV)/.dev translations
+	$(BIN)/python bench/race.py
 
 ## Lighthouse scores at a phone profile for home, listing and product pages.
 lighthouse: $(VENV)/.dev translations
