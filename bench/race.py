@@ -659,6 +659,8 @@ def run_phase(name: str, with_stripe: bool) -> bool:
         looping, on_demand = Sweeper(env, log), Sweeper(env, log)
         sweepers = [looping, on_demand]
         race = Race(base, database, traffic, prepare_pay, cancel_url, on_demand.sweep)
+        for sweeper in sweepers:
+            sweeper.sweep()  # wait for the app to load, so sweeps start at once in the race
         looping.keep_sweeping()
         started = time.monotonic()
         unfinished = run_buyers(race)
