@@ -1,14 +1,15 @@
 """A Stripe-compatible HTTP double on 127.0.0.1, plus helpers that sign webhooks the real way.
 
 Point the real `stripe` library at it with `StripeClient(..., base_addresses={"api": double.url})`.
-It speaks the small part of the API the shop uses: Checkout Sessions and Refunds, with
-Stripe's form encoding, idempotency keys and error bodies. Nothing here touches the internet.
+It speaks the part of the API the shop uses: Checkout Sessions (create, retrieve, list, expire),
+Charges and Refunds, with Stripe's form encoding, list pagination, idempotency keys and error
+bodies. Objects start from Stripe's published fixtures (tests/stripe_fixtures). Tests can also
+play Stripe's side: a buyer paying, staff refunding in the dashboard, a slow or failing API.
+Nothing here touches the internet.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import itertools
 import json
 import re
@@ -20,8 +21,36 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-API_VERSION = "2026-10-28.endive"
+from tests.stripe_fixtures import (
+    API_VERSION,
+    JAPANESE_ADDRESS,
+    address_object,
+    charge_object,
+    event_payload,
+    fixture,
+    list_object,
+    redeliveries,
+    refund_object,
+    session_object,
+    sign_payload,
+)
+
+__all__ = [
+    "API_VERSION",
+    "RecordedRequest",
+    "address_object",
+    "StripeDouble",
+    "charge_object",
+    "event_payload",
+    "nest_form",
+    "redeliveries",
+    "session_object",
+    "sign_payload",
+]
+
 _KEY_PART = re.compile(r"\[([^\]]*)\]")
+_SESSION_PATH = re.compile(r"/v1/checkout/sessions/([^/]+)(/expire)?")
+Response = tuple[int, dict[str, Any]]
 
 
 @dataclass
@@ -36,6 +65,7 @@ class RecordedRequest:
     idempotency_key: str | None
     status: int = 0
     replayed: bool = False
+    delayed: float = 0.0
 
 
 @dataclass
@@ -49,13 +79,20 @@ class _Failure:
 class _State:
     requests: list[RecordedRequest] = field(default_factory=list)
     sessions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    charges: dict[str, dict[str, Any]] = field(default_factory=dict)
     refunds: dict[str, dict[str, Any]] = field(default_factory=dict)
     idempotent: dict[str, tuple[str, str, dict[str, str], int, dict[str, Any]]] = field(
         default_factory=dict
     )
     failures: list[_Failure] = field(default_factory=list)
+    delays: list[float] = field(default_factory=list)
+    page_cap: int = 100  # Stripe's largest page; tests lower it to see pagination
+    released: threading.Event = field(default_factory=threading.Event)
     counter: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def next_id(self, prefix: str) -> str:
+        return f"{prefix}_test_{next(self.counter)}"
 
 
 def nest_form(form: dict[str, str]) -> dict[str, Any]:
@@ -91,6 +128,36 @@ def _error(kind: str, message: str, code: str | None = None) -> dict[str, Any]:
     return {"error": {"type": kind, "message": message, "code": code}}
 
 
+def _missing(kind: str, object_id: str) -> Response:
+    message = f"No such {kind}: '{object_id}'"
+    return 404, _error("invalid_request_error", message, "resource_missing")
+
+
+def _page(items: list[dict[str, Any]], query: dict[str, Any], url: str, cap: int = 100) -> Response:
+    """One page of a Stripe list: newest first, `created` filters, limit and starting_after."""
+    limit = _int(query.get("limit"), 10)
+    if not 1 <= limit <= 100:
+        return 400, _error("invalid_request_error", "Invalid integer: limit", "parameter_invalid")
+    limit = min(limit, cap)
+    created = query.get("created")
+    if isinstance(created, dict):
+        bounds = {"gt": int.__gt__, "gte": int.__ge__, "lt": int.__lt__, "lte": int.__le__}
+        for op, value in created.items():
+            if op in bounds:
+                items = [i for i in items if bounds[op](i["created"], _int(value))]
+    elif created is not None:
+        items = [i for i in items if i["created"] == _int(created)]
+    # Newest first; among equal timestamps the later-made object first, as Stripe does.
+    items = sorted(reversed(items), key=lambda item: item["created"], reverse=True)
+    after = query.get("starting_after")
+    if after:
+        ids = [item["id"] for item in items]
+        if after not in ids:
+            return _missing("object", after)
+        items = items[ids.index(after) + 1 :]
+    return 200, list_object(items[:limit], url, has_more=len(items) > limit)
+
+
 class _Handler(BaseHTTPRequestHandler):
     server_version = "stripe-double/1.0"
     protocol_version = "HTTP/1.0"  # one request per connection: nothing lingers after stop()
@@ -120,19 +187,26 @@ class _Handler(BaseHTTPRequestHandler):
             state.requests.append(record)
             status, payload, replayed, retry = self._respond(state, method, url.path, form, key)
             record.status, record.replayed = status, replayed
+            record.delayed = state.delays.pop(0) if state.delays else 0.0
+        if record.delayed:
+            # Stripe did the work but its answer is late, as when the network or API is slow.
+            state.released.wait(record.delayed)
         raw = json.dumps(payload).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(raw)))
-        self.send_header("Request-Id", f"req_test_{len(state.requests)}")
-        if key:
-            self.send_header("Idempotency-Key", key)
-        if replayed:
-            self.send_header("Idempotent-Replayed", "true")
-        if retry is not None:
-            self.send_header("Stripe-Should-Retry", "true" if retry else "false")
-        self.end_headers()
-        self.wfile.write(raw)
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(raw)))
+            self.send_header("Request-Id", f"req_test_{len(state.requests)}")
+            if key:
+                self.send_header("Idempotency-Key", key)
+            if replayed:
+                self.send_header("Idempotent-Replayed", "true")
+            if retry is not None:
+                self.send_header("Stripe-Should-Retry", "true" if retry else "false")
+            self.end_headers()
+            self.wfile.write(raw)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up waiting
 
     def _respond(
         self, state: _State, method: str, path: str, form: dict[str, str], key: str | None
@@ -149,58 +223,83 @@ class _Handler(BaseHTTPRequestHandler):
                 message = "Keys for idempotent requests can only be used with the same parameters"
                 return 400, _error("idempotency_error", message), False, False
             return status, payload, True, None
-        status, payload = self._route(state, method, path, form)
+        status, payload = _route(state, method, path, nest_form(form))
         if key and method == "POST" and status < 500:
             state.idempotent[key] = (method, path, form, status, payload)
         return status, payload, False, None
 
-    def _route(
-        self, state: _State, method: str, path: str, form: dict[str, str]
-    ) -> tuple[int, dict[str, Any]]:
-        n = next(state.counter)
-        if method == "POST" and path == "/v1/checkout/sessions":
-            session = _new_session(f"cs_test_{n}", nest_form(form))
+
+def _route(state: _State, method: str, path: str, params: dict[str, Any]) -> Response:
+    if path == "/v1/checkout/sessions":
+        if method == "POST":
+            session = _new_session(state.next_id("cs"), params)
             state.sessions[session["id"]] = session
             return 200, session
-        if (
-            method == "POST"
-            and path.startswith("/v1/checkout/sessions/")
-            and path.endswith("/expire")
-        ):
-            session = state.sessions.get(path.split("/")[4])
-            if session is None:
-                return 404, _error("invalid_request_error", "No such checkout.session")
-            if session["status"] != "open":
-                return 400, _error(
-                    "invalid_request_error",
-                    'Only Checkout Sessions with a status in ["open"] can be expired.',
-                )
-            session["status"] = "expired"
-            return 200, session
-        if method == "GET" and path.startswith("/v1/checkout/sessions/"):
-            session_id = path.rsplit("/", 1)[1]
-            if session_id in state.sessions:
-                return 200, state.sessions[session_id]
-            return 404, _error(
-                "invalid_request_error",
-                f"No such checkout.session: '{session_id}'",
-                "resource_missing",
-            )
-        if method == "POST" and path == "/v1/refunds":
-            refund = {
-                "id": f"re_test_{n}",
-                "object": "refund",
-                "amount": _int(form.get("amount")),
-                "currency": "idr",
-                "payment_intent": form.get("payment_intent"),
-                "charge": f"ch_test_{n}",
-                "status": "succeeded",
-                "metadata": {},
-                "created": int(time.time()),
-            }
-            state.refunds[refund["id"]] = refund
-            return 200, refund
-        return 404, _error("invalid_request_error", f"Unrecognized request URL ({method}: {path})")
+        return _list_sessions(state, params)
+    if match := _SESSION_PATH.fullmatch(path):
+        session = state.sessions.get(match[1])
+        if session is None:
+            return _missing("checkout.session", match[1])
+        if method == "POST" and match[2]:
+            return _expire(session)
+        return 200, session
+    if path == "/v1/refunds" and method == "POST":
+        return _refund(state, params)
+    if path in ("/v1/refunds", "/v1/charges"):
+        kind = path.rsplit("/", 1)[1]
+        items = list((state.refunds if kind == "refunds" else state.charges).values())
+        for name in ("charge", "payment_intent"):
+            if params.get(name):
+                items = [item for item in items if item.get(name) == params[name]]
+        return _page(items, params, path, state.page_cap)
+    if path.startswith("/v1/charges/") and method == "GET":
+        charge_id = path.rsplit("/", 1)[1]
+        charge = state.charges.get(charge_id)
+        return (200, charge) if charge else _missing("charge", charge_id)
+    return 404, _error("invalid_request_error", f"Unrecognized request URL ({method}: {path})")
+
+
+def _list_sessions(state: _State, params: dict[str, Any]) -> Response:
+    sessions = list(state.sessions.values())
+    for name in ("status", "payment_intent"):
+        if params.get(name):
+            sessions = [s for s in sessions if s.get(name) == params[name]]
+    return _page(sessions, params, "/v1/checkout/sessions", state.page_cap)
+
+
+def _expire(session: dict[str, Any]) -> Response:
+    if session["status"] != "open":
+        message = 'Only Checkout Sessions with a status in ["open"] can be expired.'
+        return 400, _error("invalid_request_error", message)
+    session.update(status="expired", url=None)
+    return 200, session
+
+
+def _refund(state: _State, params: dict[str, Any]) -> Response:
+    """Refund a charge (found by charge or payment_intent), keeping its amount_refunded."""
+    charge = state.charges.get(params.get("charge") or "") or next(
+        (c for c in state.charges.values() if c["payment_intent"] == params.get("payment_intent")),
+        None,
+    )
+    if charge is None:
+        # A payment this double never saw (tests that start from a paid order): a lone refund.
+        charge = charge_object(state.next_id("ch"), payment_intent=params.get("payment_intent"))
+    remaining = charge["amount"] - charge["amount_refunded"]
+    amount = _int(params.get("amount"), remaining)
+    if remaining <= 0:
+        message = f"Charge {charge['id']} has already been refunded."
+        return 400, _error("invalid_request_error", message, "charge_already_refunded")
+    if not 0 < amount <= remaining:
+        message = f"Refund amount ({amount}) is greater than unrefunded amount ({remaining})."
+        return 400, _error("invalid_request_error", message, "amount_too_large")
+    refund = refund_object(state.next_id("re"), charge, amount)
+    refund["metadata"] = params.get("metadata") or {}
+    state.refunds[refund["id"]] = refund
+    if charge["id"] in state.charges:
+        charge["amount_refunded"] += amount
+        charge["refunded"] = charge["amount_refunded"] >= charge["amount"]
+        charge["refunds"]["data"].insert(0, refund)
+    return 200, refund
 
 
 def _new_session(session_id: str, params: dict[str, Any]) -> dict[str, Any]:
@@ -214,27 +313,29 @@ def _new_session(session_id: str, params: dict[str, Any]) -> dict[str, Any]:
     rate = options[0].get("shipping_rate_data", {}) if options else {}
     shipping = _int(rate.get("fixed_amount", {}).get("amount"))
     currency = lines[0].get("price_data", {}).get("currency", "idr") if lines else "idr"
-    return {
-        "id": session_id,
-        "object": "checkout.session",
-        "url": f"https://checkout.stripe.test/c/pay/{session_id}",
-        "mode": params.get("mode", "payment"),
-        "status": "open",
-        "payment_status": "unpaid",
-        "amount_subtotal": subtotal,
-        "amount_total": subtotal + shipping,
-        "currency": currency,
-        "client_reference_id": params.get("client_reference_id"),
-        "customer_email": params.get("customer_email"),
-        "locale": params.get("locale"),
-        "metadata": params.get("metadata", {}),
-        "expires_at": _int(params.get("expires_at")),
-        "success_url": params.get("success_url"),
-        "cancel_url": params.get("cancel_url"),
-        "payment_intent": None,
-        "livemode": False,
-        "created": int(time.time()),
-    }
+    session = fixture("checkout_session")
+    session.update(
+        id=session_id,
+        url=f"https://checkout.stripe.test/c/pay/{session_id}",
+        mode=params.get("mode", "payment"),
+        status="open",
+        payment_status="unpaid",
+        amount_subtotal=subtotal,
+        amount_total=subtotal + shipping,
+        currency=currency,
+        client_reference_id=params.get("client_reference_id"),
+        customer_email=params.get("customer_email"),
+        customer_details=None,
+        locale=params.get("locale"),
+        metadata=params.get("metadata", {}),
+        expires_at=_int(params.get("expires_at")),
+        success_url=params.get("success_url"),
+        cancel_url=params.get("cancel_url"),
+        payment_intent=None,
+        collected_information=None,
+        created=int(time.time()),
+    )
+    return session
 
 
 class StripeDouble:
@@ -256,7 +357,8 @@ class StripeDouble:
         return self
 
     def stop(self) -> None:
-        """Stop serving and close the listening socket."""
+        """Stop serving, wake any delayed answer and close the listening socket."""
+        self._state.released.set()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
@@ -297,6 +399,12 @@ class StripeDouble:
             return dict(self._state.sessions)
 
     @property
+    def charges(self) -> dict[str, dict[str, Any]]:
+        """Charges made by paid sessions, by id."""
+        with self._state.lock:
+            return dict(self._state.charges)
+
+    @property
     def refunds(self) -> dict[str, dict[str, Any]]:
         """Refunds created so far, by id."""
         with self._state.lock:
@@ -319,104 +427,74 @@ class StripeDouble:
         with self._state.lock:
             self._state.failures.extend(_Failure(status, body, should_retry) for _ in range(times))
 
+    def hang_next(self, seconds: float, *, times: int = 1) -> None:
+        """Hold the answer to the next `times` requests for `seconds` (the work is still done)."""
+        with self._state.lock:
+            self._state.delays.extend([seconds] * times)
 
-def sign_payload(payload: bytes, secret: str, timestamp: int | None = None) -> str:
-    """A Stripe-Signature header: t=<ts>,v1=<hex HMAC-SHA256 of "<ts>.<payload>">."""
-    ts = int(time.time()) if timestamp is None else timestamp
-    digest = hmac.new(secret.encode(), f"{ts}.".encode() + payload, hashlib.sha256).hexdigest()
-    return f"t={ts},v1={digest}"
+    def cap_pages(self, size: int) -> None:
+        """Answer lists with at most `size` items a page, whatever limit was asked for."""
+        with self._state.lock:
+            self._state.page_cap = size
 
+    def add_session(self, session: dict[str, Any]) -> dict[str, Any]:
+        """Store a session made elsewhere (e.g. by session_object) as if Stripe had it."""
+        with self._state.lock:
+            self._state.sessions[session["id"]] = session
+            return session
 
-def event_payload(event_type: str, obj: dict[str, Any], event_id: str | None = None) -> bytes:
-    """The raw body of a snapshot event as Stripe posts it to a webhook endpoint."""
-    event = {
-        "id": event_id or f"evt_test_{next(_event_ids)}",
-        "object": "event",
-        "api_version": API_VERSION,
-        "created": int(time.time()),
-        "data": {"object": obj},
-        "livemode": False,
-        "pending_webhooks": 1,
-        "request": {"id": None, "idempotency_key": None},
-        "type": event_type,
-    }
-    return json.dumps(event).encode()
+    def pay(
+        self,
+        session_id: str,
+        *,
+        name: str | None = "Aiko Tanaka",
+        email: str = "aiko@example.jp",
+        address: dict[str, Any] | None = None,
+        customer_details: bool = True,
+        legacy_shipping: bool = False,
+    ) -> dict[str, Any]:
+        """Play the buyer paying on the hosted page: the session completes and a charge exists."""
+        with self._state.lock:
+            session = self._state.sessions[session_id]
+            intent = self._state.next_id("pi")
+            filled = session_object(
+                session_id, order_id=None, amount_total=session["amount_total"],
+                currency=session["currency"], email=email, payment_intent=intent,
+                address=address or JAPANESE_ADDRESS, name=name,
+                legacy_shipping=legacy_shipping, customer_details=customer_details,
+            )  # fmt: skip
+            for key in ("customer_details", "collected_information", "shipping_details"):
+                session[key] = filled.get(key)
+            session.update(status="complete", payment_status="paid", payment_intent=intent)
+            session["url"] = None
+            charge = charge_object(
+                self._state.next_id("ch"), order_id=None, amount=session["amount_total"],
+                currency=session["currency"], payment_intent=intent,
+            )  # fmt: skip
+            charge["metadata"] = dict(session.get("metadata") or {})
+            charge["billing_details"]["email"] = email
+            self._state.charges[charge["id"]] = charge
+            return session
 
+    def expire(self, session_id: str) -> dict[str, Any]:
+        """Let the session's payment window run out."""
+        with self._state.lock:
+            session = self._state.sessions[session_id]
+            session.update(status="expired", url=None)
+            return session
 
-_event_ids = itertools.count(1)
+    def refund_in_dashboard(self, session_id: str, amount: int | None = None) -> dict[str, Any]:
+        """Staff refund (part of) the session's payment in Stripe; return the updated charge."""
+        with self._state.lock:
+            intent = self._state.sessions[session_id]["payment_intent"]
+            status, body = _refund(self._state, {"payment_intent": intent, "amount": amount})
+            if status != 200:
+                raise ValueError(body["error"]["message"])
+            return self._state.charges[body["charge"]]
 
-
-def session_object(
-    session_id: str = "cs_test_1",
-    *,
-    order_id: int | None = 1,
-    amount_total: int = 10_000_000,
-    currency: str = "idr",
-    payment_status: str = "paid",
-    status: str = "complete",
-    email: str = "buyer@example.com",
-    payment_intent: str | None = "pi_test_1",
-    address: dict[str, str] | None = None,
-    name: str = "Aiko Tanaka",
-    legacy_shipping: bool = False,
-) -> dict[str, Any]:
-    """A checkout.session object as a webhook carries it, with a shipping address."""
-    address = address or {
-        "line1": "1-2-3 Shibuya",
-        "line2": "Apt 4",
-        "city": "Tokyo",
-        "state": "Tokyo",
-        "postal_code": "150-0002",
-        "country": "JP",
-    }
-    shipping = {"name": name, "address": address}
-    obj: dict[str, Any] = {
-        "id": session_id,
-        "object": "checkout.session",
-        "mode": "payment",
-        "status": status,
-        "payment_status": payment_status,
-        "amount_subtotal": amount_total,
-        "amount_total": amount_total,
-        "currency": currency,
-        "client_reference_id": str(order_id) if order_id is not None else None,
-        "metadata": {"order_id": str(order_id)} if order_id is not None else {},
-        "customer_email": email,
-        "customer_details": {"email": email, "name": name, "address": address},
-        "payment_intent": payment_intent,
-        "livemode": False,
-        "created": int(time.time()),
-    }
-    if legacy_shipping:
-        obj["shipping_details"] = shipping
-    else:
-        obj["collected_information"] = {"shipping_details": shipping}
-    return obj
-
-
-def charge_object(
-    charge_id: str = "ch_test_1",
-    *,
-    order_id: int | None = 1,
-    amount: int = 10_000_000,
-    amount_refunded: int = 0,
-    currency: str = "idr",
-    payment_intent: str = "pi_test_1",
-) -> dict[str, Any]:
-    """A charge object as charge.* events carry it."""
-    return {
-        "id": charge_id,
-        "object": "charge",
-        "amount": amount,
-        "amount_captured": amount,
-        "amount_refunded": amount_refunded,
-        "captured": True,
-        "currency": currency,
-        "paid": True,
-        "payment_intent": payment_intent,
-        "refunded": amount_refunded >= amount,
-        "status": "succeeded",
-        "metadata": {"order_id": str(order_id)} if order_id is not None else {},
-        "livemode": False,
-        "created": int(time.time()),
-    }
+    def backdate(self, object_id: str, seconds: int) -> None:
+        """Make a session, charge or refund look `seconds` older."""
+        with self._state.lock:
+            for store in (self._state.sessions, self._state.charges, self._state.refunds):
+                if object_id in store:
+                    store[object_id]["created"] -= seconds

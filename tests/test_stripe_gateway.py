@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import stripe
@@ -23,6 +23,7 @@ from tests.stripe_double import (
     StripeDouble,
     charge_object,
     event_payload,
+    redeliveries,
     session_object,
     sign_payload,
 )
@@ -411,3 +412,181 @@ def test_refund_failure_is_a_payment_error(gateway: StripeGateway, double: Strip
     with pytest.raises(PaymentError, match="charge_already_refunded"):
         gateway.refund("pi_test_1", 40_000, "refund-order-42-1")
     assert double.refunds == {}
+
+
+# -- what Stripe really sends ----------------------------------------------------------------
+
+
+def test_v0_signatures_are_ignored_even_when_made_with_our_secret(hooks: StripeGateway) -> None:
+    payload = event_payload("checkout.session.completed", session_object())
+    ts = int(time.time())
+    bad_v1 = sign_payload(payload, "whsec_attacker", ts, v0_secret=WEBHOOK_SECRET)
+    assert ",v0=" in bad_v1
+    with pytest.raises(InvalidWebhook):
+        hooks.parse_webhook(payload, bad_v1)
+    only_v0 = f"t={ts}," + sign_payload(payload, WEBHOOK_SECRET, ts).split(",")[-1]
+    with pytest.raises(InvalidWebhook):
+        hooks.parse_webhook(payload, only_v0.replace("v1=", "v0="))
+
+
+def test_stripe_style_header_with_v0_is_accepted(hooks: StripeGateway) -> None:
+    payload = event_payload("checkout.session.completed", session_object(), "evt_v0")
+    header = signed(payload)
+    assert header.count("v1=") == 1 and header.count("v0=") == 1
+    assert hooks.parse_webhook(payload, header).id == "evt_v0"
+
+
+@pytest.mark.parametrize("ours", ["whsec_old_secret", "whsec_new_secret"])
+def test_either_secret_verifies_while_the_signing_secret_is_rolled(ours: str) -> None:
+    gw = StripeGateway(SECRET_KEY, ours, api_base="http://127.0.0.1:9")
+    payload = event_payload("checkout.session.completed", session_object(), "evt_roll")
+    header = sign_payload(payload, ["whsec_old_secret", "whsec_new_secret"])
+    assert header.count("v1=") == 2
+    try:
+        assert gw.parse_webhook(payload, header).id == "evt_roll"
+    finally:
+        gw.close()
+
+
+def test_every_redelivery_of_an_event_parses_to_the_same_event(hooks: StripeGateway) -> None:
+    payload = event_payload("checkout.session.completed", session_object(), "evt_again")
+    headers = redeliveries(payload, WEBHOOK_SECRET, times=3)
+    assert len(set(headers)) == 3  # each delivery signed afresh
+    events = [hooks.parse_webhook(payload, header) for header in headers]
+    assert {event.id for event in events} == {"evt_again"}
+    assert events[0] == events[1] == events[2]
+
+
+def test_long_non_ascii_names_and_addresses_arrive_whole(hooks: StripeGateway) -> None:
+    name = "田中 愛子 " * 40 + "👩‍🎨"  # > 200 characters, with a joined emoji
+    line1 = "서울특별시 강남구 테헤란로 " * 15
+    line2 = "Ｍａｎｓｉｏｎ ＫＢ　１０２号室 — ﬁ ﬂ ß " * 9
+    email = "a" * 200 + ".ñandú@ejemplo.example.com"
+    address = {"line1": line1, "line2": line2, "city": "Zürich", "state": "Zürich",
+               "postal_code": "8001", "country": "CH"}  # fmt: skip
+    obj = session_object(name=name, email=email, address=address)
+    payload = event_payload("checkout.session.completed", obj)
+    assert "田中".encode() in payload  # sent as UTF-8, not \u escapes
+    event = hooks.parse_webhook(payload, signed(payload))
+
+    assert event.email == email and len(email) > 200
+    assert event.shipping_address == Address(
+        name=name, line1=line1, line2=line2, city="Zürich", state="Zürich",
+        postal_code="8001", country="CH",
+    )  # fmt: skip
+    assert min(len(name), len(line1), len(line2)) > 200
+
+
+def test_null_optional_fields_become_empty_strings(hooks: StripeGateway) -> None:
+    address = {"line1": "Jl. Raya Ubud 8", "line2": None, "city": "Gianyar", "state": None,
+               "postal_code": None, "country": "ID"}  # fmt: skip
+    obj = session_object(address=address, customer_details=False)
+    payload = event_payload("checkout.session.completed", obj)
+    event = hooks.parse_webhook(payload, signed(payload))
+
+    assert event.email == "buyer@example.com"  # from customer_email
+    assert event.shipping_address == Address(
+        name="Aiko Tanaka", line1="Jl. Raya Ubud 8", city="Gianyar", country="ID"
+    )
+
+
+def test_missing_optional_fields_are_tolerated(hooks: StripeGateway) -> None:
+    obj = session_object("cs_test_bare", order_id=3)
+    for key in ("customer_details", "customer_email", "payment_intent", "currency"):
+        del obj[key]
+    del obj["collected_information"]["shipping_details"]["address"]["line2"]
+    del obj["collected_information"]["shipping_details"]["name"]
+    payload = event_payload("checkout.session.completed", obj)
+    event = hooks.parse_webhook(payload, signed(payload))
+
+    assert (event.session_id, event.order_id, event.email) == ("cs_test_bare", 3, None)
+    assert (event.payment_intent, event.currency) == (None, None)
+    assert event.shipping_address is not None
+    assert (event.shipping_address.name, event.shipping_address.line2) == ("", "")
+
+
+def test_no_shipping_block_at_all_gives_no_address(hooks: StripeGateway) -> None:
+    for legacy in (False, True):
+        obj = session_object(shipping=False, legacy_shipping=legacy)
+        payload = event_payload("checkout.session.completed", obj)
+        assert hooks.parse_webhook(payload, signed(payload)).shipping_address is None
+
+
+def test_country_and_name_fall_back_to_customer_details(hooks: StripeGateway) -> None:
+    obj = session_object(name="Kim Minji", address={"line1": "12 Sejong-daero", "city": "Seoul"})
+    shipping = obj["collected_information"]["shipping_details"]
+    shipping["name"] = None
+    obj["customer_details"]["address"] = {"country": "KR", "line1": None}
+    payload = event_payload("checkout.session.completed", obj)
+    address = hooks.parse_webhook(payload, signed(payload)).shipping_address
+
+    assert address is not None
+    assert (address.name, address.country, address.line1) == ("Kim Minji", "KR", "12 Sejong-daero")
+
+
+def test_collected_information_wins_over_legacy_shipping_details(hooks: StripeGateway) -> None:
+    obj = session_object(address={"line1": "New St 1", "city": "Osaka", "country": "JP"})
+    obj["shipping_details"] = {"name": "Old", "address": {"line1": "Old St 9", "country": "JP"}}
+    payload = event_payload("checkout.session.completed", obj)
+    address = hooks.parse_webhook(payload, signed(payload)).shipping_address
+    assert address is not None and address.line1 == "New St 1"
+
+
+# -- session history (reconciliation) --------------------------------------------------------
+
+
+def open_sessions(gateway: StripeGateway, count: int) -> list[str]:
+    return [
+        gateway.create_checkout(make_request(order_id=100 + n, idempotency_key=f"checkout-{n}")).id
+        for n in range(count)
+    ]
+
+
+def test_history_lists_every_page_and_maps_paid_refunded_and_expired(
+    gateway: StripeGateway, double: StripeDouble
+) -> None:
+    paid, expired, still_open, *rest = open_sessions(gateway, 5)
+    double.pay(paid, name="Aiko Tanaka")
+    double.refund_in_dashboard(paid, 4_000_000)
+    double.refund_in_dashboard(paid, 1_000_000)
+    double.expire(expired)
+    double.cap_pages(2)
+
+    history = {h.session_id: h for h in gateway.session_history(datetime.now(UTC) - timedelta(1))}
+
+    assert set(history) == {paid, expired, still_open, *rest}
+    lists = [r for r in double.requests if r.method == "GET" and r.path.endswith("/sessions")]
+    assert len(lists) == 3  # 2 + 2 + 1, each page after the last id of the one before
+    assert [r.form.get("starting_after") for r in lists][1:] == [rest[0], expired]
+    completed, refunded = history[paid].events
+    charge_id = next(iter(double.charges))
+    assert (completed.id, completed.type) == (f"reconcile:{paid}", "checkout.session.completed")
+    assert (completed.order_id, completed.payment_status) == (100, "paid")
+    assert completed.shipping_address is not None
+    assert completed.shipping_address.name == "Aiko Tanaka"
+    assert (refunded.id, refunded.type) == (f"reconcile:{charge_id}:5000000", "charge.refunded")
+    assert (refunded.order_id, refunded.amount_minor) == (100, 5_000_000)
+    (gone,) = history[expired].events
+    assert (gone.id, gone.type, gone.order_id) == (
+        f"reconcile:{expired}",
+        "checkout.session.expired",
+        101,
+    )
+    assert history[still_open].events == ()
+
+
+def test_history_leaves_out_sessions_before_the_window(
+    gateway: StripeGateway, double: StripeDouble
+) -> None:
+    old, new = open_sessions(gateway, 2)
+    double.backdate(old, 4 * 86_400)
+    since = datetime.now(UTC) - timedelta(days=3)
+    assert [h.session_id for h in gateway.session_history(since)] == [new]
+    (listing,) = [r for r in double.requests if r.method == "GET"]
+    assert listing.form["created[gte]"] == str(int(since.timestamp()))
+
+
+def test_history_failure_is_a_payment_error(gateway: StripeGateway, double: StripeDouble) -> None:
+    double.fail_next(401, {"error": {"type": "invalid_request_error", "message": "bad key"}})
+    with pytest.raises(PaymentError, match="HTTP 401"):
+        list(gateway.session_history(datetime.now(UTC)))

@@ -7,7 +7,8 @@ button feeds the same event handling that Stripe's webhooks do.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from datetime import datetime
 
 from shop.gateways.payments import (
     Address,
@@ -16,6 +17,7 @@ from shop.gateways.payments import (
     InvalidWebhook,
     PaymentEvent,
     Refund,
+    SessionHistory,
 )
 from shop.services.money import to_minor_units
 
@@ -44,6 +46,10 @@ class DemoGateway:
 
     def expire_checkout(self, session_id: str) -> None:
         """Nothing to close: the demo page pays only orders that still await payment."""
+
+    def session_history(self, since: datetime) -> Iterator[SessionHistory]:
+        """No provider keeps a history of demo payments: there is nothing to reconcile."""
+        return iter(())
 
     @staticmethod
     def paid_event(

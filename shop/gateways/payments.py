@@ -6,6 +6,7 @@ Amounts here are whole rupiah; each gateway converts to its provider's minor uni
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
@@ -13,6 +14,10 @@ from typing import Protocol
 
 class PaymentError(Exception):
     """The provider refused or could not be reached; str(exc) is safe to show staff."""
+
+
+class ProviderUnreachable(PaymentError):
+    """The provider did not answer in time or answered with a server error: nothing happened."""
 
 
 class InvalidWebhook(Exception):
@@ -105,6 +110,19 @@ class Refund:
     status: str
 
 
+@dataclass(frozen=True)
+class SessionHistory:
+    """One of the provider's checkout sessions, as the events that bring the shop up to date.
+
+    Reconciliation applies them like webhooks; their ids are derived from the session and
+    amounts, so applying the same history twice changes nothing.
+    """
+
+    session_id: str
+    status: str  # "open", "complete", "expired"
+    events: tuple[PaymentEvent, ...] = ()
+
+
 class PaymentGateway(Protocol):
     """What the shop needs from a payment provider."""
 
@@ -124,4 +142,8 @@ class PaymentGateway(Protocol):
 
     def expire_checkout(self, session_id: str) -> None:
         """Close a hosted payment page so it can no longer be paid; raise PaymentError."""
+        ...
+
+    def session_history(self, since: datetime) -> Iterator[SessionHistory]:
+        """Every checkout session created since then, newest first; raise PaymentError."""
         ...

@@ -3,26 +3,34 @@
 from __future__ import annotations
 
 import json
-import re
+from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 import stripe
 
 from shop.gateways.payments import (
-    Address,
     CheckoutRequest,
     CheckoutSession,
     InvalidWebhook,
     PaymentError,
     PaymentEvent,
+    ProviderUnreachable,
     Refund,
+    SessionHistory,
 )
+from shop.gateways.stripe_objects import as_int, as_str, charge_event, session_event
 from shop.services.money import from_minor_units, to_minor_units
 
 # Storefront languages Stripe Checkout also speaks; anything else lets Stripe choose.
 _LOCALES = {"en": "en", "id": "id", "ja": "ja", "ko": "ko"}
-_ADDRESS_FIELDS = ("line1", "line2", "city", "state", "postal_code", "country")
-_DIGITS = re.compile(r"[0-9]{1,18}")
+# A buyer waits for create_checkout: with one network retry and the library's 0.5 s back-off,
+# the worst case is 2 * (connect + read) + 0.5 = 14.5 s, even if Stripe accepts no connection
+# or answers nothing. A late answer is not lost: the retry carries the same idempotency key,
+# so Stripe replays the session it made instead of making a second one.
+CONNECT_TIMEOUT = 5.0
+READ_TIMEOUT = 2.0
+NETWORK_RETRIES = 1
 
 
 class StripeGateway:
@@ -37,16 +45,21 @@ class StripeGateway:
         *,
         api_base: str | None = None,
         webhook_tolerance: int = 300,
+        connect_timeout: float = CONNECT_TIMEOUT,
+        read_timeout: float = READ_TIMEOUT,
     ) -> None:
         """Build a client; api_base points it elsewhere (a test double), never used in prod."""
+        if not (0 < connect_timeout <= 120 and 0 < read_timeout <= 120):
+            raise ValueError("Stripe timeouts must be positive numbers of seconds")
         self._webhook_secret = webhook_secret
         self._tolerance = webhook_tolerance
-        # The library's default client (requests when installed), kept so close() can reach it.
-        self._http = stripe.new_default_http_client()
+        # The library's requests-based client with (connect, read) timeouts instead of its 80 s
+        # default; kept so close() can reach it.
+        self._http = stripe.RequestsClient(timeout=(connect_timeout, read_timeout))
         self._client = stripe.StripeClient(
             secret_key,
             base_addresses={"api": api_base} if api_base else {},
-            max_network_retries=1,
+            max_network_retries=NETWORK_RETRIES,
             http_client=self._http,
         )
 
@@ -89,10 +102,10 @@ class StripeGateway:
                 options={"idempotency_key": request.idempotency_key},
             )
         except stripe.StripeError as exc:
-            raise PaymentError(_describe("could not open checkout", exc)) from exc
+            raise _payment_error("could not open checkout", exc) from exc
         # Since stripe 15 a StripeObject is no longer a dict: read fields from a plain copy.
         fields = session.to_dict()
-        session_id, url = _str(fields.get("id")), _str(fields.get("url"))
+        session_id, url = as_str(fields.get("id")), as_str(fields.get("url"))
         if not session_id or not url:
             raise PaymentError("Stripe returned a checkout session without id or url")
         return CheckoutSession(id=session_id, url=url)
@@ -136,16 +149,16 @@ class StripeGateway:
             raise InvalidWebhook("body is not JSON") from exc
         if not isinstance(event, dict):
             raise InvalidWebhook("body is not a JSON object")
-        event_id, event_type = _str(event.get("id")), _str(event.get("type"))
+        event_id, event_type = as_str(event.get("id")), as_str(event.get("type"))
         if not event_id or not event_type:
             raise InvalidWebhook("event without id or type")
         data = event.get("data")
         obj = data.get("object") if isinstance(data, dict) else None
         obj = obj if isinstance(obj, dict) else {}
         if event_type.startswith("checkout.session."):
-            return _session_event(event_id, event_type, obj)
+            return session_event(event_id, event_type, obj)
         if event_type == "charge.refunded":
-            return _charge_event(event_id, event_type, obj)
+            return charge_event(event_id, event_type, obj)
         return PaymentEvent(id=event_id, type=event_type)
 
     def expire_checkout(self, session_id: str) -> None:
@@ -165,13 +178,64 @@ class StripeGateway:
         except stripe.StripeError as exc:
             raise PaymentError(_describe("refused the refund", exc)) from exc
         fields = refund.to_dict()
-        amount = _int(fields.get("amount"))
+        amount = as_int(fields.get("amount"))
         whole = amount is not None and amount % 100 == 0
         return Refund(
-            id=_str(fields.get("id")) or "",
+            id=as_str(fields.get("id")) or "",
             amount_idr=from_minor_units(amount, "IDR") if whole and amount else amount_idr,
-            status=_str(fields.get("status")) or "pending",
+            status=as_str(fields.get("status")) or "pending",
         )
+
+    def session_history(self, since: datetime) -> Iterator[SessionHistory]:
+        """Every Checkout Session created since then (all pages), with the events it implies.
+
+        A paid session gives checkout.session.completed and, when its charge was refunded,
+        charge.refunded with the cumulative amount; an expired one checkout.session.expired.
+        Event ids are derived ("reconcile:<session>", "reconcile:<charge>:<amount>"), so
+        applying them again is recognised as a duplicate.
+        """
+        params = {"created": {"gte": int(since.timestamp())}, "limit": 100}
+        try:
+            page = self._client.v1.checkout.sessions.list(params)  # type: ignore[arg-type]
+            for session in page.auto_paging_iter():
+                yield self._history(session.to_dict())
+        except stripe.StripeError as exc:
+            raise PaymentError(_describe("could not list checkout sessions", exc)) from exc
+
+    def _history(self, fields: dict[str, Any]) -> SessionHistory:
+        """The events one listed session implies (its refunds fetched from its charges)."""
+        session_id = as_str(fields.get("id")) or ""
+        status = as_str(fields.get("status")) or ""
+        events: list[PaymentEvent] = []
+        if status == "expired":
+            events.append(session_event(f"reconcile:{session_id}", "checkout.session.expired",
+                                        fields))  # fmt: skip
+        elif status == "complete" and fields.get("payment_status") == "paid":
+            paid = session_event(f"reconcile:{session_id}", "checkout.session.completed", fields)
+            events.append(paid)
+            if paid.payment_intent:
+                events.extend(self._refund_events(paid))
+        return SessionHistory(session_id=session_id, status=status, events=tuple(events))
+
+    def _refund_events(self, paid: PaymentEvent) -> list[PaymentEvent]:
+        """charge.refunded events for the refunded charges of a paid session's payment."""
+        charges = self._client.v1.charges.list({"payment_intent": paid.payment_intent or "",
+                                                "limit": 100})  # fmt: skip
+        events = []
+        for charge in charges.auto_paging_iter():
+            fields = charge.to_dict()
+            refunded = as_int(fields.get("amount_refunded")) or 0
+            if refunded > 0 and (charge_id := as_str(fields.get("id"))):
+                event_id = f"reconcile:{charge_id}:{refunded}"
+                events.append(charge_event(event_id, "charge.refunded", fields,
+                                           fallback_order_id=paid.order_id))  # fmt: skip
+        return events
+
+
+def _payment_error(action: str, exc: stripe.StripeError) -> PaymentError:
+    """PaymentError for a refusal; ProviderUnreachable when Stripe timed out or failed itself."""
+    unreachable = isinstance(exc, stripe.APIConnectionError) or (exc.http_status or 0) >= 500
+    return (ProviderUnreachable if unreachable else PaymentError)(_describe(action, exc))
 
 
 def _describe(action: str, exc: stripe.StripeError) -> str:
@@ -182,83 +246,3 @@ def _describe(action: str, exc: stripe.StripeError) -> str:
     if exc.code:
         parts.append(f"code {exc.code}")
     return f"Stripe {action} ({', '.join(parts)})"
-
-
-def _session_event(event_id: str, event_type: str, obj: dict[str, Any]) -> PaymentEvent:
-    """Map a checkout.session.* event."""
-    metadata = _dict(obj.get("metadata"))
-    details = _dict(obj.get("customer_details"))
-    shipping = _dict(_dict(obj.get("collected_information")).get("shipping_details"))
-    shipping = shipping or _dict(obj.get("shipping_details"))
-    extra = {"order_number": v} if (v := _str(metadata.get("order_number"))) else {}
-    return PaymentEvent(
-        id=event_id,
-        type=event_type,
-        session_id=_str(obj.get("id")),
-        order_id=_order_id(metadata.get("order_id")) or _order_id(obj.get("client_reference_id")),
-        payment_status=_str(obj.get("payment_status")),
-        amount_minor=_int(obj.get("amount_total")),
-        currency=_currency(obj.get("currency")),
-        payment_intent=_ref(obj.get("payment_intent")),
-        email=_str(details.get("email")) or _str(obj.get("customer_email")),
-        shipping_address=_address(shipping),
-        extra=extra,
-    )
-
-
-def _charge_event(event_id: str, event_type: str, obj: dict[str, Any]) -> PaymentEvent:
-    """Map a charge.refunded event."""
-    extra = {"charge_id": v} if (v := _str(obj.get("id"))) else {}
-    return PaymentEvent(
-        id=event_id,
-        type=event_type,
-        order_id=_order_id(_dict(obj.get("metadata")).get("order_id")),
-        amount_minor=_int(obj.get("amount_refunded")),
-        amount_captured_minor=_int(obj.get("amount_captured")),
-        currency=_currency(obj.get("currency")),
-        payment_intent=_ref(obj.get("payment_intent")),
-        extra=extra,
-    )
-
-
-def _address(shipping: dict[str, Any]) -> Address | None:
-    """Name and postal address from shipping_details, or None when absent."""
-    if not shipping:
-        return None
-    address = _dict(shipping.get("address"))
-    fields = {key: _str(address.get(key)) or "" for key in _ADDRESS_FIELDS}
-    return Address(name=_str(shipping.get("name")) or "", **fields)
-
-
-def _dict(value: Any) -> dict[str, Any]:
-    """The value if it is a JSON object, else an empty dict."""
-    return value if isinstance(value, dict) else {}
-
-
-def _str(value: Any) -> str | None:
-    """The value if it is a non-empty string."""
-    return value if isinstance(value, str) and value else None
-
-
-def _int(value: Any) -> int | None:
-    """The value if it is an integer (not a bool)."""
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def _currency(value: Any) -> str | None:
-    """An upper-case currency code."""
-    return text.upper() if (text := _str(value)) else None
-
-
-def _ref(value: Any) -> str | None:
-    """An object id, whether the field holds the id or the expanded object."""
-    return _str(value.get("id")) if isinstance(value, dict) else _str(value)
-
-
-def _order_id(value: Any) -> int | None:
-    """A positive order id from metadata or client_reference_id, else None."""
-    if isinstance(value, str) and _DIGITS.fullmatch(value.strip()):
-        return int(value.strip()) or None
-    if (number := _int(value)) is not None and number > 0:
-        return number
-    return None
