@@ -12,7 +12,7 @@ from shop.checkout import bp
 from shop.checkout.forms import CheckoutForm, DemoCancelForm, DemoPaymentForm
 from shop.checkout.notify import order_paid
 from shop.gateways.demo_payments import DemoGateway
-from shop.gateways.payments import Address, PaymentError
+from shop.gateways.payments import Address, PaymentError, ProviderUnreachable
 from shop.models import Customer, Order, OrderStatus
 from shop.services.accounts import addresses as customer_addresses
 from shop.services.money import format_idr
@@ -84,6 +84,10 @@ def start() -> str | Response:
                 success_url=url_for("checkout.done", token=order.token, _external=True),
                 cancel_url=url_for("checkout.cancel", token=order.token, _external=True),
             )  # fmt: skip
+        except ProviderUnreachable:
+            flash(gettext("Our payment provider could not be reached. Nothing was charged and "
+                          "your cart is kept; please try again in a moment."), "error")  # fmt: skip
+            return redirect(url_for("cart.show"), 303)
         except PaymentError:
             flash(gettext("The payment page could not be opened. Nothing was charged; "
                           "please try again in a moment."), "error")  # fmt: skip
