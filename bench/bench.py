@@ -20,6 +20,7 @@ import json
 import os
 import random
 import re
+import secrets
 import shutil
 import socket
 import sqlite3
@@ -298,7 +299,11 @@ def main() -> int:
     env = os.environ | {
         "DATABASE_URL": f"sqlite:///{scratch / 'bench.db'}",
         "MEDIA_ROOT": str(scratch / "media"),
-        "SECRET_KEY": "bench-only",
+        # Production mode, which refuses weak secrets and a missing payment provider:
+        # a fresh random key, and the demo gateway switched on explicitly.
+        "SECRET_KEY": secrets.token_urlsafe(48),
+        "DEMO_PAYMENTS": "1",
+        "STRIPE_SECRET_KEY": "",
         "FLASK_DEBUG": "0",
     }
     print(f"Seeding {PRODUCTS} products into {scratch} …", flush=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import shutil
 import subprocess
 import sys
@@ -38,7 +39,10 @@ def main() -> int:
     env = os.environ | {
         "DATABASE_URL": f"sqlite:///{scratch / 'shop.db'}",
         "MEDIA_ROOT": str(scratch / "media"),
-        "SECRET_KEY": "lighthouse-only",
+        # Production mode: a fresh random key, and the demo gateway switched on explicitly.
+        "SECRET_KEY": secrets.token_urlsafe(48),
+        "DEMO_PAYMENTS": "1",
+        "STRIPE_SECRET_KEY": "",
         "FLASK_DEBUG": "0",
     }
     flask(env, "db", "upgrade")

@@ -26,6 +26,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.from_mapping(config.from_environment(app.instance_path))
     else:
         app.config.from_mapping(test_config)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = config.engine_options(
+        app.config["SQLALCHEMY_DATABASE_URI"],
+        app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {},
+        app.config["DATABASE_CONNECT_TIMEOUT"],
+    )
     os.makedirs(app.instance_path, exist_ok=True)
 
     if app.config["PROXY_COUNT"]:
@@ -74,6 +79,8 @@ def register_extensions(app: Flask) -> None:
     personal.init_app(app)
     http.init_app(app)
     app.extensions["payments"] = payment_gateway_for(app)
+    # The same for every visitor of this app, so pages showing it can still be cached whole.
+    app.jinja_env.globals["demo_payments"] = lambda: app.extensions["payments"].name == "demo"
     app.extensions["mailer"] = mailer_from_config(app.config)
 
 

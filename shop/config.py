@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 # The storefront's languages (names as their readers write them); the back office is for
 # staff, who read Bahasa Indonesia or English.
@@ -15,17 +16,107 @@ def _sqlite_url(instance_path: str) -> str:
     return "sqlite:///" + str(Path(instance_path) / "karya-binaan.db")
 
 
-def from_environment(instance_path: str) -> dict[str, object]:
-    """Build the config mapping from environment variables."""
-    debug = os.environ.get("FLASK_DEBUG", "") in {"1", "true", "True"}
-    secret = os.environ.get("SECRET_KEY")
+class UnsafeConfiguration(RuntimeError):
+    """A setting that would make the shop unsafe, or unable, to run; the message names it."""
+
+
+HOW_TO_MAKE_ONE = 'Make one with: python -c "import secrets; print(secrets.token_urlsafe(48))"'
+MIN_SECRET_BYTES = 32
+# Words that give away a secret typed by a person or copied from an example.
+PLACEHOLDER_WORDS = (
+    "changeme", "change-me", "change_me", "secret", "password", "example", "placeholder",
+    "default", "dev-only", "insecure", "replace",
+)  # fmt: skip
+DEVELOPMENT_SECRET = "dev-only-not-secret"  # noqa: S105 - development default, refused in production
+STRIPE_PREFIXES = {"STRIPE_SECRET_KEY": ("sk_", "rk_"), "STRIPE_WEBHOOK_SECRET": ("whsec_",)}
+
+
+def _flag(name: str) -> bool:
+    """Read an on/off setting: 1 or 0 (unset is off); anything else is refused."""
+    value = os.environ.get(name, "").strip()
+    if value not in {"", "0", "1"}:
+        raise UnsafeConfiguration(f"{name} must be 1 or 0, not {value!r}.")
+    return value == "1"
+
+
+def _int(name: str, default: int, minimum: int = 0, maximum: int | None = None) -> int:
+    """Read a whole-number setting, naming it when its value is not one."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise UnsafeConfiguration(f"{name} must be a whole number, not {raw!r}.") from None
+    if value < minimum or (maximum is not None and value > maximum):
+        upper = f" and at most {maximum}" if maximum is not None else ""
+        raise UnsafeConfiguration(f"{name} must be at least {minimum}{upper}, not {value}.")
+    return value
+
+
+def secret_key_weakness(secret: str) -> str | None:
+    """Say why a SECRET_KEY is unfit for production, or None when it looks random enough."""
+    if len(secret.encode()) < MIN_SECRET_BYTES:
+        return f"it is shorter than {MIN_SECRET_BYTES} bytes"
+    lowered = secret.lower()
+    if any(word in lowered for word in PLACEHOLDER_WORDS):
+        return "it looks like a placeholder, not a random value"
+    if len(set(secret)) < 10:
+        return "it repeats too few different characters to be random"
+    return None
+
+
+def _secret_key(debug: bool) -> str:
+    secret = os.environ.get("SECRET_KEY", "")
+    if debug:
+        return secret or DEVELOPMENT_SECRET
     if not secret:
-        if not debug and os.environ.get("KARYA_ALLOW_DEV_SECRET") != "1":
-            raise RuntimeError(
-                "SECRET_KEY must be set outside debug mode "
-                "(or KARYA_ALLOW_DEV_SECRET=1 for a local demo)."
+        raise UnsafeConfiguration(f"SECRET_KEY must be set outside debug mode. {HOW_TO_MAKE_ONE}")
+    weakness = secret_key_weakness(secret)
+    if weakness:
+        raise UnsafeConfiguration(f"SECRET_KEY is too weak: {weakness}. {HOW_TO_MAKE_ONE}")
+    return secret
+
+
+def _check_payments(stripe: dict[str, str], demo: bool) -> None:
+    """Refuse to take orders in production without a way to be paid, unless a demo on purpose."""
+    if demo:
+        if stripe["STRIPE_SECRET_KEY"]:
+            raise UnsafeConfiguration(
+                "DEMO_PAYMENTS=1 and STRIPE_SECRET_KEY are both set: unset one of them "
+                "(demo payments take no money; Stripe takes real payments)."
             )
-        secret = "dev-only-not-secret"  # noqa: S105 - development default, refused in production
+        return
+    missing = [name for name, value in stripe.items() if not value]
+    if missing:
+        raise UnsafeConfiguration(
+            f"{' and '.join(missing)} must be set outside debug mode to take payments "
+            "with Stripe, or set DEMO_PAYMENTS=1 to run a demo shop that takes no money."
+        )
+    for name, prefixes in STRIPE_PREFIXES.items():
+        if not stripe[name].startswith(prefixes):
+            raise UnsafeConfiguration(
+                f"{name} does not look like a Stripe key: it should start with "
+                f"{' or '.join(prefixes)}."
+            )
+
+
+def from_environment(instance_path: str) -> dict[str, object]:
+    """Build the config mapping from environment variables; refuse unsafe production ones.
+
+    Outside debug mode (FLASK_DEBUG) the shop will not start with a missing or weak
+    SECRET_KEY, or without Stripe keys unless DEMO_PAYMENTS=1; UnsafeConfiguration names
+    the setting at fault.
+    """
+    debug = os.environ.get("FLASK_DEBUG", "") in {"1", "true", "True"}
+    secret = _secret_key(debug)
+    stripe = {
+        name: os.environ.get(name, "").strip()
+        for name in ("STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET")
+    }
+    demo = _flag("DEMO_PAYMENTS")
+    if not debug:
+        _check_payments(stripe, demo)
     database_url = os.environ.get("DATABASE_URL") or _sqlite_url(instance_path)
     redis_url = os.environ.get("REDIS_URL", "")
     return {
@@ -34,13 +125,14 @@ def from_environment(instance_path: str) -> dict[str, object]:
         "CACHE_TYPE": "RedisCache" if redis_url else "SimpleCache",
         "CACHE_REDIS_URL": redis_url or None,
         "PAGE_CACHE_DISABLED": os.environ.get("PAGE_CACHE_DISABLED") == "1",
-        "STRIPE_SECRET_KEY": os.environ.get("STRIPE_SECRET_KEY", ""),
-        "STRIPE_WEBHOOK_SECRET": os.environ.get("STRIPE_WEBHOOK_SECRET", ""),
+        "STRIPE_SECRET_KEY": stripe["STRIPE_SECRET_KEY"],
+        "STRIPE_WEBHOOK_SECRET": stripe["STRIPE_WEBHOOK_SECRET"],
         "STRIPE_API_BASE": os.environ.get("STRIPE_API_BASE", ""),
-        "CARD_LIMIT_IDR": int(os.environ.get("CARD_LIMIT_IDR", "250000000")),
+        "DEMO_PAYMENTS": demo,
+        "CARD_LIMIT_IDR": _int("CARD_LIMIT_IDR", 250_000_000, minimum=1),
         "STAFF_EMAIL": os.environ.get("STAFF_EMAIL", "orders@karyabinaan.example"),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
-        "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
+        "MAIL_PORT": _int("MAIL_PORT", 25, minimum=1, maximum=65535),
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
         "MAIL_USE_TLS": os.environ.get("MAIL_USE_TLS") == "1",
@@ -51,6 +143,7 @@ def from_environment(instance_path: str) -> dict[str, object]:
         "MAIL_OUTBOX": os.environ.get("MAIL_OUTBOX") or str(Path(instance_path) / "outbox"),
         "SECRET_KEY": secret,
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
+        "DATABASE_CONNECT_TIMEOUT": _int("DATABASE_CONNECT_TIMEOUT", 5, minimum=1),
         "MEDIA_ROOT": os.environ.get("MEDIA_ROOT") or str(Path(instance_path) / "media"),
         "MEDIA_URL": os.environ.get("MEDIA_URL", "/media/"),
         # Buyers' reference files: never under MEDIA_URL, served only after an access check.
@@ -61,14 +154,24 @@ def from_environment(instance_path: str) -> dict[str, object]:
             "BANK_TRANSFER_DETAILS", DEFAULTS["BANK_TRANSFER_DETAILS"]
         ),
         "SITE_URL": os.environ.get("SITE_URL", "").rstrip("/"),
-        "PRODUCTS_PER_PAGE": int(os.environ.get("PRODUCTS_PER_PAGE", "24")),
+        "PRODUCTS_PER_PAGE": _int("PRODUCTS_PER_PAGE", 24, minimum=1),
         "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE") == "1",
-        "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", "0")),
+        "PROXY_COUNT": _int("PROXY_COUNT", 0),
         # Sign-in attempts are counted per process unless Redis is shared by every worker.
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_ENABLED": os.environ.get("RATELIMIT_ENABLED", "1") != "0",
         "SHOP_TIMEZONE": os.environ.get("SHOP_TIMEZONE", "Asia/Jakarta"),
     }
+
+
+def engine_options(database_url: str, options: dict[str, Any], connect_timeout: int) -> dict:
+    """SQLAlchemy engine options: pre-ping pooled connections, and on PostgreSQL give up
+    connecting after `connect_timeout` seconds, so a database that is down answers 503 at once."""
+    options = {"pool_pre_ping": True, **options}
+    if database_url.startswith(("postgresql", "postgres")):
+        connect_args = {"connect_timeout": connect_timeout, **options.get("connect_args", {})}
+        options["connect_args"] = connect_args
+    return options
 
 
 def normalise_database_url(url: str) -> str:
@@ -95,6 +198,9 @@ DEFAULTS: dict[str, object] = {
     "CACHE_THRESHOLD": 2000,
     "CACHE_KEY_PREFIX": "kb:",
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # Seconds to wait for PostgreSQL to accept a connection before answering 503.
+    "DATABASE_CONNECT_TIMEOUT": 5,
+    "DEMO_PAYMENTS": False,
     "BABEL_DEFAULT_LOCALE": "en",
     "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).resolve().parent.parent / "translations"),
     "LANGUAGES": LANGUAGES,
