@@ -243,3 +243,18 @@ def test_a_missing_table_is_a_bug_not_an_outage(tmp_path) -> None:
     app = _unreachable_sqlite_app(tmp_path, SQLALCHEMY_DATABASE_URI=f"sqlite:///{folder / 'x.db'}")
     with pytest.raises(OperationalError, match="no such table"):
         app.test_client().get("/")  # TESTING: the 500 it would be surfaces here
+
+
+def test_a_database_lost_while_filling_in_the_page_still_answers_503(
+    tmp_path, postgres_schema_ready, monkeypatch
+) -> None:
+    # As a server runs (exceptions not propagated): the cart count is filled in after the
+    # view, in an after_request hook, where Flask hands the failure to the 500 handler.
+    for app in build_app(tmp_path, PROPAGATE_EXCEPTIONS=False):
+        from shop import personal
+
+        def lost(*args: object) -> int:
+            raise OperationalError("SELECT", {}, Exception("server closed the connection"))
+
+        monkeypatch.setattr(personal.carts, "count_items", lost)
+        assert_unavailable(app.test_client().get("/cart"))
