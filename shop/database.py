@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
 # Execution option that makes SQLite open the transaction with BEGIN IMMEDIATE.
 _WRITE = "kb_write_transaction"
@@ -58,7 +58,7 @@ class UnitOfWorkStarted(RuntimeError):
     """`begin_write` was called with changes already pending in the session."""
 
 
-def begin_write(session: Session) -> None:
+def begin_write(session: Session | scoped_session[Session]) -> None:
     """Start the session's next transaction as a writer, before it reads what it will change.
 
     PostgreSQL needs nothing here: the rows a unit of work changes are locked with
@@ -68,9 +68,13 @@ def begin_write(session: Session) -> None:
     (busy timeout) instead. A read-only transaction still open from the request (the view
     looked the order up) is ended first, so what follows reads the latest committed rows.
     """
+    if isinstance(session, scoped_session):
+        session = session()
     if session.get_bind().dialect.name != "sqlite":
         return
     if session.in_transaction():
+        if session.connection().get_execution_options().get(_WRITE):
+            return  # already the writer
         if session.new or session.dirty or session.deleted:
             raise UnitOfWorkStarted("begin_write must come before the unit of work's changes")
         session.commit()

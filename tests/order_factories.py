@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import UTC, datetime
+from typing import Any
 
 from shop.extensions import db
 from shop.models import Order, OrderLine, OrderStatus, Variant
@@ -46,3 +47,18 @@ def make_order(
     order_status.note_only(order, actor="customer", note="Order placed")
     db.session.commit()
     return order
+
+
+REFUND_REASON = "Damaged in transit"
+
+
+def staff_refund(
+    order: Any, amount_idr: int, gateway: Any, actor: Any, *, token: str | None = None
+) -> Any:
+    """Refund as staff do through the order page's form: a fresh form token and a reason."""
+    from shop.services.ordering import refunds
+
+    return refunds.refund(
+        order.id, amount_idr, token=token or refunds.new_token(), reason=REFUND_REASON,
+        gateway=gateway, actor=actor,
+    )  # fmt: skip

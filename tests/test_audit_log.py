@@ -12,10 +12,11 @@ from shop.models import AuditEntry, OrderStatus, Role, Variant
 from shop.services.accounts import staff as users
 from shop.services.money import format_idr
 from shop.services.ordering import fulfilment
+from shop.services.ordering.refunds import InvalidRefund
 from shop.services.reporting import audit
 from tests.conftest import PASSWORD
 from tests.factories import csrf_from, shop_with_stock
-from tests.order_factories import make_order
+from tests.order_factories import REFUND_REASON, make_order, staff_refund
 from tests.test_fulfilment import RecordingGateway
 
 S = OrderStatus
@@ -88,15 +89,16 @@ def test_packing_shipping_and_delivery_are_logged_with_what_changed(variant, sta
 
 def test_cancelling_and_refunding_are_logged_with_the_amount(variant) -> None:
     order = make_order(variant)
-    fulfilment.refund(order, 30_000, RecordingGateway(), STAFF)
+    staff_refund(order, 30_000, RecordingGateway(), STAFF)
     other = make_order(variant)
     fulfilment.cancel(other, STAFF, "Customer asked")
-    fulfilment.refund(other, 250_000, RecordingGateway(), STAFF)
+    staff_refund(other, 250_000, RecordingGateway(), STAFF)
     refunded, cancelled, refunded_after = entries()[-3:]
     assert refunded.action == "order.refunded"
     assert audit.changes_of(refunded) == {
         "amount_idr": 30_000,
         "refunded_idr": [0, 30_000],
+        "reason": REFUND_REASON,
         "status": ["paid", "partially_refunded"],
         "refund": "re_1",
     }
@@ -109,6 +111,7 @@ def test_cancelling_and_refunding_are_logged_with_the_amount(variant) -> None:
     assert audit.changes_of(refunded_after) == {  # a cancelled order keeps its status
         "amount_idr": 250_000,
         "refunded_idr": [0, 250_000],
+        "reason": REFUND_REASON,
         "refund": "re_1",
     }
 
@@ -118,10 +121,10 @@ def test_a_refused_move_or_refund_logs_nothing(variant) -> None:
     before = len(entries())
     with pytest.raises(fulfilment.InvalidTransition):
         fulfilment.mark_shipped(order, "DHL", "JD1", STAFF)
-    with pytest.raises(fulfilment.InvalidRefund):
-        fulfilment.refund(order, 1_000, RecordingGateway(), STAFF)
+    with pytest.raises(InvalidRefund):
+        staff_refund(order, 1_000, RecordingGateway(), STAFF)
     with pytest.raises(Exception, match="refused"):
-        fulfilment.refund(make_order(variant), 1_000, RecordingGateway(fail=True), STAFF)
+        staff_refund(make_order(variant), 1_000, RecordingGateway(fail=True), STAFF)
     assert len(entries()) == before
 
 

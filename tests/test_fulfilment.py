@@ -15,16 +15,16 @@ from shop.extensions import db
 from shop.gateways.demo_payments import DemoGateway
 from shop.gateways.payments import PaymentError, PaymentEvent, Refund
 from shop.models import Order, OrderStatus, Variant
-from shop.services.ordering import fulfilment, payments
+from shop.services.ordering import fulfilment, payments, refunds
 from shop.services.ordering.fulfilment import (
-    InvalidRefund,
     InvalidShipment,
     InvalidTransition,
     OrderFilter,
 )
+from shop.services.ordering.refunds import InvalidRefund
 from tests.conftest import build_app
 from tests.factories import shop_with_stock
-from tests.order_factories import SHIPPING_IDR, make_order
+from tests.order_factories import REFUND_REASON, SHIPPING_IDR, make_order, staff_refund
 from tests.stripe_double import StripeDouble
 
 STAFF = "siti@karyabinaan.example"
@@ -144,14 +144,14 @@ def test_cancelling_an_unpaid_order_owes_the_customer_nothing(variant) -> None:
 def test_a_partial_then_a_full_refund(variant) -> None:
     order = make_order(variant)  # 200.000 + 50.000 shipping
     gateway = RecordingGateway()
-    fulfilment.refund(order, 50_000, gateway, STAFF)
+    staff_refund(order, 50_000, gateway, STAFF, token="first-form-token-0001")
     assert (fresh(order).status, fresh(order).refunded_idr) == (S.PARTIALLY_REFUNDED, 50_000)
-    fulfilment.refund(order, 200_000, gateway, STAFF)
+    staff_refund(order, 200_000, gateway, STAFF, token="second-form-token-002")
     order = fresh(order)
     assert (order.status, order.refunded_idr) == (S.REFUNDED, 250_000)
-    number = order.number
-    assert gateway.calls == [("pi_test_1", 50_000, f"kb-refund-{number}-50000"),
-                             ("pi_test_1", 200_000, f"kb-refund-{number}-250000")]  # fmt: skip
+    # Each form's own token is the provider's idempotency key.
+    assert gateway.calls == [("pi_test_1", 50_000, "kb-refund-first-form-token-0001"),
+                             ("pi_test_1", 200_000, "kb-refund-second-form-token-002")]  # fmt: skip
     assert [e.actor for e in order.events[-2:]] == [STAFF, STAFF]
 
 
@@ -161,7 +161,7 @@ def test_a_refund_outside_what_is_left_is_refused_before_asking_the_provider(var
     gateway = RecordingGateway()
     before = snapshot(order)
     with pytest.raises(InvalidRefund) as refused:
-        fulfilment.refund(order, amount, gateway, STAFF)
+        staff_refund(order, amount, gateway, STAFF)
     assert (refused.value.reason, refused.value.remaining_idr) == ("amount", 250_000)
     assert gateway.calls == []
     assert snapshot(order) == before
@@ -169,50 +169,51 @@ def test_a_refund_outside_what_is_left_is_refused_before_asking_the_provider(var
 
 def test_no_more_than_what_is_left_after_a_partial_refund(variant) -> None:
     order = make_order(variant)
-    fulfilment.refund(order, 200_000, RecordingGateway(), STAFF)
+    staff_refund(order, 200_000, RecordingGateway(), STAFF)
     with pytest.raises(InvalidRefund) as refused:
-        fulfilment.refund(order, 50_001, RecordingGateway(), STAFF)
+        staff_refund(order, 50_001, RecordingGateway(), STAFF)
     assert refused.value.remaining_idr == 50_000
 
 
 def test_unpaid_orders_and_orders_without_a_payment_cannot_be_refunded(variant) -> None:
     unpaid = make_order(variant, status=S.PENDING_PAYMENT)
     with pytest.raises(InvalidRefund, match="not_paid"):
-        fulfilment.refund(unpaid, 1_000, RecordingGateway(), STAFF)
+        staff_refund(unpaid, 1_000, RecordingGateway(), STAFF)
     no_reference = make_order(variant, quantity=1, payment_intent=None)
     with pytest.raises(InvalidRefund, match="no_payment"):
-        fulfilment.refund(no_reference, 1_000, RecordingGateway(), STAFF)
+        staff_refund(no_reference, 1_000, RecordingGateway(), STAFF)
 
 
 def test_a_provider_error_leaves_the_order_unchanged(variant) -> None:
     order = make_order(variant)
     before = snapshot(order)
     with pytest.raises(PaymentError):
-        fulfilment.refund(order, 10_000, RecordingGateway(fail=True), STAFF)
+        staff_refund(order, 10_000, RecordingGateway(fail=True), STAFF)
     assert snapshot(order) == before
 
 
 def test_a_cancelled_paid_order_keeps_its_status_when_refunded(variant) -> None:
     order = make_order(variant)
     fulfilment.cancel(order, STAFF)
-    fulfilment.refund(order, fresh(order).total_idr, RecordingGateway(), STAFF)
+    staff_refund(order, fresh(order).total_idr, RecordingGateway(), STAFF)
     order = fresh(order)
     assert (order.status, order.refunded_idr) == (S.CANCELLED, order.total_idr)
     assert order.events[-1].note.startswith("Refunded 250000 IDR")
-    assert fulfilment.refundable_idr(order) == 0
+    assert REFUND_REASON in order.events[-1].note
+    assert refunds.refundable_idr(order) == 0
 
 
 def test_the_demo_gateway_refunds_offline(variant) -> None:
     order = make_order(variant, payment_intent="demo_pi_abc", gateway="demo")
     demo = DemoGateway(lambda session_id: f"/demo-pay/{session_id}")
-    done = fulfilment.refund(order, 250_000, demo, STAFF)
+    done = staff_refund(order, 250_000, demo, STAFF)
     assert done.status == "succeeded"
     assert fresh(order).status == S.REFUNDED
 
 
 def test_the_providers_refund_webhook_does_not_count_a_staff_refund_twice(variant) -> None:
     order = make_order(variant)
-    fulfilment.refund(order, 50_000, RecordingGateway(), STAFF)
+    staff_refund(order, 50_000, RecordingGateway(), STAFF)
     event = PaymentEvent(id="evt_refund_1", type="charge.refunded", order_id=order.id,
                          amount_minor=50_000 * 100, currency="IDR")  # fmt: skip
     assert payments.handle_event(event, "stripe") == "already recorded"
@@ -241,11 +242,11 @@ def stripe_app(tmp_path: Path, postgres_schema_ready, double, monkeypatch):
 
 def test_a_stripe_refund_is_sent_in_minor_units_with_an_idempotency_key(stripe_app, double):
     order = make_order(shop_with_stock(stock=5, price=100_000).variants[0])
-    fulfilment.refund(order, 75_000, current_app.extensions["payments"], STAFF)
+    staff_refund(order, 75_000, current_app.extensions["payments"], STAFF, token="t" * 32)
     sent = double.requests[-1]
     assert (sent.method, sent.path) == ("POST", "/v1/refunds")
     assert sent.form == {"payment_intent": "pi_test_1", "amount": "7500000"}
-    assert sent.idempotency_key == f"kb-refund-{order.number}-75000"
+    assert sent.idempotency_key == "kb-refund-" + "t" * 32
     assert fresh(order).refunded_idr == 75_000
 
 
@@ -256,7 +257,7 @@ def test_a_stripe_refusal_changes_nothing(stripe_app, double) -> None:
                        "message": "Charge has already been refunded."}}  # fmt: skip
     double.fail_next(400, error)
     with pytest.raises(PaymentError, match="charge_already_refunded"):
-        fulfilment.refund(order, 75_000, current_app.extensions["payments"], STAFF)
+        staff_refund(order, 75_000, current_app.extensions["payments"], STAFF)
     assert snapshot(order) == before
 
 
@@ -328,7 +329,7 @@ def test_csv_rows_carry_money_items_and_tracking(several) -> None:
 def test_after_a_partial_refund_only_the_next_step_of_the_parcel_is_offered(variant) -> None:
     order = make_order(variant)
     fulfilment.mark_packed(order, STAFF)
-    fulfilment.refund(order, 10_000, RecordingGateway(), STAFF)
+    staff_refund(order, 10_000, RecordingGateway(), STAFF)
     order = fresh(order)
     assert order.status == S.PARTIALLY_REFUNDED
     assert fulfilment.next_steps(order) == {S.SHIPPED}

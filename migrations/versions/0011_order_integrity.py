@@ -50,6 +50,7 @@ def upgrade():
     with op.batch_alter_table('shop_order', schema=None) as batch_op:
         batch_op.add_column(sa.Column('ship_country', sa.String(length=2), server_default='', nullable=False))
         batch_op.add_column(sa.Column('hold_reason', sa.String(length=16), nullable=True))
+        batch_op.add_column(sa.Column('provider_refunded_idr', sa.BigInteger(), server_default='0', nullable=False))
         batch_op.alter_column('status', existing_type=_status(OLD_STATUSES),
                               type_=_status(NEW_STATUSES), existing_nullable=False)
         batch_op.alter_column('ship_name',
@@ -108,6 +109,7 @@ def downgrade():
                type_=sa.VARCHAR(length=200),
                existing_nullable=False)
         batch_op.drop_column('hold_reason')
+        batch_op.drop_column('provider_refunded_idr')
         batch_op.alter_column('status', existing_type=_status(NEW_STATUSES),
                               type_=_status(OLD_STATUSES), existing_nullable=False)
         batch_op.drop_column('ship_country')

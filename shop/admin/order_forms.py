@@ -7,13 +7,21 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, SelectField, StringField, SubmitField
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from shop.admin.forms import sensible_year
 from shop.models import OrderStatus
-from shop.services.ordering import fulfilment, payments
+from shop.services.ordering import fulfilment, payments, refunds
 from shop.services.ordering.mail import status_label
 
 # Whole rupiah, with or without thousands separators: "150000", "150.000", "Rp 150,000".
@@ -105,13 +113,41 @@ class _RupiahAmountForm(FlaskForm):
 
 
 class RefundForm(_RupiahAmountForm):
-    """An amount of whole rupiah."""
+    """An amount of whole rupiah staff type themselves, a reason, and the form's one-time token."""
 
     amount = StringField(
         _l("Amount to refund (Rp)"),
         validators=[DataRequired(_l("Enter the amount to refund.")), Length(max=32)],
+        description=_l("Type the amount yourself: nothing is filled in for you."),
     )
+    reason = TextAreaField(
+        _l("Reason"),
+        validators=[
+            DataRequired(_l("Say why the money goes back.")),
+            Length(max=refunds.MAX_REASON),
+        ],
+        description=_l('Kept in the order\'s history, e.g. "damaged in transit".'),
+    )
+    token = HiddenField(validators=[DataRequired(), Length(max=64)])
     submit = SubmitField(_l("Refund"))
+
+
+class HoldRefundForm(FlaskForm):
+    """Refund an order on hold in full, in one click (its token keeps it from running twice)."""
+
+    token = HiddenField(validators=[DataRequired(), Length(max=64)])
+    submit = SubmitField(_l("Refund in full"))
+
+
+class ReleaseHoldForm(FlaskForm):
+    """Send an order on hold to packing, with what staff settled."""
+
+    note = TextAreaField(
+        _l("What was settled"),
+        validators=[Length(max=500)],
+        description=_l('e.g. "pieces made" or "buyer confirmed the address".'),
+    )
+    submit = SubmitField(_l("Release to packing"))
 
 
 class BankTransferForm(_RupiahAmountForm):

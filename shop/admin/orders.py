@@ -16,18 +16,17 @@ from shop.admin.downloads import csv_download
 from shop.admin.order_forms import (
     BankTransferForm,
     CancelForm,
+    HoldRefundForm,
     OrderActionForm,
     OrderFilterForm,
     RefundForm,
+    ReleaseHoldForm,
     ShipForm,
 )
-from shop.checkout.notify import order_paid
-from shop.gateways.payments import PaymentError
 from shop.models import Order, OrderStatus, User
-from shop.services.ordering import fulfilment, payments
+from shop.services.ordering import fulfilment, refunds
 from shop.services.ordering import mail as notifications
 from shop.services.ordering.fulfilment import (
-    InvalidRefund,
     InvalidShipment,
     InvalidTransition,
     OrderFilter,
@@ -97,8 +96,9 @@ def _order_or_404(order_id: int) -> Order:
 def order_detail(order_id: int) -> str:
     """Show one order: lines, money, address, payment, history and what can be done next."""
     order = _order_or_404(order_id)
-    remaining = fulfilment.refundable_idr(order)
-    refund_form = RefundForm(formdata=None, amount=str(remaining) if remaining else "")
+    remaining = refunds.refundable_idr(order)
+    # Each form carries a token of its own: sending it twice refunds once.
+    refund_form = RefundForm(formdata=None, token=refunds.new_token())
     return render_template(
         "admin/order.html",
         order=order,
@@ -108,6 +108,8 @@ def order_detail(order_id: int) -> str:
         ship_form=ShipForm(formdata=None),
         cancel_form=CancelForm(formdata=None),
         refund_form=refund_form,
+        hold_refund_form=HoldRefundForm(formdata=None, token=refunds.new_token()),
+        release_form=ReleaseHoldForm(formdata=None),
         transfer_form=BankTransferForm(formdata=None, amount=str(order.total_idr)),
     )
 
@@ -231,97 +233,12 @@ def cancel_order(order_id: int) -> BaseResponse:
             ),
             "success",
         )
-        if fulfilment.refundable_idr(order):
+        if refunds.refundable_idr(order):
             flash(
                 gettext(
                     "The customer paid %(amount)s: refund it below.",
-                    amount=format_idr(fulfilment.refundable_idr(order)),
+                    amount=format_idr(refunds.refundable_idr(order)),
                 ),
                 "info",
             )
     return _back(order_id)
-
-
-@bp.post("/orders/<int:order_id>/refund")
-def refund_order(order_id: int) -> BaseResponse:
-    """Refund part or all of the payment through the payment provider."""
-    order = _order_or_404(order_id)
-    form = RefundForm()
-    if _form_errors(form):
-        return _back(order_id)
-    gateway = current_app.extensions["payments"]
-    try:
-        fulfilment.refund(order, form.amount_idr, gateway, _staff())
-    except InvalidRefund as exc:
-        flash(_refund_message(exc), "error")
-    except PaymentError as exc:
-        flash(
-            gettext(
-                "The payment provider refused the refund: %(reason)s. Nothing was changed.",
-                reason=str(exc),
-            ),
-            "error",
-        )
-    else:
-        flash(
-            gettext(
-                "Refunded %(amount)s for order %(number)s.",
-                amount=format_idr(form.amount_idr),
-                number=order.number,
-            ),
-            "success",
-        )
-    return _back(order_id)
-
-
-def _refund_message(exc: InvalidRefund) -> str:
-    if exc.reason == "not_paid":
-        return gettext("This order was never paid, so there is nothing to refund.")
-    if exc.reason == "no_payment":
-        return gettext("This order has no payment reference, so it can't be refunded here.")
-    if exc.remaining_idr == 0:
-        return gettext("This order has been refunded in full already.")
-    return gettext(
-        "Enter an amount between %(low)s and %(high)s.",
-        low=format_idr(1), high=format_idr(exc.remaining_idr),
-    )  # fmt: skip
-
-
-@bp.post("/orders/<int:order_id>/bank-transfer")
-def record_bank_transfer(order_id: int) -> BaseResponse:
-    """Mark a waiting order paid by a bank transfer staff saw arrive, then email the customer."""
-    order = _order_or_404(order_id)
-    form = BankTransferForm()
-    if _form_errors(form):
-        return _back(order_id)
-    reference = " ".join((form.reference.data or "").split())
-    try:
-        payments.record_bank_transfer(order, reference, form.amount_idr, actor=_staff())
-    except payments.BankTransferRefused as exc:
-        flash(_transfer_message(order, exc.key), "error")
-        return _back(order_id)
-    order_paid(order)
-    flash(
-        gettext(
-            "Order %(number)s is paid by bank transfer; a confirmation is on its way to the "
-            "customer.",
-            number=order.number,
-        ),
-        "success",
-    )
-    return _back(order_id)
-
-
-def _transfer_message(order: Order, key: str) -> str:
-    if key == "not_waiting":
-        return gettext("This order isn't waiting for payment, so no transfer can be recorded.")
-    if key == "reference":
-        return gettext(
-            "Enter the transfer's reference (at most %(num)d characters).",
-            num=payments.MAX_REFERENCE,
-        )
-    return gettext(
-        "The amount received must be the order total, %(total)s, to the rupiah. Settle a short "
-        "or extra payment with the customer first. Nothing was changed.",
-        total=format_idr(order.total_idr),
-    )

@@ -62,6 +62,10 @@ class Order(db.Model):
     shipping_idr: Mapped[int] = mapped_column(BigInteger)
     total_idr: Mapped[int] = mapped_column(BigInteger)
     refunded_idr: Mapped[int] = mapped_column(BigInteger, default=0)
+    # The refunded total the payment provider last reported (charge.refunded is cumulative):
+    # refunded_idr is the larger of this and the refunds staff made here, so a refund the
+    # provider reports and staff recorded is never counted twice, in whatever order.
+    provider_refunded_idr: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     shipping_country: Mapped[str] = mapped_column(String(2))
     shipping_zone: Mapped[str] = mapped_column(String(16))
     delivery_min_days: Mapped[int | None] = mapped_column(Integer)

@@ -1,7 +1,8 @@
-"""Staff work on paid orders: pack, ship, deliver, cancel, refund; find and export orders.
+"""Staff work on paid orders: pack, ship, deliver, cancel, release a hold; find and export.
 
-Every action re-reads the order under a row lock, checks the move with `order_status`, and
-commits or rolls back as a whole: a refused action leaves the order exactly as it was.
+Every action re-reads the order under its lock (`status.lock`), checks the move with the
+status door, and commits or rolls back as a whole: a refused action leaves the order
+exactly as it was. Refunds are in `refunds`.
 """
 
 from __future__ import annotations
@@ -15,15 +16,14 @@ from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from shop.extensions import db
-from shop.gateways.payments import PaymentGateway, Refund
 from shop.models import Order, OrderStatus, User
-from shop.services.ordering import orders
+from shop.services.ordering import refunds
 from shop.services.ordering import status as order_status
 from shop.services.ordering.status import InvalidTransition
 from shop.services.quotes import payments as quote_payments
 from shop.services.reporting import audit
 
-__all__ = ["InvalidRefund", "InvalidShipment", "InvalidTransition"]
+__all__ = ["InvalidShipment", "InvalidTransition", "StockStillMissing"]
 
 S = OrderStatus
 MAX_CARRIER = 80
@@ -31,8 +31,6 @@ MAX_TRACKING = 120
 MAX_NOTE = 500
 MAX_ACTOR = 254
 MAX_SEARCH = 254
-# Statuses in which money was taken; a cancelled order may have been paid first.
-PAID_STATUSES = frozenset({S.PAID, S.PACKED, S.SHIPPED, S.DELIVERED, S.PARTIALLY_REFUNDED})
 CSV_HEADER = (
     "number", "created_at", "status", "email", "country", "subtotal_idr", "shipping_idr",
     "total_idr", "refunded_idr", "items", "carrier", "tracking",
@@ -52,27 +50,8 @@ class InvalidShipment(Exception):
         self.reason = reason  # "missing" or "too_long"
 
 
-class InvalidRefund(Exception):
-    """A refund the order cannot take: `reason` is "not_paid", "no_payment" or "amount"."""
-
-    def __init__(self, reason: str, remaining_idr: int = 0) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.remaining_idr = remaining_idr
-
-
-def refundable_idr(order: Order) -> int:
-    """How much of the order's payment can still be refunded."""
-    if not was_paid(order):
-        return 0
-    return max(order.total_idr - order.refunded_idr, 0)
-
-
-def was_paid(order: Order) -> bool:
-    """Whether the customer's money was taken (and so may be refunded)."""
-    if order.status in PAID_STATUSES:
-        return True
-    return order.status in (S.CANCELLED, S.REFUNDED) and order.paid_at is not None
+class StockStillMissing(Exception):
+    """An order on hold for stock can't go to packing: its pieces are still not on the shelf."""
 
 
 # A partial refund hides how far the parcel got; the history still knows.
@@ -82,6 +61,8 @@ _STAGES = frozenset({S.PAID, S.PACKED, S.SHIPPED, S.DELIVERED})
 
 def next_steps(order: Order) -> frozenset[OrderStatus]:
     """The moves staff may make now: packed, shipped, delivered or cancelled."""
+    if order.status == S.ON_HOLD:
+        return frozenset({S.CANCELLED})  # or release it (`release_hold`), or refund it
     if order.status != S.PARTIALLY_REFUNDED:
         wanted = (S.PACKED, S.SHIPPED, S.DELIVERED, S.CANCELLED)
         return frozenset(to for to in wanted if order_status.can_move(order, to))
@@ -115,8 +96,9 @@ def _audit(actor: Actor, action: str, order: Order, changes: dict[str, Any]) -> 
 
 
 def _locked(order: Order) -> None:
-    """Re-read the order, locking its row on PostgreSQL so two staff cannot act at once."""
-    db.session.refresh(order, with_for_update=True)
+    """Re-read the order under its lock, so two staff (or a staff and an event) take turns."""
+    if order_status.lock(order.id) is None:
+        raise InvalidTransition(order.status, order.status)
 
 
 def _atomically(order: Order, action: Callable[[], T]) -> T:
@@ -178,7 +160,7 @@ def cancel(order: Order, actor: Actor, note: str = "") -> None:
     """Cancel the order and put its reserved stock back; say in the history if money is due."""
 
     def cancel_now() -> None:
-        due = refundable_idr(order)
+        due = refunds.refundable_idr(order)
         text = " ".join((note or "").split())[:MAX_NOTE]
         parts = ["Cancelled by staff", text]
         if due:
@@ -187,54 +169,22 @@ def cancel(order: Order, actor: Actor, note: str = "") -> None:
         if due:
             changes["refund_due_idr"] = due
         _step(order, S.CANCELLED, actor=actor, note=". ".join(filter(None, parts)), changes=changes)
-        orders.release_stock(order)
 
     _atomically(order, cancel_now)
 
 
-def refund(order: Order, amount_idr: int, gateway: PaymentGateway, actor: Actor) -> Refund:
-    """Refund part or all of the payment through the gateway, then record it; commit.
+def release_hold(order: Order, actor: Actor, note: str = "") -> None:
+    """Send an order on hold to packing once staff settled it with the buyer; commit."""
 
-    On PaymentError nothing is recorded and the error propagates. The idempotency key is
-    built from the running total, so a retry of the same refund is never paid out twice.
-    """
-    try:
-        _locked(order)
-        remaining = refundable_idr(order)
-        if not was_paid(order):
-            raise InvalidRefund("not_paid")
-        if not order.payment_intent:
-            raise InvalidRefund("no_payment")
-        if not 0 < amount_idr <= remaining:
-            raise InvalidRefund("amount", remaining)
-        after = order.refunded_idr + amount_idr
-        key = f"kb-refund-{order.number}-{after}"
-        done = gateway.refund(order.payment_intent, amount_idr, idempotency_key=key)
-        _record_refund(order, after, amount_idr, done, actor)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
-    return done
+    def release() -> None:
+        text = " ".join((note or "").split())[:MAX_NOTE]
+        reason = order.hold_reason
+        if not order_status.release_hold(order, actor=_actor(actor), note=text):
+            raise StockStillMissing()
+        _audit(actor, "order.released", order,
+               {"status": [str(S.ON_HOLD), str(S.PAID)], "hold_reason": reason})  # fmt: skip
 
-
-def _record_refund(order: Order, after: int, amount_idr: int, done: Refund, actor: Actor) -> None:
-    """Add the refund to the order; move its status when the state machine allows it."""
-    changes: dict[str, Any] = {
-        "amount_idr": amount_idr,
-        "refunded_idr": [order.refunded_idr, after],
-    }
-    order.refunded_idr = after
-    to = S.REFUNDED if after >= order.total_idr else S.PARTIALLY_REFUNDED
-    note = f"Refunded {amount_idr} IDR ({after} IDR in total), refund {done.id}"
-    if order_status.can_move(order, to):
-        if to != order.status:
-            changes["status"] = [str(order.status), str(to)]
-        order_status.move(order, to, actor=_actor(actor), note=note)
-    else:  # e.g. a cancelled order keeps its status; the history says the money went back
-        order_status.note_only(order, actor=_actor(actor), note=note)
-    changes["refund"] = done.id
-    _audit(actor, "order.refunded", order, changes)
+    _atomically(order, release)
 
 
 @dataclass(frozen=True)

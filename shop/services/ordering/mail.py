@@ -29,6 +29,7 @@ def status_label(status: OrderStatus | str) -> str:
     labels = {
         OrderStatus.PENDING_PAYMENT: _("Awaiting payment"),
         OrderStatus.PAID: _("Paid"),
+        OrderStatus.ON_HOLD: _("Paid — needs attention"),
         OrderStatus.PACKED: _("Packed"),
         OrderStatus.SHIPPED: _("Shipped"),
         OrderStatus.DELIVERED: _("Delivered"),
@@ -82,15 +83,33 @@ def send_order_shipped(mailer: Mailer, order: Order, order_url: str) -> bool:
     return _deliver(mailer, message, order, "shipping notice")
 
 
+def send_refund_notice(mailer: Mailer, order: Order, amount_idr: int, order_url: str) -> bool:
+    """Tell the customer, in their language, that money is on its way back to them."""
+    locale = order.locale or "en"
+    number = order.number or ""
+    with force_locale(locale):
+        context = _order_context(order, locale, order_url=order_url, amount_idr=amount_idr)
+        message = MailMessage(
+            to=order.email,
+            subject=_("A refund for your Karya Binaan order %(number)s", number=number),
+            text=render_template("mail/order_refunded.txt", **context),
+            html=render_template("mail/order_refunded.html", **context),
+        )
+    return _deliver(mailer, message, order, "refund notice")
+
+
 def send_staff_new_order(
     mailer: Mailer, order: Order, staff_email: str, admin_url: str | None = None
 ) -> bool:
     """Tell staff, in Indonesian, that an order came in; return whether it was sent."""
     with force_locale(STAFF_LOCALE):
         context = _order_context(order, STAFF_LOCALE, admin_url=admin_url)
+        subject = _("New order %(number)s", number=order.number or "")
+        if order.status == OrderStatus.ON_HOLD:
+            subject = _("Needs attention: order %(number)s", number=order.number or "")
         message = MailMessage(
             to=staff_email,
-            subject=_("New order %(number)s", number=order.number or ""),
+            subject=subject,
             text=render_template("mail/staff_new_order.txt", **context),
             # Replies go straight to the customer, who is the person staff will want to ask.
             reply_to=order.email or None,

@@ -6,8 +6,9 @@ import logging
 import secrets
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
+from shop.database import begin_write
 from shop.extensions import db
 from shop.gateways.payments import (
     CheckoutLine,
@@ -16,10 +17,9 @@ from shop.gateways.payments import (
     PaymentGateway,
     ShippingOption,
 )
-from shop.models import Cart, Order, OrderLine, OrderStatus, Variant
-from shop.services.catalog.version import bump_catalog_version
+from shop.models import Cart, Order, OrderLine, OrderStatus
 from shop.services.ordering import cart as carts
-from shop.services.ordering import shipping
+from shop.services.ordering import reservations, shipping
 from shop.services.ordering import status as order_status
 
 log = logging.getLogger(__name__)
@@ -80,28 +80,6 @@ def _snapshot(summary: carts.CartSummary) -> list[OrderLine]:
     ]
 
 
-def _reserve(order: Order, made_to_order: dict[int, bool]) -> None:
-    """Take each line's pieces from stock with one conditional UPDATE per line."""
-    # Lock rows in one global order so two checkouts never wait on each other in a cycle.
-    for line in sorted(order.lines, key=lambda ln: ln.variant_id or 0):
-        wanted = line.quantity
-        if made_to_order.get(line.variant_id or 0):
-            in_stock = db.session.scalar(select(Variant.stock).where(Variant.id == line.variant_id))
-            wanted = min(wanted, in_stock or 0)
-        if wanted == 0:
-            continue
-        taken = db.session.execute(
-            update(Variant)
-            .where(Variant.id == line.variant_id, Variant.stock >= wanted)
-            .values(stock=Variant.stock - wanted)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        if taken == 1:
-            line.reserved_quantity = wanted
-        elif not made_to_order.get(line.variant_id or 0):
-            raise StockChanged(line.sku)
-
-
 def place_order(
     cart: Cart,
     *,
@@ -118,7 +96,11 @@ def place_order(
     buyer's account, whose order list then shows it.
     """
     try:
+        begin_write(db.session)  # SQLite: hold the write lock before reading the stock
         return _place_order(cart, email, country, locale, card_limit_idr, customer_id)
+    except reservations.StockChanged as gone:
+        db.session.rollback()
+        raise StockChanged(gone.sku) from None
     except Exception:
         db.session.rollback()
         raise
@@ -152,53 +134,27 @@ def _place_order(
     db.session.add(order)
     db.session.flush()
     order.number = _number(order)
-    _reserve(order, made_to_order)
+    reservations.reserve(order, made_to_order)
     order_status.note_only(order, actor="customer", note="Order placed")
-    if any(line.reserved_quantity for line in order.lines):
-        bump_catalog_version()  # stock moved through Core statements
     db.session.commit()
     return order
 
 
-def release_stock(order: Order) -> None:
-    """Put the order's reserved pieces back on the shelf; the caller commits."""
-    released = False
-    for line in order.lines:
-        if line.reserved_quantity and line.variant_id:
-            released = True
-            db.session.execute(
-                update(Variant)
-                .where(Variant.id == line.variant_id)
-                .values(stock=Variant.stock + line.reserved_quantity)
-                .execution_options(synchronize_session=False)
-            )
-            line.reserved_quantity = 0
-    if released:
-        bump_catalog_version()
+def give_up(order_id: int, to: OrderStatus, *, actor: str, note: str) -> bool:
+    """Cancel or expire an order still awaiting payment and free its stock; commit.
 
-
-def reserve_again(order: Order) -> bool:
-    """Try to hold stock again for a late payment; say whether every line got its pieces."""
-    made_to_order: dict[int, bool] = {}
-    for line in order.lines:
-        variant = db.session.get(Variant, line.variant_id) if line.variant_id else None
-        made_to_order[line.variant_id or 0] = bool(variant and variant.product.made_to_order)
+    False when the order had moved on meanwhile (paid, or given up by another request).
+    """
     try:
-        with db.session.begin_nested():
-            _reserve(order, made_to_order)
-    except StockChanged:
-        return False
-    bump_catalog_version()
-    return True
-
-
-def give_up(order: Order, to: OrderStatus, *, actor: str, note: str) -> bool:
-    """Cancel or expire an order still awaiting payment and free its stock; commit."""
-    if order.status != OrderStatus.PENDING_PAYMENT:
-        return False
-    order_status.move(order, to, actor=actor, note=note)
-    release_stock(order)
-    db.session.commit()
+        order = order_status.lock(order_id)
+        if order is None or order.status != OrderStatus.PENDING_PAYMENT:
+            db.session.rollback()
+            return False
+        order_status.move(order, to, actor=actor, note=note)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
     return True
 
 
@@ -209,7 +165,7 @@ def cancel_payment(order: Order, gateway: PaymentGateway, *, actor: str, note: s
     was paid a moment ago, or cannot be reached), the payment event still arrives and the
     paid-after-cancel path handles it.
     """
-    if not give_up(order, OrderStatus.CANCELLED, actor=actor, note=note):
+    if not give_up(order.id, OrderStatus.CANCELLED, actor=actor, note=note):
         return False
     if order.payment_session_id:
         try:
@@ -235,15 +191,15 @@ def start_payment(
                             ln.unit_price_idr, ln.quantity) for ln in order.lines],
         shipping=ShippingOption(f"Shipping ({order.shipping_zone})", order.shipping_idr,
                                 order.delivery_min_days, order.delivery_max_days),
-        allowed_countries=[order.shipping_country] + [
-            c for c in shipping.allowed_countries() if c != order.shipping_country],
+        # Only the zone the shipping was priced for: an address elsewhere would cost more.
+        allowed_countries=shipping.zone_countries(order.shipping_zone, order.shipping_country),
         locale=order.locale, success_url=success_url, cancel_url=cancel_url,
         expires_at=expires, idempotency_key=f"kb-checkout-{order.number}",
     )  # fmt: skip
     try:
         session = gateway.create_checkout(request)
     except PaymentError:
-        give_up(order, OrderStatus.CANCELLED, actor="system", note="Payment page unavailable")
+        give_up(order.id, OrderStatus.CANCELLED, actor="system", note="Payment page unavailable")
         raise
     order.payment_gateway = gateway.name
     order.payment_session_id = session.id
@@ -273,10 +229,11 @@ def expire_overdue(now: datetime | None = None) -> int:
     """Expire orders whose payment window closed without a payment; return how many."""
     now = now or datetime.now(UTC)
     overdue = db.session.scalars(
-        select(Order).where(
+        select(Order.id).where(
             Order.status == OrderStatus.PENDING_PAYMENT, Order.payment_expires_at < now
         )
     ).all()
-    for order in overdue:
-        give_up(order, OrderStatus.EXPIRED, actor="system", note="Payment window closed")
-    return len(overdue)
+    # Each order in a unit of work of its own: a sweep running at the same moment, or a
+    # payment arriving, finds it already moved and leaves it be.
+    note = "Payment window closed"
+    return sum(give_up(oid, OrderStatus.EXPIRED, actor="system", note=note) for oid in overdue)

@@ -1,55 +1,61 @@
-"""Acting on payment events: once per event, in any order, checked against the order."""
+"""Acting on payment events: once per event, in any order, checked against the order.
+
+Every event is applied in one unit of work that holds its order's row (`status.lock`): the
+event is recorded as seen in the same transaction as what it changed, so a webhook answered
+2xx was applied, and an error rolls both back for the provider to send it again.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from shop.database import begin_write
 from shop.extensions import db
 from shop.gateways.payments import PaymentEvent
 from shop.models import Cart, Order, OrderStatus, ProcessedPaymentEvent
 from shop.services.money import from_minor_units
-from shop.services.ordering import orders
+from shop.services.ordering import refunds, shipping
 from shop.services.ordering import status as order_status
 from shop.services.quotes import payments as quote_payments
 from shop.services.reporting import audit
 
-PAID_OR_LATER = {
-    OrderStatus.PAID,
-    OrderStatus.PACKED,
-    OrderStatus.SHIPPED,
-    OrderStatus.DELIVERED,
-    OrderStatus.REFUNDED,
-    OrderStatus.PARTIALLY_REFUNDED,
-}
+PAID_OUTCOMES = ("paid", "on hold")
 
 
-def _first_time(provider: str, event: PaymentEvent) -> ProcessedPaymentEvent | None:
-    """Record the event id; None if it was handled before."""
-    record = ProcessedPaymentEvent(provider=provider, event_id=event.id, event_type=event.type)
+def _find_order(event: PaymentEvent) -> int | None:
+    """The id of the order the event is about: metadata first, then the session or payment."""
+    if event.order_id is not None and db.session.get(Order, event.order_id) is not None:
+        return event.order_id
+    if event.session_id:
+        found = db.session.scalar(
+            select(Order.id).where(Order.payment_session_id == event.session_id)
+        )
+        if found is not None:
+            return found
+    if event.payment_intent:
+        return db.session.scalar(
+            select(Order.id).where(Order.payment_intent == event.payment_intent).limit(1)
+        )
+    return None
+
+
+def _first_time(provider: str, event: PaymentEvent, order_id: int | None) -> bool:
+    """Record the event id in this transaction; False if it was applied before."""
+    seen = select(ProcessedPaymentEvent.id).where(ProcessedPaymentEvent.event_id == event.id)
+    if db.session.scalar(seen) is not None:
+        return False
+    record = ProcessedPaymentEvent(
+        provider=provider, event_id=event.id, event_type=event.type[:80], order_id=order_id
+    )
     try:
-        with db.session.begin_nested():
+        with db.session.begin_nested():  # the same event at the same moment, without an order
             db.session.add(record)
     except IntegrityError:
-        return None
-    return record
-
-
-def _find_order(event: PaymentEvent) -> Order | None:
-    if event.order_id is not None:
-        order = db.session.get(Order, event.order_id)
-        if order is not None:
-            return order
-    if event.session_id:
-        order = db.session.scalar(select(Order).where(Order.payment_session_id == event.session_id))
-        if order is not None:
-            return order
-    if event.payment_intent:
-        return db.session.scalar(select(Order).where(Order.payment_intent == event.payment_intent))
-    return None
+        return False
+    return True
 
 
 def _amount_matches(order: Order, event: PaymentEvent) -> bool:
@@ -62,8 +68,9 @@ def _amount_matches(order: Order, event: PaymentEvent) -> bool:
 
 
 def _store_details(order: Order, event: PaymentEvent) -> None:
+    """Keep the payment reference and the address the payment page collected, whole."""
     if event.payment_intent:
-        order.payment_intent = event.payment_intent
+        order.payment_intent = event.payment_intent[:255]
     address = event.shipping_address
     if address:
         order.ship_name, order.ship_line1, order.ship_line2 = (
@@ -72,10 +79,22 @@ def _store_details(order: Order, event: PaymentEvent) -> None:
         order.ship_city, order.ship_state, order.ship_postal_code = (
             address.city, address.state, address.postal_code
         )  # fmt: skip
+        order.ship_country = (address.country or "").upper()[:2]
+
+
+def _address_matches_price(order: Order) -> bool:
+    """Whether the collected country ships in the zone the order's shipping was priced for."""
+    if not order.ship_country:
+        return False  # nothing collected: staff must ask the buyer
+    if order.ship_country == order.shipping_country:
+        return True
+    return shipping.zone_of(order.ship_country) == order.shipping_zone
 
 
 def _mark_paid(order: Order, event: PaymentEvent, actor: str) -> str:
-    if order.status in PAID_OR_LATER:
+    if order.paid_at is not None or order.status in order_status.PAID_STATES:
+        return "already paid"
+    if order.status == OrderStatus.REFUNDED:
         return "already paid"
     if not _amount_matches(order, event):
         order_status.note_only(
@@ -84,32 +103,57 @@ def _mark_paid(order: Order, event: PaymentEvent, actor: str) -> str:
             f"total; not marked paid. Check the payment with the provider.",
         )  # fmt: skip
         return "amount mismatch"
-    note = "Payment received"
-    if order.status in (OrderStatus.EXPIRED, OrderStatus.CANCELLED):
-        if not orders.reserve_again(order):
-            note += " after the order had lapsed; some stock is gone: make or refund"
-    order_status.move(order, OrderStatus.PAID, actor=actor, note=note)
-    order.paid_at = datetime.now(UTC)
+    moved = order_status.pay(
+        order, actor=actor, note="Payment received", address_ok=_address_matches_price(order)
+    )
     if order.cart_id:
         cart = db.session.get(Cart, order.cart_id)
         if cart is not None:
             cart.lines.clear()
-    return "paid"
+    # A refund the provider reported before this payment (events come in any order).
+    refunds.settle(order, actor=actor)
+    quote_payments.follow_order(order, actor)
+    return "on hold" if moved == OrderStatus.ON_HOLD else "paid"
 
 
 def _refunded(order: Order, event: PaymentEvent, actor: str) -> str:
     if event.amount_minor is None or (event.currency or "").upper() != order.currency:
         return "ignored"
-    refunded = min(from_minor_units(event.amount_minor, order.currency), order.total_idr)
-    if refunded <= order.refunded_idr:
+    try:
+        reported = from_minor_units(event.amount_minor, order.currency)
+    except ValueError:
+        return "ignored"
+    reported = min(reported, order.total_idr)
+    if reported <= order.provider_refunded_idr:
         return "already recorded"
-    order.refunded_idr = refunded
-    to = OrderStatus.REFUNDED if refunded >= order.total_idr else OrderStatus.PARTIALLY_REFUNDED
-    if order_status.can_move(order, to):
-        order_status.move(order, to, actor=actor, note=f"Refunded {refunded} IDR in total")
-    else:
-        order_status.note_only(order, actor=actor, note=f"Refund of {refunded} IDR recorded")
-    return "refunded"
+    order.provider_refunded_idr = reported
+    return "refunded" if refunds.settle(order, actor=actor) else "already recorded"
+
+
+def _apply(order: Order, event: PaymentEvent, actor: str) -> str:
+    """Change the order as the event says; the caller commits."""
+    kind = event.type
+    if kind in ("checkout.session.completed", "checkout.session.async_payment_succeeded"):
+        _store_details(order, event)
+        if event.payment_status == "paid" or kind.endswith("async_payment_succeeded"):
+            return _mark_paid(order, event, actor)
+        if order.status == OrderStatus.PENDING_PAYMENT:
+            order_status.note_only(order, actor=actor, note="Awaiting a delayed payment")
+            return "awaiting payment"
+        return "ignored"
+    lapses = {
+        "checkout.session.async_payment_failed": (OrderStatus.CANCELLED, "Payment failed"),
+        "checkout.session.expired": (OrderStatus.EXPIRED, "Payment page expired"),
+    }
+    if kind in lapses:
+        if order.status != OrderStatus.PENDING_PAYMENT:
+            return "ignored"
+        to, note = lapses[kind]
+        order_status.move(order, to, actor=actor, note=note)
+        return str(to)
+    if kind == "charge.refunded":
+        return _refunded(order, event, actor)
+    return "ignored"
 
 
 def handle_event(
@@ -118,40 +162,26 @@ def handle_event(
     *,
     on_paid: Callable[[Order], None] | None = None,
 ) -> str:
-    """Apply a verified provider event to its order once; return what happened; commit."""
-    record = _first_time(provider, event)
-    if record is None:
-        db.session.rollback()
-        return "duplicate"
-    order = _find_order(event)
-    if order is None:
+    """Apply a verified provider event to its order once; return what happened; commit.
+
+    Raises (after rolling back) when it could not be applied, so the webhook answers 5xx and
+    the provider sends it again. `on_paid` runs after the commit, for the mail.
+    """
+    try:
+        begin_write(db.session)
+        order_id = _find_order(event)
+        order = order_status.lock(order_id) if order_id is not None else None
+        if not _first_time(provider, event, order.id if order else None):
+            db.session.rollback()
+            return "duplicate"
+        outcome = (
+            "no matching order" if order is None else _apply(order, event, f"gateway:{provider}")
+        )
         db.session.commit()
-        return "no matching order"
-    actor = f"gateway:{provider}"
-    outcome = "ignored"
-    if event.type == "checkout.session.completed":
-        _store_details(order, event)
-        if event.payment_status == "paid":
-            outcome = _mark_paid(order, event, actor)
-        elif order.status == OrderStatus.PENDING_PAYMENT:
-            order_status.note_only(order, actor=actor, note="Awaiting a delayed payment")
-            outcome = "awaiting payment"
-    elif event.type == "checkout.session.async_payment_succeeded":
-        _store_details(order, event)
-        outcome = _mark_paid(order, event, actor)
-    elif event.type == "checkout.session.async_payment_failed":
-        if orders.give_up(order, OrderStatus.CANCELLED, actor=actor, note="Payment failed"):
-            outcome = "cancelled"
-    elif event.type == "checkout.session.expired":
-        if orders.give_up(order, OrderStatus.EXPIRED, actor=actor, note="Payment page expired"):
-            outcome = "expired"
-    elif event.type == "charge.refunded":
-        outcome = _refunded(order, event, actor)
-    record.order_id = order.id
-    if outcome == "paid":
-        quote_payments.follow_order(order, actor)
-    db.session.commit()
-    if outcome == "paid" and on_paid is not None:
+    except Exception:
+        db.session.rollback()
+        raise
+    if order is not None and outcome in PAID_OUTCOMES and on_paid is not None:
         on_paid(order)
     return outcome
 
@@ -176,22 +206,28 @@ def record_bank_transfer(
     with the buyer first, not recorded as paid.
     """
     reference = " ".join((reference or "").split())
-    if order.status != OrderStatus.PENDING_PAYMENT:
-        raise BankTransferRefused("not_waiting")
-    if not reference or len(reference) > MAX_REFERENCE:
-        raise BankTransferRefused("reference")
-    if amount_idr != order.total_idr:
-        raise BankTransferRefused("amount")
+    try:
+        locked = order_status.lock(order.id)
+        if locked is None or locked.status != OrderStatus.PENDING_PAYMENT:
+            raise BankTransferRefused("not_waiting")
+        if not reference or len(reference) > MAX_REFERENCE:
+            raise BankTransferRefused("reference")
+        if amount_idr != locked.total_idr:
+            raise BankTransferRefused("amount")
+        _record_transfer(locked, reference, amount_idr, actor)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+
+
+def _record_transfer(order: Order, reference: str, amount_idr: int, actor: audit.Actor) -> None:
     audit.record(actor, "order.paid", target_type="order", target_id=order.id,
                  label=order.number or f"#{order.id}",
                  changes={"status": [str(order.status), str(OrderStatus.PAID)],
                           "amount_idr": amount_idr, "reference": reference})  # fmt: skip
-    actor = audit.actor_email(actor)
-    order_status.move(
-        order, OrderStatus.PAID, actor=actor, note=f"Bank transfer received, reference {reference}"
-    )
+    email = audit.actor_email(actor)
     order.payment_gateway = order.payment_gateway or "bank"
     order.payment_intent = f"bank:{reference}"[:255]
-    order.paid_at = datetime.now(UTC)
-    quote_payments.follow_order(order, actor)
-    db.session.commit()
+    order_status.pay(order, actor=email, note=f"Bank transfer received, reference {reference}")
+    quote_payments.follow_order(order, email)

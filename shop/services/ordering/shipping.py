@@ -120,6 +120,26 @@ def allowed_countries() -> list[str]:
     return list(db.session.scalars(select(ShippingCountry.code).order_by(ShippingCountry.code)))
 
 
+def zone_of(country: str) -> str | None:
+    """The code of the zone a country ships in, or None if the shop doesn't ship there."""
+    return db.session.scalar(
+        select(ShippingZone.code)
+        .join(ShippingCountry, ShippingCountry.zone_id == ShippingZone.id)
+        .where(ShippingCountry.code == (country or "").upper()[:2])
+    )
+
+
+def zone_countries(zone_code: str, first: str = "") -> list[str]:
+    """The country codes of one zone, `first` leading (the payment page's default)."""
+    codes = db.session.scalars(
+        select(ShippingCountry.code)
+        .join(ShippingZone, ShippingCountry.zone_id == ShippingZone.id)
+        .where(ShippingZone.code == zone_code)
+        .order_by(ShippingCountry.code)
+    ).all()
+    return sorted(codes, key=lambda code: code != first)
+
+
 def country_choices(locale: str) -> list[tuple[str, str]]:
     """(code, name in the visitor's language) for every destination, sorted by name."""
     names = Locale.parse(locale).territories

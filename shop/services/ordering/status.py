@@ -1,16 +1,35 @@
-"""The one place that moves orders between states, recording every move."""
+"""The one door every order status change goes through, with the stock that moves with it.
+
+A unit of work that may change an order starts with `lock(order_id)`: the order's row is
+locked (SELECT … FOR UPDATE on PostgreSQL; BEGIN IMMEDIATE on SQLite, which locks the
+database) and re-read, so two events for one order — a payment and the expiry sweep, two
+webhooks, a double-clicked refund — take turns and the second sees what the first did.
+`move` then writes the status with a conditional UPDATE (`WHERE status = <the one read>`):
+even a caller that forgot the lock cannot overwrite a move it did not see, and learns it
+lost (TransitionLost). The stock a move frees is returned in the same transaction.
+"""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
+
+from shop.database import begin_write
+from shop.extensions import db
 from shop.models import Order, OrderEvent, OrderStatus
+from shop.services.ordering import reservations
 
 S = OrderStatus
 ALLOWED: dict[OrderStatus, frozenset[OrderStatus]] = {
-    S.PENDING_PAYMENT: frozenset({S.PAID, S.CANCELLED, S.EXPIRED}),
+    S.PENDING_PAYMENT: frozenset({S.PAID, S.ON_HOLD, S.CANCELLED, S.EXPIRED}),
     # A payment can still succeed after the shop gave up waiting for it.
-    S.EXPIRED: frozenset({S.PAID}),
-    S.CANCELLED: frozenset({S.PAID}),
+    S.EXPIRED: frozenset({S.PAID, S.ON_HOLD}),
+    S.CANCELLED: frozenset({S.PAID, S.ON_HOLD}),
     S.PAID: frozenset({S.PACKED, S.CANCELLED, S.REFUNDED, S.PARTIALLY_REFUNDED}),
+    # Staff release it to packing once settled, or cancel or refund it.
+    S.ON_HOLD: frozenset({S.PAID, S.CANCELLED, S.REFUNDED}),
     S.PACKED: frozenset({S.SHIPPED, S.CANCELLED, S.REFUNDED, S.PARTIALLY_REFUNDED}),
     S.SHIPPED: frozenset({S.DELIVERED, S.REFUNDED, S.PARTIALLY_REFUNDED}),
     S.DELIVERED: frozenset({S.REFUNDED, S.PARTIALLY_REFUNDED}),
@@ -19,6 +38,15 @@ ALLOWED: dict[OrderStatus, frozenset[OrderStatus]] = {
     ),
     S.REFUNDED: frozenset(),
 }
+# Money was taken and (at least partly) kept.
+PAID_STATES = frozenset({S.PAID, S.ON_HOLD, S.PACKED, S.SHIPPED, S.DELIVERED, S.PARTIALLY_REFUNDED})
+# Moves that put the order's pieces back on the shelf: it lapsed, or was refunded unsent.
+_RELEASES = {
+    S.CANCELLED: frozenset(ALLOWED),
+    S.EXPIRED: frozenset(ALLOWED),
+    S.REFUNDED: frozenset({S.PAID, S.ON_HOLD, S.PACKED}),
+}
+HOLD_REASONS = ("stock", "address")
 
 
 class InvalidTransition(Exception):
@@ -30,25 +58,91 @@ class InvalidTransition(Exception):
         self.wanted = wanted
 
 
+class TransitionLost(InvalidTransition):
+    """Another event moved the order between reading it and writing the move."""
+
+
+def lock(order_id: int) -> Order | None:
+    """Begin the unit of work that may change this order and return it, locked and fresh."""
+    begin_write(db.session)
+    return db.session.scalar(
+        select(Order)
+        .where(Order.id == order_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+
+
 def can_move(order: Order, to: OrderStatus) -> bool:
     """Whether the order may move to `to` from its current state."""
     return to in ALLOWED[order.status]
 
 
 def move(order: Order, to: OrderStatus, *, actor: str, note: str = "") -> None:
-    """Move the order to `to` and append the history row; the caller commits."""
-    if not can_move(order, to):
-        raise InvalidTransition(order.status, to)
-    note_only(order, actor=actor, note=note, to=to)
-    order.status = to
+    """Move the order to `to`, append the history row and move its stock; the caller commits."""
+    current = order.status
+    if to not in ALLOWED[current]:
+        raise InvalidTransition(current, to)
+    moved = db.session.execute(
+        update(Order)
+        .where(Order.id == order.id, Order.status == current)
+        .values(status=to, updated_at=datetime.now(UTC))
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if moved != 1:
+        raise TransitionLost(current, to)
+    set_committed_value(order, "status", to)
+    _history(order, current, to, actor, note)
+    if current in _RELEASES.get(to, ()):
+        reservations.release(order)
 
 
-def note_only(order: Order, *, actor: str, note: str, to: OrderStatus | None = None) -> None:
+def pay(order: Order, *, actor: str, note: str, address_ok: bool = True) -> OrderStatus:
+    """Record a payment: paid, or on hold when its pieces are gone or the address is wrong.
+
+    An order that lapsed (expired, cancelled) before the payment arrived holds its pieces
+    again when they are still there; when not, it is paid but on hold for staff to make
+    or refund, never paid without its stock.
+    """
+    reason = None
+    if order.status in (S.EXPIRED, S.CANCELLED) and not reservations.reserve_again(order):
+        reason = "stock"
+    elif not address_ok:
+        reason = "address"
+    order.hold_reason = reason
+    order.paid_at = datetime.now(UTC)
+    if reason == "stock":
+        note += "; the order had lapsed and its pieces are gone: make them or refund"
+    elif reason == "address":
+        note += "; the shipping address is outside the zone the shipping was priced for"
+    to = S.ON_HOLD if reason else S.PAID
+    move(order, to, actor=actor, note=note)
+    return to
+
+
+def release_hold(order: Order, *, actor: str, note: str = "") -> bool:
+    """Send an order on hold to packing once staff settled it; False if its pieces are missing."""
+    if order.status != S.ON_HOLD:
+        raise InvalidTransition(order.status, S.PAID)
+    if order.hold_reason == "stock" and not reservations.reserve_again(order):
+        return False
+    order.hold_reason = None
+    move(order, S.PAID, actor=actor, note=note or "Released to packing")
+    return True
+
+
+def note_only(order: Order, *, actor: str, note: str) -> None:
     """Append a history row without changing the state (e.g. "awaiting bank transfer")."""
+    _history(order, order.status, order.status, actor, note)
+
+
+def _history(
+    order: Order, current: OrderStatus | None, to: OrderStatus, actor: str, note: str
+) -> None:
     order.events.append(
         OrderEvent(
-            from_status=str(order.status) if order.status else None,
-            to_status=str(to or order.status),
+            from_status=str(current) if current else None,
+            to_status=str(to),
             actor=actor,
             note=note,
         )

@@ -107,7 +107,10 @@ def _withdraw_unpaid_order(quote: QuoteRequest, gateway: PaymentGateway | None) 
     order = quote_payments.order_of(quote)
     if order is None or order.status != OrderStatus.PENDING_PAYMENT:
         return False
-    order_status.move(order, OrderStatus.CANCELLED, actor="system", note="Quote revised")
+    try:
+        order_status.move(order, OrderStatus.CANCELLED, actor="system", note="Quote revised")
+    except order_status.TransitionLost:
+        return False  # paid a moment ago: the quote notes it and staff settle it
     if gateway is not None and order.payment_session_id:
         try:
             gateway.expire_checkout(order.payment_session_id)

@@ -45,6 +45,7 @@ MAX_NOTES = 2000
 DEFAULT_MAKER_SHARE = 30
 ORDER_PAID = {
     OrderStatus.PAID,
+    OrderStatus.ON_HOLD,
     OrderStatus.PACKED,
     OrderStatus.SHIPPED,
     OrderStatus.DELIVERED,

@@ -16,6 +16,7 @@ from shop.models import Order, OrderLine, OrderStatus, Product, ProductStatus, V
 
 PAID_STATUSES = (
     OrderStatus.PAID,
+    OrderStatus.ON_HOLD,
     OrderStatus.PACKED,
     OrderStatus.SHIPPED,
     OrderStatus.DELIVERED,

@@ -32,7 +32,15 @@ from shop.services.reporting import audit
 
 S = OrderStatus
 # Orders whose money was taken; refunds are taken off their sales below.
-REPORT_STATUSES = (S.PAID, S.PACKED, S.SHIPPED, S.DELIVERED, S.PARTIALLY_REFUNDED, S.REFUNDED)
+REPORT_STATUSES = (
+    S.PAID,
+    S.ON_HOLD,
+    S.PACKED,
+    S.SHIPPED,
+    S.DELIVERED,
+    S.PARTIALLY_REFUNDED,
+    S.REFUNDED,
+)
 DEFAULT_MONTHS = 12
 MAX_MONTHS = 120
 CSV_HEADER = (
