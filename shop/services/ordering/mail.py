@@ -29,7 +29,7 @@ def status_label(status: OrderStatus | str) -> str:
     labels = {
         OrderStatus.PENDING_PAYMENT: _("Awaiting payment"),
         OrderStatus.PAID: _("Paid"),
-        OrderStatus.ON_HOLD: _("Paid — needs attention"),
+        OrderStatus.ON_HOLD: _("Paid — on hold"),
         OrderStatus.PACKED: _("Packed"),
         OrderStatus.SHIPPED: _("Shipped"),
         OrderStatus.DELIVERED: _("Delivered"),

@@ -110,6 +110,7 @@ class Dashboard:
     pieces_to_make: int
     waiting_to_pack: list[WaitingOrder]
     waiting_count: int
+    on_hold_count: int = 0
 
 
 def _local(moment: datetime | None, tz: tzinfo) -> datetime | None:
@@ -282,6 +283,13 @@ def count_waiting_to_pack() -> int:
     return db.session.scalar(select(func.count(Order.id)).where(Order.status == OrderStatus.PAID))
 
 
+def count_on_hold() -> int:
+    """How many paid orders are on hold for staff (stock gone, or an address elsewhere)."""
+    return db.session.scalar(
+        select(func.count(Order.id)).where(Order.status == OrderStatus.ON_HOLD)
+    )
+
+
 def dashboard(now: datetime, tz: tzinfo) -> Dashboard:
     """Collect the dashboard's figures as of `now`, with days in the zone `tz`."""
     daily = daily_sales(now, tz)
@@ -296,4 +304,5 @@ def dashboard(now: datetime, tz: tzinfo) -> Dashboard:
         pieces_to_make=count_made_to_order_work(),
         waiting_to_pack=waiting_to_pack(tz),
         waiting_count=count_waiting_to_pack(),
+        on_hold_count=count_on_hold(),
     )
