@@ -1,21 +1,19 @@
-"""Two buyers can never both get the last piece (PostgreSQL, real concurrent transactions)."""
+"""Two buyers can never both get the last piece (real concurrent transactions, both databases).
+
+On PostgreSQL each checkout's conditional UPDATEs lock the variant rows; on SQLite each
+checkout is a BEGIN IMMEDIATE write transaction and the others wait their turn.
+"""
 
 from __future__ import annotations
 
 import threading
 
-import pytest
 from sqlalchemy import select
 
 from shop.extensions import db
 from shop.models import Cart, CartLine, Order, Variant
 from shop.services.ordering import orders
-from tests.conftest import POSTGRES_URL
 from tests.factories import shop_with_stock
-
-pytestmark = pytest.mark.skipif(
-    not POSTGRES_URL, reason="row-level concurrency needs PostgreSQL (set TEST_DATABASE_URL)"
-)
 
 
 def test_forty_buyers_racing_for_ten_pieces_get_exactly_ten_orders(app) -> None:
