@@ -37,7 +37,7 @@ from shop.models.translations import (
     ProductTranslation,
     WorkshopTranslation,
 )
-from shop.models.users import Role, User
+from shop.models.users import Role, StaffRecoveryCode, User
 
 __all__ = [
     "TRANSLATED_LOCALES",
@@ -75,6 +75,7 @@ __all__ = [
     "ShippingZone",
     "StockAdjustment",
     "StockReason",
+    "StaffRecoveryCode",
     "User",
     "Variant",
     "Workshop",

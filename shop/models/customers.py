@@ -62,6 +62,7 @@ class Customer(db.Model):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Bumped when the password changes: sessions signed in before it are no longer valid.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
+    password_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
