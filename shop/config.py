@@ -161,6 +161,10 @@ def from_environment(instance_path: str) -> dict[str, object]:
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_ENABLED": os.environ.get("RATELIMIT_ENABLED", "1") != "0",
         "SHOP_TIMEZONE": os.environ.get("SHOP_TIMEZONE", "Asia/Jakarta"),
+        # Admins must sign in with a second factor (TOTP) when this is on.
+        "STAFF_2FA_REQUIRED": _flag("STAFF_2FA_REQUIRED"),
+        "STAFF_IDLE_TIMEOUT_MINUTES": _int("STAFF_IDLE_TIMEOUT_MINUTES", 30, minimum=1),
+        "STAFF_SESSION_HOURS": _int("STAFF_SESSION_HOURS", 12, minimum=1),
     }
 
 
@@ -225,6 +229,10 @@ DEFAULTS: dict[str, object] = {
     # If Redis goes away, count per process rather than failing every sign-in.
     "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
     "LOGIN_RATE_LIMIT": "5 per minute; 30 per hour",
+    # Staff sessions end after this long without a request, and after this long in all.
+    "STAFF_2FA_REQUIRED": False,
+    "STAFF_IDLE_TIMEOUT_MINUTES": 30,
+    "STAFF_SESSION_HOURS": 12,
     # Dashboard days start at midnight here; Indonesia has no daylight saving time.
     "SHOP_TIMEZONE": "Asia/Jakarta",
 }
