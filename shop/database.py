@@ -5,34 +5,26 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import event, text
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, scoped_session
 
-# Execution option that makes SQLite open the transaction with BEGIN IMMEDIATE.
+# Execution option marking the connection of a unit of work begun with BEGIN IMMEDIATE.
 _WRITE = "kb_write_transaction"
 
 
 def configure_engine_events(engine: Engine) -> None:
     """Put SQLite into WAL mode with a busy timeout and foreign keys enforced.
 
-    The driver's own transaction handling is switched off and SQLAlchemy emits BEGIN itself
-    (the recipe in SQLAlchemy's SQLite notes): savepoints then work, and a unit of work that
-    writes can start with BEGIN IMMEDIATE (see `begin_write`).
+    The driver's own transaction handling stays: it opens a transaction at the first write,
+    so a request that reads and then writes holds no stale snapshot and waits its turn (busy
+    timeout) instead of failing. A unit of work that must read what it changes under the
+    write lock starts with `begin_write`.
     """
     if engine.dialect.name != "sqlite":
         return
 
-    @event.listens_for(engine, "begin")
-    def _sqlite_begin(connection: Connection) -> None:
-        immediate = connection.get_execution_options().get(_WRITE)
-        # Straight to the driver, as psycopg's own BEGIN is: statement counts stay comparable.
-        connection.connection.dbapi_connection.execute(  # type: ignore[union-attr]
-            "BEGIN IMMEDIATE" if immediate else "BEGIN"
-        )
-
     @event.listens_for(engine, "connect")
     def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-        dbapi_connection.isolation_level = None  # no implicit BEGIN: the "begin" event emits it
         cursor = dbapi_connection.cursor()
         # WAL lets readers run beside one writer; the busy timeout makes a second writer
         # wait instead of failing with "database is locked" under several workers.
@@ -78,4 +70,7 @@ def begin_write(session: Session | scoped_session[Session]) -> None:
         if session.new or session.dirty or session.deleted:
             raise UnitOfWorkStarted("begin_write must come before the unit of work's changes")
         session.commit()
-    session.connection(execution_options={_WRITE: True})
+    connection = session.connection(execution_options={_WRITE: True})
+    # The driver opens no transaction before a read: open it here, holding the write lock.
+    # Its commit and rollback end it as any other (they check SQLite's own state).
+    connection.connection.dbapi_connection.execute("BEGIN IMMEDIATE")  # type: ignore[union-attr]
