@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from flask import (
     Response,
     abort,
@@ -33,6 +35,7 @@ from shop.services.catalog import products as catalog
 from shop.services.currency import CURRENCIES
 
 ONE_YEAR = 365 * 24 * 3600
+DEFAULT_SECURITY_CONTACT = "mailto:security@karyabinaan.example"
 
 
 def _locale() -> str:
@@ -128,6 +131,20 @@ def robots() -> Response:
     """Tell crawlers what to index and where the sitemap is."""
     body = render_template("main/robots.txt")
     return Response(body, mimetype="text/plain")
+
+
+@bp.get("/.well-known/security.txt")
+def security_txt() -> Response:
+    """Say how to report a vulnerability (RFC 9116), with an expiry always a season ahead."""
+    expires = datetime.now(UTC).replace(microsecond=0) + timedelta(days=90)
+    body = render_template(
+        "main/security.txt",
+        contact=current_app.config.get("SECURITY_CONTACT") or DEFAULT_SECURITY_CONTACT,
+        expires=expires.isoformat().replace("+00:00", "Z"),
+    )
+    response = Response(body, mimetype="text/plain")
+    response.cache_control.max_age = 86400
+    return response
 
 
 @bp.get("/sitemap.xml")
