@@ -143,6 +143,32 @@ def app(tmp_path: Path, postgres_schema_ready: bool) -> Iterator[Flask]:
     yield from build_app(tmp_path)
 
 
+# The webhook signing secret of `stripe_app`; tests sign events with it.
+STRIPE_WEBHOOK_SECRET = "whsec_test_secret"
+
+
+@pytest.fixture
+def double() -> Iterator[Any]:
+    """A Stripe API double on 127.0.0.1 (tests/stripe_double.py), stopped after the test."""
+    from tests.stripe_double import StripeDouble
+
+    with StripeDouble() as server:
+        yield server
+
+
+@pytest.fixture
+def stripe_app(
+    tmp_path: Path, postgres_schema_ready: bool, double: Any, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Flask]:
+    """An app that pays through Stripe (the real library) against the double."""
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    yield from build_app(
+        tmp_path, STRIPE_SECRET_KEY="sk_test_123", STRIPE_WEBHOOK_SECRET=STRIPE_WEBHOOK_SECRET,
+        STRIPE_API_BASE=double.url,
+    )  # fmt: skip
+
+
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     """A test client for the app."""

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -22,10 +20,8 @@ from shop.services.ordering.fulfilment import (
     OrderFilter,
 )
 from shop.services.ordering.refunds import InvalidRefund
-from tests.conftest import build_app
 from tests.factories import shop_with_stock
 from tests.order_factories import REFUND_REASON, SHIPPING_IDR, make_order, staff_refund
-from tests.stripe_double import StripeDouble
 
 STAFF = "siti@karyabinaan.example"
 JAKARTA = ZoneInfo("Asia/Jakarta")
@@ -222,22 +218,6 @@ def test_the_providers_refund_webhook_does_not_count_a_staff_refund_twice(varian
 
 
 # Through the real stripe library, against the local Stripe double.
-
-
-@pytest.fixture
-def double() -> Iterator[StripeDouble]:
-    with StripeDouble() as server:
-        yield server
-
-
-@pytest.fixture
-def stripe_app(tmp_path: Path, postgres_schema_ready, double, monkeypatch):
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"):
-        monkeypatch.delenv(name, raising=False)
-    yield from build_app(
-        tmp_path, STRIPE_SECRET_KEY="sk_test_123", STRIPE_WEBHOOK_SECRET="whsec_test",
-        STRIPE_API_BASE=double.url,
-    )  # fmt: skip
 
 
 def test_a_stripe_refund_is_sent_in_minor_units_with_an_idempotency_key(stripe_app, double):

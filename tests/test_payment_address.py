@@ -9,13 +9,11 @@ from shop.extensions import db
 from shop.models import Order, OrderStatus
 from tests.test_webhooks import (  # noqa: F401 - fixtures
     client,
-    double,
     paid_session,
     placed,
     post_event,
     refreshed,
     stock,
-    stripe_app,
 )
 
 S = OrderStatus

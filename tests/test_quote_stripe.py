@@ -14,7 +14,7 @@ from shop.services.quotes import offers as quote_offers
 from shop.services.quotes import requests as quotes
 from tests.factories import TODAY, csrf_from
 from tests.stripe_double import session_object
-from tests.test_webhooks import double, post_event, stripe_app  # noqa: F401 - fixtures
+from tests.test_webhooks import post_event
 
 
 @pytest.fixture

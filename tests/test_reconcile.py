@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -12,10 +11,10 @@ from sqlalchemy import select
 from shop.extensions import db
 from shop.models import Order, OrderStatus, Variant
 from shop.services.ordering.reconcile import reconcile_payments
+from tests.conftest import STRIPE_WEBHOOK_SECRET as SECRET
 from tests.conftest import build_app
 from tests.factories import shop_with_stock
 from tests.stripe_double import (
-    StripeDouble,
     charge_object,
     event_payload,
     redeliveries,
@@ -24,24 +23,6 @@ from tests.stripe_double import (
 from tests.test_cart import add
 from tests.test_checkout import checkout
 from tests.test_webhooks import paid_session, post_event
-
-SECRET = "whsec_test_secret"  # the one tests.test_webhooks.post_event signs with
-
-
-@pytest.fixture
-def double() -> Iterator[StripeDouble]:
-    with StripeDouble() as server:
-        yield server
-
-
-@pytest.fixture
-def stripe_app(tmp_path: Path, postgres_schema_ready, double, monkeypatch):
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"):
-        monkeypatch.delenv(name, raising=False)
-    yield from build_app(
-        tmp_path, STRIPE_SECRET_KEY="sk_test_123", STRIPE_WEBHOOK_SECRET=SECRET,
-        STRIPE_API_BASE=double.url,
-    )  # fmt: skip
 
 
 @pytest.fixture

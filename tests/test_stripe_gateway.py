@@ -42,12 +42,6 @@ def _offline_library(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def double() -> Iterator[StripeDouble]:
-    with StripeDouble() as running:
-        yield running
-
-
-@pytest.fixture
 def gateway(double: StripeDouble) -> Iterator[StripeGateway]:
     gw = StripeGateway(SECRET_KEY, WEBHOOK_SECRET, api_base=double.url)
     yield gw

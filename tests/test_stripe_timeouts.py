@@ -37,12 +37,6 @@ def _offline_library(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def double() -> Iterator[StripeDouble]:
-    with StripeDouble() as running:
-        yield running
-
-
-@pytest.fixture
 def quick(double: StripeDouble) -> Iterator[StripeGateway]:
     gw = StripeGateway(SECRET_KEY, WEBHOOK_SECRET, api_base=double.url, **QUICK)
     yield gw

@@ -3,40 +3,18 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from shop.extensions import db
 from shop.models import CartLine, Order, OrderStatus, ProcessedPaymentEvent, Variant
-from tests.conftest import build_app
+from tests.conftest import STRIPE_WEBHOOK_SECRET as SECRET
 from tests.factories import shop_with_stock
-from tests.stripe_double import StripeDouble, charge_object, event_payload, session_object
+from tests.stripe_double import charge_object, event_payload, session_object
 from tests.stripe_double import sign_payload as sign
 from tests.test_cart import add
 from tests.test_checkout import checkout
-
-SECRET = "whsec_test_secret"
-
-
-@pytest.fixture
-def double() -> Iterator[StripeDouble]:
-    with StripeDouble() as server:
-        yield server
-
-
-@pytest.fixture
-def stripe_app(tmp_path: Path, postgres_schema_ready, double, monkeypatch):
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"):
-        monkeypatch.delenv(name, raising=False)
-    yield from build_app(
-        tmp_path,
-        STRIPE_SECRET_KEY="sk_test_123",
-        STRIPE_WEBHOOK_SECRET=SECRET,
-        STRIPE_API_BASE=double.url,
-    )
 
 
 @pytest.fixture
