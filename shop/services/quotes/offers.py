@@ -74,6 +74,7 @@ def send_offer(
     page through `gateway`): the buyer must accept the new terms first.
     """
     _check_offer(offer, today or clock.shop_today())
+    flow.lock(quote.id)  # the buyer accepting or paying meanwhile waits, then sees the revision
     if not flow.can_move(quote, Q.ANSWERED):
         raise flow.InvalidQuoteTransition(quote.status, Q.ANSWERED)
     version = (quote.current_offer.version + 1) if quote.current_offer else 1
@@ -127,6 +128,7 @@ def mark_in_production(quote: QuoteRequest, note: str, *, actor: audit.Actor) ->
         raise QuoteError("progress_empty", "note")
     if len(text) > MAX_PROGRESS:
         raise QuoteError("progress_long", "note", max=MAX_PROGRESS)
+    flow.lock(quote.id)
     if not flow.can_move(quote, Q.IN_PRODUCTION):
         raise flow.InvalidQuoteTransition(quote.status, Q.IN_PRODUCTION)
     audit_quote(actor, "quote.progress", quote,

@@ -6,11 +6,12 @@ shipping and refunds work exactly as for cart orders.
 
 from __future__ import annotations
 
+import logging
 import secrets
 from datetime import UTC, date, datetime
 
 from shop.extensions import db
-from shop.gateways.payments import PaymentGateway
+from shop.gateways.payments import PaymentError, PaymentGateway
 from shop.models import (
     Order,
     OrderLine,
@@ -21,7 +22,7 @@ from shop.models import (
     QuoteStatus,
 )
 from shop.services import clock
-from shop.services.ordering import orders, shipping
+from shop.services.ordering import shipping
 from shop.services.ordering import status as order_status
 from shop.services.quotes import status as flow
 from shop.services.quotes.requests import (
@@ -32,6 +33,7 @@ from shop.services.quotes.requests import (
     quote_for_order,
 )
 
+log = logging.getLogger(__name__)
 Q = QuoteStatus
 SHIPPED_OR_LATER = {OrderStatus.SHIPPED, OrderStatus.DELIVERED}
 
@@ -45,26 +47,47 @@ def payment_order(
     fresh order made (a provider page cannot be reopened); an order waiting for a bank
     transfer (above the card limit) is kept, so its reference stays the same.
     """
+    try:
+        flow.lock(quote.id)  # two payment pages opened at once make one order, not two
+        order, stale_session = _payment_order(quote, card_limit_idr, today or clock.shop_today())
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    if stale_session:  # a courtesy after the commit: its order is cancelled either way
+        try:
+            gateway.expire_checkout(stale_session)
+        except PaymentError as exc:
+            log.warning("could not close the old payment page of quote %s: %s", quote.number, exc)
+    return order
+
+
+def _payment_order(
+    quote: QuoteRequest, card_limit_idr: int, today: date
+) -> tuple[Order, str | None]:
+    """The order to pay with, and the provider page of the one it replaces; the caller commits."""
     if quote.status in (Q.PAID, Q.IN_PRODUCTION, Q.SHIPPED):
         raise QuoteError("already_paid")
     if quote.status != Q.ACCEPTED:
         raise QuoteError("not_accepted")
-    offer = current_offer_for_payment(quote, today or clock.shop_today())
+    offer = current_offer_for_payment(quote, today)
     existing = order_of(quote)
     if existing is not None and existing.status in ORDER_PAID:
         raise QuoteError("already_paid")
+    stale_session = None
     if existing is not None and existing.status == OrderStatus.PENDING_PAYMENT:
         if needs_bank_transfer(existing, card_limit_idr) and existing.total_idr == offer.total_idr:
-            return existing
-        orders.cancel_payment(existing, gateway, actor="buyer", note="A new payment was started")
+            return existing, None
+        note = "A new payment was started"
+        order_status.move(existing, OrderStatus.CANCELLED, actor="buyer", note=note)
+        stale_session = existing.payment_session_id
     order = _new_order(quote, offer)
     db.session.add(order)
     db.session.flush()
     order.number = f"KB-{order.created_at:%y%m}-{order.id:06d}"
     quote.order_id = order.id
     order_status.note_only(order, actor="buyer", note=f"Order for quote {quote.number}")
-    db.session.commit()
-    return order
+    return order, stale_session
 
 
 def order_of(quote: QuoteRequest) -> Order | None:
