@@ -25,7 +25,7 @@ from shop.services.reporting import audit
 PAID_OUTCOMES = ("paid", "on hold")
 
 
-def _find_order(event: PaymentEvent) -> int | None:
+def order_id_for(event: PaymentEvent) -> int | None:
     """The id of the order the event is about: metadata first, then the session or payment."""
     if event.order_id is not None and db.session.get(Order, event.order_id) is not None:
         return event.order_id
@@ -169,7 +169,7 @@ def handle_event(
     """
     try:
         begin_write(db.session)
-        order_id = _find_order(event)
+        order_id = order_id_for(event)
         order = order_status.lock(order_id) if order_id is not None else None
         if not _first_time(provider, event, order.id if order else None):
             db.session.rollback()

@@ -12,8 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
-
 from shop.extensions import db
 from shop.gateways.payments import PaymentEvent, PaymentGateway
 from shop.models import Order, OrderStatus
@@ -78,12 +76,5 @@ def _still_waiting(order: Order | None, event: PaymentEvent) -> bool:
 
 def _order_for(event: PaymentEvent) -> Order | None:
     """The order the event names: by id, else by its session or payment."""
-    if event.order_id is not None and (order := db.session.get(Order, event.order_id)):
-        return order
-    for column, value in (
-        (Order.payment_session_id, event.session_id),
-        (Order.payment_intent, event.payment_intent),
-    ):
-        if value and (order := db.session.scalar(select(Order).where(column == value))):
-            return order
-    return None
+    order_id = payments.order_id_for(event)
+    return db.session.get(Order, order_id) if order_id is not None else None
