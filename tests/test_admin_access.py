@@ -13,10 +13,12 @@ import pytest
 from flask import Flask, url_for
 from werkzeug.routing import Rule
 
-PUBLIC = {"admin.login"}
+PUBLIC = {"admin.login", "admin.login_code", "admin.forgot_password", "admin.reset_password"}
 ADMIN_ONLY = {
     "admin.staff_accounts",
     "admin.set_account_active",
+    "admin.send_password_reset",
+    "admin.reset_two_factor",
     "admin.audit_log",
     "admin.revenue_split_rates",
 }
@@ -75,6 +77,7 @@ def samples(staff_user: Any) -> dict[str, Any]:
         "workshop_id": product.workshop_id,
         "quote_id": quote.id,
         "file_id": quote.files[0].id,
+        "token": "not-a-real-reset-token",
     }
 
 

@@ -244,8 +244,10 @@ def test_redis_keeps_the_count_where_every_worker_sees_it(tmp_path, app) -> None
         pytest.skip("Redis is not listening on 127.0.0.1:6379")
     # An address of this test's own, so nothing else on the server is counted or cleared.
     address = f"2001:db8::{uuid.uuid4().hex[:4]}"
+    # And a key prefix of its own: the account's failures are counted in Redis too.
+    prefix = f"kbtest-{uuid.uuid4().hex}"
     try:
-        for other in _another_app(tmp_path, RATELIMIT_STORAGE_URI=url):
+        for other in _another_app(tmp_path, RATELIMIT_STORAGE_URI=url, RATELIMIT_KEY_PREFIX=prefix):
             client = other.test_client()
             client.environ_base["REMOTE_ADDR"] = address
             helper = AuthActions(client)
@@ -255,5 +257,6 @@ def test_redis_keeps_the_count_where_every_worker_sees_it(tmp_path, app) -> None
             counts = [int(server.get(key)) for key in server.scan_iter(f"*{address}*")]
             assert 5 in counts  # held in Redis, not in this process
     finally:
-        for key in server.scan_iter(f"*{address}*"):
-            server.delete(key)
+        for pattern in (f"*{address}*", f"*{prefix}*"):
+            for key in server.scan_iter(pattern):
+                server.delete(key)

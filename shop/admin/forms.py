@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -78,6 +79,74 @@ class NewUserForm(FlaskForm):
         validators=[EqualTo("password", _l("The two passwords are not the same."))],
     )
     submit = SubmitField(_l("Create account"))
+
+
+def password_problem(error: Exception) -> str:
+    """Say why the shared password policy refused a password (its `reason`, when it gives one)."""
+    reason = getattr(error, "reason", "")
+    if reason == "too_long":
+        return gettext("Use at most %(num)d characters.", num=MAX_PASSWORD_LENGTH)
+    if reason == "common":
+        return gettext("This is one of the most common passwords, the first ones attackers "
+                       "try. Please choose another.")  # fmt: skip
+    if reason == "guessable":
+        return gettext("This password is too easy to guess (a repeat, a sequence, a keyboard "
+                       "row or a single word). Please choose another.")  # fmt: skip
+    if reason == "personal":
+        return gettext("Your password must not contain your email address or the name "
+                       "before the @. Please choose another.")  # fmt: skip
+    return gettext("Use at least %(num)d characters.", num=MIN_PASSWORD_LENGTH)
+
+
+def _new_password_fields() -> tuple[PasswordField, PasswordField]:
+    password = PasswordField(
+        _l("New password"),
+        validators=[
+            DataRequired(_l("Enter a password.")),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                max=MAX_PASSWORD_LENGTH,
+                message=_l("Use at least %(num)d characters.", num=MIN_PASSWORD_LENGTH),
+            ),
+        ],
+    )
+    confirm = PasswordField(
+        _l("New password again"),
+        validators=[EqualTo("password", _l("The two passwords are not the same."))],
+    )
+    return password, confirm
+
+
+class ChangePasswordForm(FlaskForm):
+    """The current password, and the new one twice."""
+
+    current = PasswordField(
+        _l("Current password"),
+        validators=[DataRequired(_l("Enter your password.")), Length(max=MAX_PASSWORD_LENGTH)],
+    )
+    password, confirm = _new_password_fields()
+    submit = SubmitField(_l("Change password"))
+
+
+class ForgotPasswordForm(FlaskForm):
+    """The address of the account whose password was forgotten."""
+
+    email = EmailField(
+        _l("Email address"),
+        validators=[DataRequired(_l("Enter your email address.")), Length(max=254)],
+    )
+    submit = SubmitField(_l("Send me a link"))
+
+
+class ResetPasswordForm(FlaskForm):
+    """A new password, twice, set through an emailed link."""
+
+    password, confirm = _new_password_fields()
+    submit = SubmitField(_l("Set new password"))
+
+
+class ConfirmForm(FlaskForm):
+    """A button that only needs its CSRF token (send a reset link, sign out everywhere)."""
 
 
 class AccountActiveForm(FlaskForm):

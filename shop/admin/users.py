@@ -9,9 +9,11 @@ from werkzeug.wrappers import Response
 
 from shop.admin import bp
 from shop.admin.access import role_required
-from shop.admin.forms import AccountActiveForm, NewUserForm
+from shop.admin.forms import AccountActiveForm, ConfirmForm, NewUserForm, password_problem
+from shop.admin.password_reset import send_reset_link
 from shop.models import Role
 from shop.services.accounts import staff as users
+from shop.services.accounts import staff_passwords, two_factor
 
 
 def _create_from(form: NewUserForm) -> bool:
@@ -28,10 +30,8 @@ def _create_from(form: NewUserForm) -> bool:
         form.email.errors.append(gettext("An account with this email address already exists."))
     except users.InvalidEmail:
         form.email.errors.append(gettext("Enter a valid email address, like name@example.com."))
-    except users.WeakPassword:
-        form.password.errors.append(
-            gettext("Use at least %(num)d characters.", num=users.MIN_PASSWORD_LENGTH)
-        )
+    except users.WeakPassword as error:
+        form.password.errors.append(password_problem(error))
     else:
         flash(gettext("Account created for %(email)s.", email=user.email), "success")
         return True
@@ -45,7 +45,12 @@ def staff_accounts() -> str | Response:
     form = NewUserForm()
     if form.validate_on_submit() and _create_from(form):
         return redirect(url_for("admin.staff_accounts"), 303)
-    return render_template("admin/users.html", form=form, accounts=users.list_users())
+    return render_template(
+        "admin/users.html",
+        form=form,
+        accounts=users.list_users(),
+        two_factor_on=two_factor.is_enabled,
+    )
 
 
 @bp.post("/users/<int:user_id>/active")
@@ -75,4 +80,35 @@ def set_account_active(user_id: int) -> Response:
             else gettext("%(email)s can no longer sign in.", email=account.email)
         )
         flash(message, "success")
+    return redirect(url_for("admin.staff_accounts"), 303)
+
+
+@bp.post("/users/<int:user_id>/password-reset")
+@role_required(Role.ADMIN)
+def send_password_reset(user_id: int) -> Response:
+    """Email a staff member a one-time link to set a new password (valid for an hour)."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    account = users.find_user(user_id)
+    if account is None:
+        abort(404)
+    if not account.is_active:
+        flash(
+            gettext("%(email)s is deactivated: reactivate the account first.", email=account.email),
+            "error",
+        )
+        return redirect(url_for("admin.staff_accounts"), 303)
+    staff_passwords.record_reset_sent(account, actor=current_user._get_current_object())
+    if send_reset_link(account):
+        flash(
+            gettext("A link to set a new password was sent to %(email)s.", email=account.email),
+            "success",
+        )
+    else:
+        flash(
+            gettext(
+                "The email to %(email)s could not be sent. Try again later.", email=account.email
+            ),
+            "error",
+        )
     return redirect(url_for("admin.staff_accounts"), 303)

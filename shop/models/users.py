@@ -51,6 +51,10 @@ class User(UserMixin, db.Model):
         back_populates="user", cascade="all, delete-orphan", order_by="StaffRecoveryCode.id"
     )
 
+    def get_id(self) -> str:
+        """Flask-Login's identity: "id:session_version", so a bumped version ends every session."""
+        return f"{self.id}:{self.session_version}"
+
     @property
     def is_admin(self) -> bool:
         """Whether this account holds the admin role."""

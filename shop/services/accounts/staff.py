@@ -125,6 +125,31 @@ def record_login(user: User) -> None:
     db.session.commit()
 
 
+def signed_in_user(identity: str) -> User | None:
+    """The active account a session's "id:version" identity names, if the version is current.
+
+    Signing out, a password change, deactivation or "sign out everywhere" bump the version,
+    so every copy of an older session cookie stops working at once.
+    """
+    user_id, _, version = str(identity).partition(":")
+    if not (user_id.isdecimal() and version.isdecimal()) or len(identity) > 40:
+        return None
+    user = active_user(user_id)
+    return user if user is not None and user.session_version == int(version) else None
+
+
+def end_sessions(user: User, *, actor: audit.Actor = None, audited: bool = False) -> None:
+    """End every session of the account, wherever its cookie is; commit."""
+    user.session_version = User.session_version + 1
+    if audited:
+        audit.record(
+            actor, "user.signed_out_everywhere", target_type="user", target_id=user.id,
+            label=user.email,
+        )  # fmt: skip
+    db.session.commit()
+    db.session.refresh(user)
+
+
 def active_user(user_id: str | int) -> User | None:
     """Return the account with this id if it may still use the back office."""
     try:
@@ -132,6 +157,11 @@ def active_user(user_id: str | int) -> User | None:
     except (TypeError, ValueError):
         return None
     return user if user is not None and user.is_active else None
+
+
+def find_by_email(email: str) -> User | None:
+    """Return the account with this address, active or not."""
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
 def find_user(user_id: int) -> User | None:
@@ -150,6 +180,8 @@ def set_active(user: User, active: bool, *, acting_user_id: int, actor: audit.Ac
             changes={"is_active": [user.is_active, active]},
         )  # fmt: skip
         user.is_active = active
+        # A session from before a deactivation must not come back with a reactivation.
+        user.session_version = User.session_version + 1
     db.session.commit()
 
 

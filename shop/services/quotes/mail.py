@@ -47,8 +47,9 @@ def send_to_staff(mailer: Mailer, quote: QuoteRequest, kind: str, staff_email: s
     """Tell the staff about a new request, a buyer's message, an acceptance or a decline."""
     with force_locale(notifications.STAFF_LOCALE):
         subjects = {
+            # One line: a line break a buyer slipped into the name would make the mail unsendable.
             "new": _("New quote request %(number)s from %(organisation)s",
-                     number=quote.number, organisation=quote.organisation),
+                     number=quote.number, organisation=" ".join(quote.organisation.split())),
             "message": _("Buyer's message on quote %(number)s", number=quote.number),
             "accepted": _("Quote %(number)s accepted", number=quote.number),
             "declined": _("Quote %(number)s declined", number=quote.number),
