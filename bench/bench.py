@@ -305,6 +305,8 @@ def main() -> int:
         "DEMO_PAYMENTS": "1",
         "STRIPE_SECRET_KEY": "",
         "FLASK_DEBUG": "0",
+        # Required outside debug; the server gets its own port added when it starts.
+        "SITE_URL": "http://127.0.0.1",
     }
     print(f"Seeding {PRODUCTS} products into {scratch} …", flush=True)
     started = time.monotonic()
@@ -365,7 +367,7 @@ def measure(
     server = subprocess.Popen(
         [str(BIN / "gunicorn"), "--no-control-socket", "-w", str(WORKERS), "-k", "gthread",
          "--threads", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning", "app:app"],
-        env=env, cwd=ROOT,
+        env=env | {"SITE_URL": base}, cwd=ROOT,
     )  # fmt: skip
     try:
         wait_for(base + "/healthz")

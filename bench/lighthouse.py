@@ -44,11 +44,13 @@ def main() -> int:
         "DEMO_PAYMENTS": "1",
         "STRIPE_SECRET_KEY": "",
         "FLASK_DEBUG": "0",
+        "SITE_URL": "http://127.0.0.1",  # required outside debug; the port is added below
     }
     flask(env, "db", "upgrade")
     flask(env, "seed-demo")
     port = free_port()
     base = f"http://127.0.0.1:{port}"
+    env["SITE_URL"] = base  # canonical links point at the server Lighthouse audits
     server = subprocess.Popen(
         [str(BIN / "gunicorn"), "--no-control-socket", "-w", "2", "-b", f"127.0.0.1:{port}",
          "--log-level", "warning", "app:app"],

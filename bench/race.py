@@ -614,6 +614,7 @@ def shop_env(database: str, scratch: Path) -> dict[str, str]:
         "FLASK_DEBUG": "0",
         "MEDIA_ROOT": str(scratch / "media"),
         "MAIL_OUTBOX": str(scratch / "outbox"),
+        "SITE_URL": "http://127.0.0.1",  # required outside debug; the port is added later
     }
 
 
@@ -638,6 +639,7 @@ def run_phase(name: str, with_stripe: bool) -> bool:
                     "STRIPE_WEBHOOK_SECRET": "whsec_" + secrets.token_urlsafe(24)}  # fmt: skip
         port = free_port()
         base = f"http://127.0.0.1:{port}"
+        env["SITE_URL"] = base  # links in mails and Stripe's return pages lead back here
         with log.open("w") as errors:
             server = subprocess.Popen(
                 [str(BIN / "gunicorn"), "--no-control-socket", "-w", "2", "-k", "gthread",

@@ -8,13 +8,13 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from shop import config
+from shop import config, hosts
 from shop.wrappers import ShopRequest
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Create and configure the shop application."""
-    app = Flask(
+    app = hosts.ShopFlask(
         __name__,
         instance_relative_config=True,
         template_folder="../templates",
@@ -32,6 +32,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config["DATABASE_CONNECT_TIMEOUT"],
     )
     os.makedirs(app.instance_path, exist_ok=True)
+    # Absolute links from SITE_URL; malformed or untrusted hosts refused (inside ProxyFix).
+    hosts.init_app(app)
 
     if app.config["PROXY_COUNT"]:
         # Behind N proxies the client's address, scheme and host come from their headers:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 # The storefront's languages (names as their readers write them); the back office is for
 # staff, who read Bahasa Indonesia or English.
@@ -28,15 +30,16 @@ PLACEHOLDER_WORDS = (
     "default", "dev-only", "insecure", "replace",
 )  # fmt: skip
 DEVELOPMENT_SECRET = "dev-only-not-secret"  # noqa: S105 - development default, refused in production
+ONE_YEAR = 365 * 24 * 3600
 STRIPE_PREFIXES = {"STRIPE_SECRET_KEY": ("sk_", "rk_"), "STRIPE_WEBHOOK_SECRET": ("whsec_",)}
 
 
-def _flag(name: str) -> bool:
-    """Read an on/off setting: 1 or 0 (unset is off); anything else is refused."""
+def _flag(name: str, default: bool = False) -> bool:
+    """Read an on/off setting: 1 or 0 (unset is `default`); anything else is refused."""
     value = os.environ.get(name, "").strip()
     if value not in {"", "0", "1"}:
         raise UnsafeConfiguration(f"{name} must be 1 or 0, not {value!r}.")
-    return value == "1"
+    return default if not value else value == "1"
 
 
 def _int(name: str, default: int, minimum: int = 0, maximum: int | None = None) -> int:
@@ -101,6 +104,65 @@ def _check_payments(stripe: dict[str, str], demo: bool) -> None:
             )
 
 
+# A host name as a Host header may carry it (letters, digits, dots and hyphens), and a port.
+HOST_NAME = re.compile(r"[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?", re.ASCII | re.IGNORECASE)
+DEFAULT_PORTS = {"http": 80, "https": 443}
+SITE_URL_EXAMPLE = "https://karyabinaan.example"
+
+
+def parse_site_url(raw: str) -> str:
+    """Return SITE_URL as scheme://host[:port] (lower case, no default port), or raise naming it.
+
+    Every absolute link the shop sends (mails, payment pages, sitemap, canonical links) is
+    built from it, so it must be an http(s) origin: no path, query, fragment or user name.
+    """
+    problem = f"SITE_URL must be the shop's public address, like {SITE_URL_EXAMPLE}, not {raw!r}"
+    parts = urlsplit(raw.strip())
+    try:
+        port = parts.port
+    except ValueError:
+        raise UnsafeConfiguration(f"{problem}: its port is not a number from 1 to 65535.") from None
+    if parts.scheme not in DEFAULT_PORTS or not parts.hostname:
+        raise UnsafeConfiguration(f"{problem}: it must start with https:// or http://.")
+    if parts.path.strip("/") or parts.query or parts.fragment or "?" in raw or "#" in raw:
+        raise UnsafeConfiguration(f"{problem}: leave out any path, query or fragment.")
+    if parts.username is not None or not HOST_NAME.fullmatch(parts.hostname):
+        raise UnsafeConfiguration(f"{problem}: its host name is not valid.")
+    host = parts.hostname.lower()
+    if port and port != DEFAULT_PORTS[parts.scheme]:
+        host = f"{host}:{port}"
+    return f"{parts.scheme}://{host}"
+
+
+def _site_settings(debug: bool) -> dict[str, object]:
+    """SITE_URL (required outside debug), the host names requests may use, and HSTS."""
+    raw = os.environ.get("SITE_URL", "").strip()
+    if not raw and not debug:
+        raise UnsafeConfiguration(
+            f"SITE_URL must be set outside debug mode: the shop's public address, like "
+            f"{SITE_URL_EXAMPLE}, from which every link in mails and payment pages is built."
+        )
+    site_url = parse_site_url(raw) if raw else ""
+    extra = [h.strip().lower() for h in os.environ.get("TRUSTED_HOSTS", "").split(",")]
+    extra = [h for h in extra if h]
+    for host in extra:
+        if not HOST_NAME.fullmatch(host.removeprefix(".")):
+            raise UnsafeConfiguration(
+                f"TRUSTED_HOSTS must list host names separated by commas (a leading dot "
+                f"admits every subdomain), without scheme or port; {host!r} is not one."
+            )
+    trusted = ([urlsplit(site_url).hostname or ""] if site_url else []) + extra
+    if debug and not extra:
+        trusted = []  # debug serves any host, as `flask run` always has
+    return {
+        "SITE_URL": site_url,
+        # Only these hosts are served (Flask refuses others with 400); None: any.
+        "TRUSTED_HOSTS": trusted or None,
+        "HSTS_MAX_AGE": _int("HSTS_MAX_AGE", ONE_YEAR, minimum=0),
+        "HSTS_INCLUDE_SUBDOMAINS": _flag("HSTS_INCLUDE_SUBDOMAINS", default=True),
+    }
+
+
 def from_environment(instance_path: str) -> dict[str, object]:
     """Build the config mapping from environment variables; refuse unsafe production ones.
 
@@ -119,7 +181,7 @@ def from_environment(instance_path: str) -> dict[str, object]:
         _check_payments(stripe, demo)
     database_url = os.environ.get("DATABASE_URL") or _sqlite_url(instance_path)
     redis_url = os.environ.get("REDIS_URL", "")
-    return {
+    settings: dict[str, object] = {
         # Rendered pages are cached per process unless Redis is configured, which all
         # workers share; either way keys carry the catalog version, so nothing goes stale.
         "CACHE_TYPE": "RedisCache" if redis_url else "SimpleCache",
@@ -153,7 +215,6 @@ def from_environment(instance_path: str) -> dict[str, object]:
         "BANK_TRANSFER_DETAILS": os.environ.get(
             "BANK_TRANSFER_DETAILS", DEFAULTS["BANK_TRANSFER_DETAILS"]
         ),
-        "SITE_URL": os.environ.get("SITE_URL", "").rstrip("/"),
         "PRODUCTS_PER_PAGE": _int("PRODUCTS_PER_PAGE", 24, minimum=1),
         "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE") == "1",
         "PROXY_COUNT": _int("PROXY_COUNT", 0),
@@ -166,6 +227,8 @@ def from_environment(instance_path: str) -> dict[str, object]:
         "STAFF_IDLE_TIMEOUT_MINUTES": _int("STAFF_IDLE_TIMEOUT_MINUTES", 30, minimum=1),
         "STAFF_SESSION_HOURS": _int("STAFF_SESSION_HOURS", 12, minimum=1),
     }
+    # Checked last, so a shop missing several settings hears of the older ones first.
+    return settings | _site_settings(debug)
 
 
 def engine_options(database_url: str, options: dict[str, Any], connect_timeout: int) -> dict:
@@ -205,6 +268,13 @@ DEFAULTS: dict[str, object] = {
     # Seconds to wait for PostgreSQL to accept a connection before answering 503.
     "DATABASE_CONNECT_TIMEOUT": 5,
     "DEMO_PAYMENTS": False,
+    # The shop's public address (https://karyabinaan.example): every absolute link is built
+    # from it. Empty in debug and tests, where links follow the request.
+    "SITE_URL": "",
+    "TRUSTED_HOSTS": None,
+    # Strict-Transport-Security on HTTPS (or when SITE_URL is https); 0 sends none.
+    "HSTS_MAX_AGE": ONE_YEAR,
+    "HSTS_INCLUDE_SUBDOMAINS": True,
     "BABEL_DEFAULT_LOCALE": "en",
     "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).resolve().parent.parent / "translations"),
     "LANGUAGES": LANGUAGES,

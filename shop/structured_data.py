@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urljoin
 
-from flask import request, url_for
+from flask import url_for
 
+from shop.hosts import site_root
 from shop.i18n import url_in_language
 from shop.models import Product, Variant
 from shop.services.catalog import products as catalog
@@ -47,9 +48,7 @@ def product_json_ld(product: Product, variants: list[Variant], locale: str) -> d
         "brand": {"@type": "Brand", "name": "Karya Binaan"},
         "url": url_in_language(_absolute("catalog.product_detail", slug=product.slug), locale),
         "image": [
-            urljoin(
-                request.host_url, media_url(p.image_key, smallest_width_at_least(p.widths, 1280))
-            )
+            urljoin(site_root(), media_url(p.image_key, smallest_width_at_least(p.widths, 1280)))
             for p in product.photos
         ],
     }

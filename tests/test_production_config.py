@@ -20,7 +20,7 @@ SETTINGS = (
     "FLASK_DEBUG", "SECRET_KEY", "KARYA_ALLOW_DEV_SECRET", "STRIPE_SECRET_KEY",
     "STRIPE_WEBHOOK_SECRET", "STRIPE_API_BASE", "DEMO_PAYMENTS", "CARD_LIMIT_IDR", "MAIL_PORT",
     "PRODUCTS_PER_PAGE", "PROXY_COUNT", "DATABASE_CONNECT_TIMEOUT", "REDIS_URL", "MAIL_SERVER",
-    "PAGE_CACHE_DISABLED",
+    "PAGE_CACHE_DISABLED", "SITE_URL", "TRUSTED_HOSTS",
 )  # fmt: skip
 BANNER = "no real payments are taken"
 
@@ -33,6 +33,7 @@ def environment(monkeypatch, tmp_path):
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'shop.db'}")
     monkeypatch.setenv("MEDIA_ROOT", str(tmp_path / "media"))
     monkeypatch.setenv("MAIL_OUTBOX", str(tmp_path / "outbox"))
+    monkeypatch.setenv("SITE_URL", "http://localhost")  # required too (tests/test_hosts.py)
 
     def set_all(**values: str) -> None:
         for name, value in values.items():
