@@ -209,7 +209,7 @@ def test_files_are_served_privately_and_only_for_their_own_quote(app, signed_in)
     base = f"/admin/quotes/{quote.id}/files"
     status, mimetype, headers, full = fetch(signed_in, f"{base}/{picture.id}")
     assert (status, mimetype, headers["X-Content-Type-Options"]) == (200, "image/webp", "nosniff")
-    assert headers["Content-Disposition"].startswith("inline")
+    assert headers["Content-Disposition"].startswith("attachment")  # an <img> still shows it
     status, mimetype, _, thumb = fetch(signed_in, f"{base}/{picture.id}?w=320")
     assert (status, mimetype) == (200, "image/webp") and len(thumb) < len(full)
     for width in ("9999", "abc", "-1"):

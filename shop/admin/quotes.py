@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -23,6 +23,7 @@ from shop.admin.quote_forms import (
     quote_error_message,
     quote_status_label,
 )
+from shop.http import send_upload
 from shop.models import QuoteRequest, QuoteStatus, User
 from shop.services import clock
 from shop.services.media.images import RENDITION_WIDTHS
@@ -139,16 +140,7 @@ def quote_file(quote_id: int, file_id: int) -> Response:
         preview = quote_files.preview_name(file, width)
         path = storage.path(preview) if preview else None
     path = path or storage.path(file.storage_name) or abort(404)
-    response = send_file(
-        path,
-        mimetype=file.content_type,
-        as_attachment=not file.is_image,
-        download_name=file.filename,
-        max_age=0,
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return send_upload(path, file.content_type, file.filename)
 
 
 def _back(quote_id: int) -> Response:

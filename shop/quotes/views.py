@@ -12,7 +12,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import get_locale, gettext
@@ -22,6 +21,7 @@ from werkzeug.wrappers import Response
 from shop.account.session import current_customer
 from shop.extensions import limiter
 from shop.gateways.payments import PaymentError
+from shop.http import send_upload
 from shop.models import QuoteRequest
 from shop.quotes import bp
 from shop.quotes.forms import (
@@ -282,9 +282,4 @@ def file(token: str, file_id: int) -> Response:
     quote = _quote_or_404(token)
     found = next((f for f in quote.files if f.id == file_id), None) or abort(404)
     path = current_app.extensions["private_media"].path(found.storage_name) or abort(404)
-    response = send_file(
-        path, mimetype=found.content_type, as_attachment=not found.is_image,
-        download_name=found.filename, max_age=0,
-    )  # fmt: skip
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return send_upload(path, found.content_type, found.filename)
