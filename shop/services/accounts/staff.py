@@ -13,6 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from shop.extensions import db
 from shop.models import Role, User
+from shop.services.accounts import passwords
 from shop.services.reporting import audit
 
 MIN_PASSWORD_LENGTH = 10
@@ -32,8 +33,8 @@ class DuplicateEmail(UserError):
     """Another account already uses this email address."""
 
 
-class WeakPassword(UserError):
-    """The password is shorter than the minimum (or absurdly long)."""
+class WeakPassword(UserError, passwords.PasswordRejected):
+    """The shared password policy refused the password; `reason` says why."""
 
 
 class CannotDeactivateSelf(UserError):
@@ -57,11 +58,15 @@ def checked_email(email: str) -> str:
     return address
 
 
-def checked_password(password: str) -> str:
-    """The password, if its length is acceptable; else WeakPassword(minimum length)."""
-    if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
-        raise WeakPassword(MIN_PASSWORD_LENGTH)
-    return password
+def checked_password(password: str, email: str = "") -> str:
+    """The password if the shared policy (accounts.passwords) accepts it; else WeakPassword.
+
+    The WeakPassword's `reason` is the policy's (passwords.TOO_SHORT, COMMON, …).
+    """
+    try:
+        return passwords.checked_password(password, email)
+    except passwords.PasswordRejected as error:
+        raise WeakPassword(error.reason) from error
 
 
 def create_user(
@@ -74,7 +79,7 @@ def create_user(
 ) -> User:
     """Add an active account with a hashed password; commit. `actor` None is the shop itself."""
     address = checked_email(email)
-    password = checked_password(password)
+    password = checked_password(password, address)
     if db.session.scalar(select(User.id).where(User.email == address)) is not None:
         raise DuplicateEmail(address)
     user = User(
