@@ -7,19 +7,18 @@ import email.policy
 import html
 import re
 from email.message import EmailMessage
-from functools import partial
 from pathlib import Path
 
 import pytest
 from flask import g
 from itsdangerous import TimestampSigner
 from sqlalchemy import func, select
-from werkzeug.security import generate_password_hash
 
 from shop.extensions import db
 from shop.gateways.mail import MailError
 from shop.models import Cart, CartLine, Customer, Order, OrderLine, ProductStatus
 from shop.services.accounts import customers as accounts
+from shop.services.accounts import passwords
 from tests.conftest import PASSWORD
 from tests.factories import csrf_from, make_product, shop_with_stock
 from tests.order_factories import make_order
@@ -27,6 +26,7 @@ from tests.order_factories import make_order
 EMAIL = "aiko@example.jp"
 OTHER = "budi@example.co.id"
 NOT_MATCHING = "That email address and password don't match an account."
+CHEAP_HASH = "pbkdf2:sha256:1000"
 
 
 @pytest.fixture(autouse=True)
@@ -42,8 +42,7 @@ def fresh_g(app):
 @pytest.fixture(autouse=True)
 def quick_hashes(monkeypatch):
     """Hash new passwords with few rounds: these tests sign in often, and checking is the same."""
-    cheap = partial(generate_password_hash, method="pbkdf2:sha256:1000")
-    monkeypatch.setattr(accounts, "generate_password_hash", cheap)
+    monkeypatch.setattr(passwords, "HASH_METHOD", CHEAP_HASH)
 
 
 @pytest.fixture
@@ -163,13 +162,35 @@ def test_the_confirmation_link_confirms_the_address(client, app) -> None:
     assert client.get(link).status_code == 303  # opening it again does no harm
 
 
-def test_the_confirmation_link_works_in_a_browser_that_is_not_signed_in(client, app) -> None:
+def test_the_confirmation_link_asks_for_the_password_in_another_browser(client, app) -> None:
     register(client)
-    stranger = app.test_client()
-    response = stranger.get(confirm_path(outbox(app)[0]))
-    assert response.headers["Location"] == "/account/login"
-    assert "your email address is confirmed" in text(stranger.get("/account/login"))
+    link = confirm_path(outbox(app)[0])
+    elsewhere = app.test_client()
+    page = elsewhere.get(link)
+    assert page.status_code == 200
+    assert "Sign in to confirm your address" in text(page)
+    assert "Forgot your password?" in text(page)
+    assert db.session.scalar(select(Customer.email_confirmed_at)) is None  # the link alone: no
+
+    response = sign_in(elsewhere, next=link)
+    assert response.headers["Location"] == link
+    assert elsewhere.get(link).headers["Location"] == "/account"
+    assert "your email address is confirmed" in text(elsewhere.get("/account"))
     assert db.session.scalar(select(Customer.email_confirmed_at)) is not None
+
+
+def test_a_confirmation_link_opened_in_another_accounts_browser_confirms_nothing(
+    client, app
+) -> None:
+    register(client)
+    link = confirm_path(outbox(app)[0])
+    accounts.register(OTHER, PASSWORD)
+    other = app.test_client()
+    sign_in(other, OTHER)
+    response = other.get(link)
+    assert response.status_code == 403
+    assert "This link is for another account" in text(response)
+    assert db.session.scalars(select(Customer.email_confirmed_at)).all() == [None, None]
 
 
 def test_registering_still_works_when_the_mail_cannot_be_sent(client, app, monkeypatch) -> None:
@@ -196,6 +217,8 @@ BAD_REGISTRATIONS = [
     ({"email": "not-an-email"}, "Enter a valid email address, like name@example.com."),
     ({"email": "aiko@"}, "Enter a valid email address, like name@example.com."),
     ({"password": "short", "confirm": "short"}, "Use at least 10 characters."),
+    ({"password": "qwertyuiop", "confirm": "qwertyuiop"}, "one of the most common passwords"),
+    ({"password": "aiko@example.jp", "confirm": "aiko@example.jp"}, "must not contain your email"),
     ({"confirm": "something else entirely"}, "The two passwords are not the same."),
     ({"name": ""}, "Enter your name."),
 ]
@@ -222,8 +245,10 @@ def test_registering_without_a_csrf_token_is_refused(client, app) -> None:
 def test_the_service_checks_email_and_password_again(app, customer) -> None:
     with pytest.raises(accounts.InvalidEmail):
         accounts.register("name@", PASSWORD)
-    with pytest.raises(accounts.WeakPassword):
+    with pytest.raises(accounts.PasswordRejected):
         accounts.register("new@example.com", "123456789")
+    with pytest.raises(accounts.PasswordRejected, match="common"):
+        accounts.register("new@example.com", "1234567890")
     with pytest.raises(accounts.DuplicateEmail):
         accounts.register("AIKO@EXAMPLE.JP", PASSWORD)
     assert customer_count() == 1

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
-from shop.account import addresses, views  # noqa: E402, F401 - registers the routes
+from shop.account import addresses, credentials, views  # noqa: E402, F401 - registers the routes

@@ -36,9 +36,21 @@ def _rotate_csrf_token() -> None:
     g.pop(field, None)
 
 
+def _is_kept(key: str) -> bool:
+    # Staff sign-in (Flask-Login's "_user_id", "_fresh", "_id"… and the back office's own
+    # "staff…" keys) is separate and survives; so does the guest cart, to be merged.
+    return key == CART_KEY or key.startswith(("_", "staff"))
+
+
 def remember_customer(customer: Customer, cart: Cart | None) -> None:
-    """Sign the browser in as the customer, with the account's cart as its cart."""
-    session.pop(CUSTOMER_KEY, None)
+    """Sign the browser in as the customer, with the account's cart as its cart.
+
+    The session starts afresh (whatever a previous visitor or an attacker left in it is
+    dropped) and gets a new CSRF token, so a token seen before signing in is useless after.
+    """
+    kept = {key: value for key, value in session.items() if _is_kept(key)}
+    session.clear()
+    session.update(kept)
     _rotate_csrf_token()
     session[CUSTOMER_KEY] = [customer.id, customer.session_version]
     if cart is not None:

@@ -23,12 +23,14 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from shop.account import bp
+from shop.account import mail as account_mail
 from shop.account.forms import (
     ButtonForm,
     RegisterForm,
     ResendConfirmationForm,
     SignInForm,
     SignOutForm,
+    password_problem,
 )
 from shop.account.session import (
     CART_KEY,
@@ -43,7 +45,7 @@ from shop.models import Customer
 from shop.redirects import local_path
 from shop.services.accounts import addresses as customer_addresses
 from shop.services.accounts import customers as accounts
-from shop.services.ordering import mail as notifications
+from shop.services.accounts import recovery
 from shop.services.quotes import requests as quotes
 
 REGISTER_LIMIT = "10 per hour"
@@ -86,7 +88,12 @@ def too_many(error: HTTPException) -> Response | tuple[str, int]:
         flash(gettext("We sent the link a short while ago. Please check your inbox (and your "
                       "spam folder) before asking again."), "info")  # fmt: skip
         return redirect(url_for("account.overview"), 303)
-    if request.endpoint == "account.register":
+    if request.endpoint == "account.forgot_password":
+        title = gettext("Too many links asked for")
+        message = gettext("We have sent several links to this address (or from your network) "
+                          "in the last hour. Please check your inbox and spam folder, or try "
+                          "again in an hour.")  # fmt: skip
+    elif request.endpoint == "account.register":
         title = gettext("Too many new accounts")
         message = gettext("Too many accounts were opened from your network in the last hour. "
                           "Please try again later.")  # fmt: skip
@@ -127,8 +134,7 @@ def _sign_in(customer: Customer) -> None:
 
 def _send_confirmation(customer: Customer) -> bool:
     token = accounts.confirmation_token(customer, current_app.config["SECRET_KEY"])
-    return notifications.send_account_confirmation(
-        current_app.extensions["mailer"],
+    return account_mail.send_confirmation_link(
         customer,
         url_for("account.confirm", token=token, _external=True),
         str(get_locale()),
@@ -155,11 +161,8 @@ def register() -> str | Response | tuple[str, int]:
                                          "Sign in instead, or use another address."))  # fmt: skip
     except accounts.InvalidEmail:
         form.email.errors.append(gettext("Enter a valid email address, like name@example.com."))
-    except accounts.WeakPassword as error:
-        form.password.errors.append(
-            gettext("Use %(min)d to %(max)d characters.", min=error.args[0],
-                    max=accounts.MAX_PASSWORD_LENGTH)
-        )  # fmt: skip
+    except accounts.PasswordRejected as error:
+        form.password.errors.append(password_problem(error))
     else:
         sent = _send_confirmation(customer)
         _sign_in(customer)
@@ -194,55 +197,18 @@ def login() -> str | Response:
 
 @bp.post("/logout")
 def logout() -> Response:
-    """Sign out: the cart stays with the account, this browser starts a fresh guest session."""
+    """Sign out: this session (and any copy of its cookie) ends; the cart stays with the account.
+
+    The account's session version goes up, so every session signed in before ends too.
+    """
     if not SignOutForm().validate_on_submit():
         abort(400)
+    customer = current_customer()
+    if customer is not None:
+        recovery.end_sessions(customer)
     forget_customer()
     flash(gettext("You are signed out."), "success")
     return redirect(url_for("main.home"), 303)
-
-
-@bp.get("/confirm/<token>")
-def confirm(token: str) -> Response | tuple[str, int]:
-    """Mark the account's email address confirmed from the link in the mail."""
-    try:
-        accounts.confirm_email(token, current_app.config["SECRET_KEY"])
-    except accounts.ExpiredToken:
-        message = gettext("This confirmation link is more than %(num)d days old. Sign in and "
-                          "ask for a new one on your account page.",
-                          num=accounts.CONFIRM_MAX_AGE.days)  # fmt: skip
-        return _link_problem(gettext("This link has expired"), message)
-    except accounts.InvalidToken:
-        message = gettext(
-            "This confirmation link is not complete or not valid. Please open "
-            "it straight from the email, or sign in and ask for a new one."
-        )
-        return _link_problem(gettext("This link doesn't work"), message)
-    flash(gettext("Thank you: your email address is confirmed."), "success")
-    if current_customer() is None:
-        return redirect(url_for("account.login"), 303)
-    return redirect(url_for("account.overview"), 303)
-
-
-def _link_problem(title: str, message: str) -> tuple[str, int]:
-    page = render_template("account/message.html", title=title, message=message, sign_in=True)
-    return page, 400
-
-
-@bp.post("/confirm/resend")
-@limiter.limit(RESEND_LIMIT, key_func=_per_customer)
-@customer_required
-def resend_confirmation(customer: Customer) -> Response:
-    """Email the confirmation link again."""
-    if not ResendConfirmationForm().validate_on_submit():
-        abort(400)
-    if customer.email_confirmed_at is not None:
-        flash(gettext("Your email address is already confirmed."), "info")
-    elif _send_confirmation(customer):
-        flash(gettext("We sent a new link to %(email)s.", email=customer.email), "success")
-    else:
-        flash(gettext("The email could not be sent just now. Please try again later."), "error")
-    return redirect(url_for("account.overview"), 303)
 
 
 @bp.get("")

@@ -6,40 +6,24 @@ views keep who is signed in; this module decides and owns the transactions.
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from functools import cache
 
 from flask_sqlalchemy.pagination import Pagination
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
-from werkzeug.security import check_password_hash, generate_password_hash
 
+from shop.database import begin_write
 from shop.extensions import db
 from shop.models import Cart, CartLine, Customer, Order, Variant
+from shop.services.accounts import passwords
 
-# The same rules (and refusals) for buyers' accounts as for staff accounts; re-exported so
-# callers handle accounts.InvalidEmail and accounts.WeakPassword.
-from shop.services.accounts.staff import (
-    MAX_PASSWORD_LENGTH as MAX_PASSWORD_LENGTH,
-)
-from shop.services.accounts.staff import (
-    MIN_PASSWORD_LENGTH as MIN_PASSWORD_LENGTH,
-)
-from shop.services.accounts.staff import (
-    InvalidEmail as InvalidEmail,
-)
-from shop.services.accounts.staff import (
-    WeakPassword as WeakPassword,
-)
-from shop.services.accounts.staff import (
-    checked_email,
-    checked_password,
-    normalise_email,
-)
+# Re-exported so callers handle accounts.InvalidEmail and accounts.PasswordRejected.
+from shop.services.accounts.passwords import PasswordRejected as PasswordRejected
+from shop.services.accounts.staff import InvalidEmail as InvalidEmail
+from shop.services.accounts.staff import checked_email, normalise_email
 from shop.services.ordering import cart as carts
 
 CONFIRM_SALT = "kb-account-confirm-email"
@@ -76,14 +60,14 @@ class OrderNotFound(AccountError):
 def register(email: str, password: str, *, name: str = "", organisation: str = "") -> Customer:
     """Open an account with an unconfirmed email address and a hashed password; commit."""
     address = checked_email(email)
-    password = checked_password(password)
+    password = passwords.checked_password(password, address)
     if db.session.scalar(select(Customer.id).where(Customer.email == address)) is not None:
         raise DuplicateEmail(address)
     customer = Customer(
         email=address,
         name=name.strip()[:120],
         organisation=organisation.strip()[:200],
-        password_hash=generate_password_hash(password),
+        password_hash=passwords.hash_password(password),
         is_active=True,
         session_version=1,
     )
@@ -109,8 +93,8 @@ def confirmation_token(customer: Customer, secret_key: str) -> str:
     return _serializer(secret_key).dumps({"c": customer.id, "e": customer.email})
 
 
-def confirm_email(token: str, secret_key: str, *, now: datetime | None = None) -> Customer:
-    """Mark the address of the token's account confirmed (again is fine); commit."""
+def confirmation_owner(token: str, secret_key: str, *, now: datetime | None = None) -> Customer:
+    """Return the account a confirmation link was sent for; InvalidToken or ExpiredToken."""
     if not token or len(token) > MAX_TOKEN_LENGTH:
         raise InvalidToken()
     try:
@@ -119,38 +103,59 @@ def confirm_email(token: str, secret_key: str, *, now: datetime | None = None) -
         raise InvalidToken() from error
     if not isinstance(payload, dict) or not isinstance(payload.get("c"), int):
         raise InvalidToken()
-    customer = db.session.get(Customer, payload["c"])
+    customer = db.session.get(Customer, payload["c"]) if 0 < payload["c"] <= MAX_ID else None
     if customer is None or customer.email != payload.get("e"):
         raise InvalidToken()
     if (now or datetime.now(UTC)) - issued > CONFIRM_MAX_AGE:
         raise ExpiredToken()
+    return customer
+
+
+def confirm_email(customer: Customer, *, now: datetime | None = None) -> None:
+    """Mark the account's address confirmed (again is fine); commit.
+
+    Only call this for someone who both holds the account's password (is signed in to it)
+    and opened the link from its mailbox: confirming joins the guest orders and quote
+    requests sent from the address to the account, so a stranger who registered someone
+    else's address must never get there by the mailbox owner clicking the link.
+    """
     if customer.email_confirmed_at is None:
         customer.email_confirmed_at = now or datetime.now(UTC)
         db.session.commit()
-    return customer
 
 
 # --- Signing in -----------------------------------------------------------------------------
 
 
-@cache
-def _dummy_hash() -> str:
-    return generate_password_hash(secrets.token_urlsafe(16))
-
-
 def authenticate(email: str, password: str) -> Customer | None:
-    """Return the active account with this email and password, else None."""
+    """Return the active account with this email and password, else None.
+
+    A hash made with outdated work factors is redone with the current ones; commit.
+    """
     address = normalise_email(email or "")
     customer = None
     if len(address) <= 254:
         customer = db.session.scalar(select(Customer).where(Customer.email == address))
     if customer is None:
         # Spend the same time as a real check, so response times do not reveal accounts.
-        check_password_hash(_dummy_hash(), password)
+        passwords.spend_a_check(password)
         return None
-    if not check_password_hash(customer.password_hash, password) or not customer.is_active:
+    if not passwords.verify_password(customer.password_hash, password) or not customer.is_active:
         return None
+    if passwords.needs_rehash(customer.password_hash):
+        _store_hash(customer, passwords.hash_password(password))
     return customer
+
+
+def _store_hash(customer: Customer, password_hash: str) -> None:
+    """Replace the stored hash (same password, current work factors); commit."""
+    try:
+        begin_write(db.session)
+        customer.password_hash = password_hash
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
 
 
 def signed_in_customer(customer_id: object, session_version: object) -> Customer | None:
