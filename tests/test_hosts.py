@@ -184,10 +184,18 @@ def site_app(tmp_path, postgres_schema_ready):
 class ForgedHostClient(FlaskClient):
     """A test client whose every request names the attacker's host."""
 
+    host = FORGED
+
     def open(self, *args: Any, **kwargs: Any) -> Any:
-        """Send the request to http://evil.example (plain HTTP: no Referer check for CSRF)."""
-        kwargs.setdefault("base_url", f"http://{FORGED}")
+        """Send the request over plain HTTP (no Referer check for CSRF) to this host."""
+        kwargs.setdefault("base_url", f"http://{self.host}")
         return super().open(*args, **kwargs)
+
+
+class OwnHostClient(ForgedHostClient):
+    """A test client sending plain HTTP to the shop's own host."""
+
+    host = "karyabinaan.example"
 
 
 @pytest.fixture
@@ -307,3 +315,37 @@ def test_a_request_without_any_host_header_is_a_400_when_hosts_are_listed(enviro
     del environ["HTTP_HOST"]  # HTTP/1.0: Werkzeug would fall back to the server's address
     _, status, _ = run_wsgi_app(app, environ)
     assert status.startswith("400")
+
+
+def test_a_forged_host_cannot_poison_a_staff_password_reset_link(site_app, forged) -> None:
+    from shop.services.accounts import staff as users
+    from tests.conftest import PASSWORD
+
+    user = users.create_user("sari@karyabinaan.example", PASSWORD)
+    page = forged.get("/admin/forgot-password").get_data(as_text=True)
+    response = forged.post(
+        "/admin/forgot-password", data={"email": user.email, "csrf_token": csrf_from(page)}
+    )
+    assert response.status_code in (302, 303)
+    [mail] = outbox(site_app)
+    links = [link for part in mail.walk() if part.get_content_type() in ("text/plain", "text/html")
+             for link in links_in(part.get_content())]  # fmt: skip
+    assert links and all(link.startswith(f"{SITE}/admin/") for link in links), links
+
+
+def test_reconcile_payments_mails_links_on_site_url(stripe_site) -> None:
+    app, double = stripe_site
+    app.test_client_class = OwnHostClient
+    client = app.test_client()
+    install_default_zones()
+    product = shop_with_stock(stock=5)
+    db.session.commit()
+    add(client, product.variants[0].sku, "1")
+    assert checkout(client).status_code == 303
+    order = db.session.scalar(select(Order))
+    double.pay(order.payment_session_id)
+    result = app.test_cli_runner().invoke(args=["reconcile-payments"])
+    assert result.exit_code == 0 and f"{order.number}: paid" in result.output, result.output
+    to_buyer = [m for m in outbox(app) if m["To"] == "aiko@example.jp"]
+    assert len(to_buyer) == 1
+    assert f"{SITE}/orders/{order.token}" in to_buyer[0].get_body(("plain",)).get_content()
