@@ -280,10 +280,11 @@ def test_sitemap_robots_canonical_and_hreflang_links_use_site_url(site_app, forg
     pages = {
         path: forged.get(path).get_data(as_text=True)
         for path in ("/sitemap.xml", "/robots.txt", "/", "/products", "/products/teak-bowl",
-                     "/workshops", "/workshops/woodcraft")
+                     "/workshops", "/workshops/woodcraft", "/.well-known/security.txt")
     }  # fmt: skip
     assert f"<loc>{SITE}/products/teak-bowl</loc>" in pages["/sitemap.xml"]
     assert f"Sitemap: {SITE}/sitemap.xml" in pages["/robots.txt"]
+    assert f"Canonical: {SITE}/.well-known/security.txt" in pages["/.well-known/security.txt"]
     assert f'<link rel="canonical" href="{SITE}/products/teak-bowl?lang=' not in pages["/"]
     assert (
         f'<link rel="canonical" href="{SITE}/products/teak-bowl">' in pages["/products/teak-bowl"]
