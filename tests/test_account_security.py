@@ -13,7 +13,7 @@ from werkzeug.security import generate_password_hash
 from shop.extensions import db
 from shop.models import Customer
 from shop.services.accounts import customers as accounts
-from shop.services.accounts import recovery
+from shop.services.accounts import passwords, recovery
 from tests.conftest import PASSWORD
 from tests.factories import csrf_from, shop_with_stock
 from tests.order_factories import make_order
@@ -384,3 +384,16 @@ def test_a_confirmation_link_signs_nobody_in(client, app) -> None:
     other = app.test_client()
     other.get(link)
     assert not signed_in(other)
+
+
+def test_a_reset_link_sent_twice_at_once_sets_one_password(app, customer) -> None:
+    from sqlalchemy.orm.attributes import set_committed_value
+
+    read_before = customer.password_hash  # both requests read the account before either saved
+    recovery.reset_password(customer, NEW_PASSWORD)
+    saved = stored_hash()
+    set_committed_value(customer, "password_hash", read_before)  # the slower request's view
+    with pytest.raises(accounts.InvalidToken):
+        recovery.reset_password(customer, "the slower request's pass phrase")
+    assert stored_hash() == saved
+    assert passwords.verify_password(saved, NEW_PASSWORD)
