@@ -350,3 +350,14 @@ def test_reconcile_payments_mails_links_on_site_url(stripe_site) -> None:
     to_buyer = [m for m in outbox(app) if m["To"] == "aiko@example.jp"]
     assert len(to_buyer) == 1
     assert f"{SITE}/orders/{order.token}" in to_buyer[0].get_body(("plain",)).get_content()
+
+
+def test_a_forged_host_cannot_poison_a_buyers_password_reset_link(site_app, forged) -> None:
+    assert register(forged, email="ken@example.kr").status_code in (302, 303)
+    page = forged.get("/account/password/forgot").get_data(as_text=True)
+    forged.post(
+        "/account/password/forgot", data={"email": "ken@example.kr", "csrf_token": csrf_from(page)}
+    )
+    [reset] = [m for m in outbox(site_app) if "new password" in m["Subject"]]
+    links = links_in(reset.get_body(("plain",)).get_content())
+    assert links and all(link.startswith(f"{SITE}/account/password/reset/") for link in links)

@@ -189,7 +189,7 @@ def test_a_hostile_quote_buyer_gets_only_text_into_every_quote_and_order_mail(
         assert carries_buyer_text(mail), mail["Subject"]
 
 
-def test_a_hostile_name_and_address_at_checkout_and_sign_up_stay_text_in_every_mail(
+def test_a_hostile_name_and_address_stay_text_in_order_sign_up_and_password_mails(
     app, client
 ) -> None:
     product = shop_with_stock(stock=5)
@@ -203,11 +203,15 @@ def test_a_hostile_name_and_address_at_checkout_and_sign_up_stay_text_in_every_m
     redirect = checkout(client, email="aiko@example.jp")
     assert redirect.status_code == 303
     pay_on_demo_page(client, redirect.headers["Location"])
+    forgot = client.get("/account/password/forgot").get_data(as_text=True)
+    client.post("/account/password/forgot",
+                data={"email": "aiko@example.jp", "csrf_token": csrf_from(forgot)})  # fmt: skip
 
     mails = outbox(app)
     to_buyer = [m for m in mails if m["To"] == "aiko@example.jp"]
     subjects = [m["Subject"] for m in to_buyer]
     assert "Confirm your email address for Karya Binaan" in subjects
+    assert "Choose a new password for Karya Binaan" in subjects
     assert any(s.startswith("Your Karya Binaan order") for s in subjects), subjects
     assert any(m["To"] == app.config["STAFF_EMAIL"] for m in mails)
     for mail in mails:
