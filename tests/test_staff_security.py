@@ -231,3 +231,32 @@ def test_two_apps_share_an_accounts_failures_through_redis(tmp_path, app) -> Non
     finally:
         for key in server.scan_iter(f"*{prefix}*"):
             server.delete(key)
+
+
+def test_failures_are_counted_in_this_process_while_redis_is_unreachable(app) -> None:
+    from shop.services.accounts.sign_in_throttle import SignInThrottle
+
+    unreachable = {
+        "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:1/0",  # nothing listens on port 1
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+    }
+    throttle = SignInThrottle.from_config(unreachable)
+    assert [throttle.failed("a@example.com") for _ in range(5)] == [0, 0, 0, 0, 60]
+    assert 0 < throttle.paused_for("A@example.com") <= 60
+    strict = SignInThrottle.from_config(unreachable | {"RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": 0})
+    with pytest.raises(Exception, match="(?i)connect"):
+        strict.failed("a@example.com")  # no fallback configured: fail closed, loudly
+
+
+def test_wrong_current_passwords_count_towards_the_pause(client, staff_user, clock) -> None:
+    sign_in(client, staff_user.email)
+    data = {"current": WRONG, "password": "Meja jati ukir 2026!", "confirm": "Meja jati ukir 2026!"}
+    for _ in range(5):
+        response = post_form(client, "/admin/security", "/admin/security/password", data)
+        assert "not your current password" in text(response)
+    paused = post_form(
+        client, "/admin/security", "/admin/security/password", data | {"current": PASSWORD}
+    )
+    assert paused.status_code == 429
+    assert "Try again in 1 minute." in text(paused)
+    assert users.authenticate(staff_user.email, PASSWORD) is not None  # unchanged

@@ -167,7 +167,7 @@ def test_wrong_codes_count_towards_the_accounts_pause(client, staff_user, clock)
 
 def test_admins_must_enrol_before_anything_else_when_required(app, client, admin_user, clock):
     app.config["STAFF_2FA_REQUIRED"] = True
-    sign_in(client, admin_user.email)
+    assert sign_in(client, admin_user.email).headers["Location"] == "/admin/security/two-factor"
     for path in ("/admin/", "/admin/users", "/admin/security"):
         assert client.get(path).headers["Location"] == "/admin/security/two-factor"
     assert client.get("/admin/security/two-factor").status_code == 200

@@ -8,6 +8,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from shop.admin import bp, staff_session
+from shop.admin.access import must_enrol
 from shop.admin.forms import LoginForm
 from shop.admin.two_factor_forms import SignInCodeForm
 from shop.extensions import limiter
@@ -55,6 +56,8 @@ def _finish(user: User, target: str | None) -> Response:
     """Sign the staff member in and send them on."""
     staff_session.throttle().succeeded(user.email)
     staff_session.sign_in(user)
+    if must_enrol(user):  # straight to setting up the second factor, before anything else
+        return redirect(url_for("admin.two_factor_enrol"), 303)
     return redirect(local_path(target) or url_for("admin.dashboard"), 303)
 
 
