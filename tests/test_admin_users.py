@@ -189,6 +189,8 @@ def test_changing_ones_password_keeps_this_session_and_ends_the_others(app, clie
     [
         ("not my password", NEW_PASSWORD, NEW_PASSWORD, "not your current password"),
         (PASSWORD, "short", "short", "at least 10 characters"),
+        (PASSWORD, "1234567890", "1234567890", "one of the most common passwords"),
+        (PASSWORD, "staff@example.com!", "staff@example.com!", "must not contain your email"),
         (PASSWORD, NEW_PASSWORD, NEW_PASSWORD + "x", "not the same"),
         ("", NEW_PASSWORD, NEW_PASSWORD, "Enter your password."),
     ],

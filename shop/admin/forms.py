@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -79,23 +78,6 @@ class NewUserForm(FlaskForm):
         validators=[EqualTo("password", _l("The two passwords are not the same."))],
     )
     submit = SubmitField(_l("Create account"))
-
-
-def password_problem(error: Exception) -> str:
-    """Say why the shared password policy refused a password (its `reason`, when it gives one)."""
-    reason = getattr(error, "reason", "")
-    if reason == "too_long":
-        return gettext("Use at most %(num)d characters.", num=MAX_PASSWORD_LENGTH)
-    if reason == "common":
-        return gettext("This is one of the most common passwords, the first ones attackers "
-                       "try. Please choose another.")  # fmt: skip
-    if reason == "guessable":
-        return gettext("This password is too easy to guess (a repeat, a sequence, a keyboard "
-                       "row or a single word). Please choose another.")  # fmt: skip
-    if reason == "personal":
-        return gettext("Your password must not contain your email address or the name "
-                       "before the @. Please choose another.")  # fmt: skip
-    return gettext("Use at least %(num)d characters.", num=MIN_PASSWORD_LENGTH)
 
 
 def _new_password_fields() -> tuple[PasswordField, PasswordField]:

@@ -6,8 +6,9 @@ from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext
 from werkzeug.wrappers import Response
 
+from shop.account.forms import password_problem
 from shop.admin import bp, staff_session
-from shop.admin.forms import ForgotPasswordForm, ResetPasswordForm, password_problem
+from shop.admin.forms import ForgotPasswordForm, ResetPasswordForm
 from shop.extensions import limiter
 from shop.models import User
 from shop.services.accounts import staff as users

@@ -7,8 +7,9 @@ from flask_babel import gettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from shop.account.forms import password_problem
 from shop.admin import auth, bp, staff_session
-from shop.admin.forms import ChangePasswordForm, ConfirmForm, password_problem
+from shop.admin.forms import ChangePasswordForm, ConfirmForm
 from shop.admin.two_factor_forms import DisableTwoFactorForm
 from shop.services.accounts import staff as users
 from shop.services.accounts import staff_passwords, two_factor

@@ -7,9 +7,10 @@ from flask_babel import gettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from shop.account.forms import password_problem
 from shop.admin import bp
 from shop.admin.access import role_required
-from shop.admin.forms import AccountActiveForm, ConfirmForm, NewUserForm, password_problem
+from shop.admin.forms import AccountActiveForm, ConfirmForm, NewUserForm
 from shop.admin.password_reset import send_reset_link
 from shop.models import Role
 from shop.services.accounts import staff as users

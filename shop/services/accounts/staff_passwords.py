@@ -6,19 +6,17 @@ for an hour, and only once, since setting the new password changes the hash it n
 
 from __future__ import annotations
 
-import hashlib
 from datetime import UTC, datetime, timedelta
 
 from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from shop.extensions import db
 from shop.gateways.mail import Mailer, MailMessage
 from shop.models import User
-from shop.services.accounts import staff
+from shop.services.accounts import passwords, staff
 from shop.services.ordering.mail import deliver
 from shop.services.reporting import audit
 
@@ -42,11 +40,11 @@ class ExpiredResetLink(InvalidResetLink):
 
 def password_matches(user: User, password: str) -> bool:
     """Whether `password` is the account's password."""
-    return check_password_hash(user.password_hash, password or "")
+    return passwords.verify_password(user.password_hash, password or "")
 
 
 def _set_password(user: User, password: str, now: datetime) -> None:
-    user.password_hash = generate_password_hash(staff.checked_password(password))
+    user.password_hash = passwords.hash_password(staff.checked_password(password, user.email))
     user.password_changed_at = now
     user.session_version = User.session_version + 1
 
@@ -63,8 +61,8 @@ def change_password(user: User, current: str, new: str, *, now: datetime | None 
     db.session.refresh(user)
 
 
-def _fingerprint(user: User) -> str:
-    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+def _fingerprint(user: User, secret_key: str) -> str:
+    return passwords.fingerprint(user.password_hash, secret_key)
 
 
 def _serializer(secret_key: str) -> URLSafeTimedSerializer:
@@ -73,7 +71,7 @@ def _serializer(secret_key: str) -> URLSafeTimedSerializer:
 
 def reset_token(user: User, secret_key: str) -> str:
     """A signed one-time token that lets whoever holds it set the account's password."""
-    return _serializer(secret_key).dumps({"u": user.id, "f": _fingerprint(user)})
+    return _serializer(secret_key).dumps({"u": user.id, "f": _fingerprint(user, secret_key)})
 
 
 def user_for_reset(token: str, secret_key: str, *, now: datetime | None = None) -> User:
@@ -89,7 +87,7 @@ def user_for_reset(token: str, secret_key: str, *, now: datetime | None = None) 
     if not isinstance(payload, dict) or not isinstance(payload.get("u"), int):
         raise InvalidResetLink()
     user = staff.active_user(payload["u"])
-    if user is None or payload.get("f") != _fingerprint(user):
+    if user is None or payload.get("f") != _fingerprint(user, secret_key):
         raise InvalidResetLink()
     if (now or datetime.now(UTC)) - issued > RESET_MAX_AGE:
         raise ExpiredResetLink()
