@@ -22,6 +22,7 @@ from tests.staff_security_helpers import (
     sign_in,
     start_requests_afresh,
     text,
+    token_from,
     wrong_code,
 )
 
@@ -275,3 +276,13 @@ def test_codes_from_the_service_match_an_authenticator_app(app, staff_user, cloc
     parsed = pyotp.parse_uri(uri)
     assert parsed.issuer == "Karya Binaan" and parsed.name == staff_user.email
     assert parsed.now() == pyotp.TOTP(staff_user.totp_secret).now()
+
+
+def test_the_page_asked_for_is_reached_after_the_code(client, admin_user, clock) -> None:
+    enrol(admin_user, clock)
+    client.get("/admin/users")
+    token = token_from(text(client.get("/admin/login?next=/admin/users")))
+    data = {"csrf_token": token, "email": admin_user.email, "password": PASSWORD}
+    first = client.post("/admin/login", query_string={"next": "/admin/users"}, data=data)
+    assert first.headers["Location"] == "/admin/login/code"
+    assert send_code(client, current_code(admin_user, clock)).headers["Location"] == "/admin/users"
