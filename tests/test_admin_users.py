@@ -302,3 +302,15 @@ def test_forgot_password_is_rate_limited_per_address(client, staff_user) -> None
 
 def test_the_sign_in_page_offers_forgot_password(client) -> None:
     assert "/admin/forgot-password" in text(client.get("/admin/login"))
+
+
+def test_no_reset_link_for_a_deactivated_or_unknown_account(app, client, admin_user, make_user):
+    gone = make_user("gone@example.com", active=False)
+    sign_in(client, admin_user.email)
+    refused = post_form(client, "/admin/users", f"/admin/users/{gone.id}/password-reset", {})
+    assert "reactivate the account first" in text(client.get(refused.headers["Location"]))
+    unknown = post_form(client, "/admin/users", "/admin/users/999/password-reset", {})
+    assert unknown.status_code == 404
+    assert client.post(f"/admin/users/{gone.id}/password-reset").status_code == 400  # no token
+    assert outbox(app) == []
+    assert "user.password_reset_sent" not in _actions()
