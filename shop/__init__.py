@@ -9,6 +9,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from shop import config, hosts
+from shop.converters import CONVERTERS
 from shop.wrappers import ShopRequest
 
 
@@ -21,6 +22,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         static_folder="../static",
     )
     app.request_class = ShopRequest
+    app.url_map.converters.update(CONVERTERS)  # ids, text and paths a database can take
     app.config.from_mapping(config.DEFAULTS)
     if test_config is None:
         app.config.from_mapping(config.from_environment(app.instance_path))

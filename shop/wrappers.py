@@ -1,12 +1,15 @@
-"""The request class: the back office may receive larger bodies than the storefront, and no
-form field or query parameter carries a NUL character."""
+"""The request class: the back office may receive larger bodies than the storefront, no form
+field or query parameter carries a NUL character, uploads only arrive through file inputs,
+and a JSON body is refused rather than read as a form."""
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from flask import Request, current_app
 from werkzeug.datastructures import ImmutableMultiDict, iter_multi_items
+from werkzeug.exceptions import UnsupportedMediaType
 
 
 def _without_nul(text: Any) -> Any:
@@ -28,6 +31,32 @@ class TextParameters(ImmutableMultiDict):
         else:
             pairs = [(_without_nul(k), _without_nul(v)) for k, v in iter_multi_items(mapping)]
             super().__init__(pairs)
+
+
+def _form_classes() -> list[type]:
+    from flask_wtf import FlaskForm
+
+    found, todo = [], [FlaskForm]
+    while todo:
+        cls = todo.pop()
+        found.append(cls)
+        todo.extend(cls.__subclasses__())
+    return found
+
+
+@cache
+def upload_field_names() -> frozenset[str]:
+    """The names of every file input of the shop's forms (read once, when first needed)."""
+    from wtforms.fields import FileField
+    from wtforms.fields.core import UnboundField
+
+    names = set()
+    for form in _form_classes():
+        for name in dir(form):
+            field = getattr(form, name, None)
+            if isinstance(field, UnboundField) and issubclass(field.field_class, FileField):
+                names.add(name)
+    return frozenset(names)
 
 
 class ShopRequest(Request):
@@ -57,3 +86,32 @@ class ShopRequest(Request):
     @max_content_length.setter
     def max_content_length(self, value: int | None) -> None:
         self._max_content_length = value
+
+    def _load_form_data(self) -> None:
+        """Parse the body; keep uploaded files only under the names of file inputs.
+
+        Flask-WTF hands forms the files and the fields together, so a file sent in place of
+        a text field would reach code expecting text (and fail with a 500); dropped here, the
+        field is simply missing and the form says so.
+        """
+        super()._load_form_data()
+        files = self.__dict__.get("files")
+        wanted = upload_field_names()
+        if files and any(name not in wanted for name in files):
+            kept = []
+            for name, upload in files.items(multi=True):
+                if name in wanted:
+                    kept.append((name, upload))
+                else:
+                    upload.close()  # large parts are spooled to temporary files
+            self.__dict__["files"] = self.parameter_storage_class(kept)
+
+    def get_json(self, force: bool = False, silent: bool = False, cache: bool = True) -> Any:
+        """Refuse a JSON body with a 415: the shop's forms are web forms and it has no JSON API.
+
+        Flask-WTF would otherwise read any JSON (lists, nested objects, numbers) as form
+        fields, which the forms' text handling cannot take. Webhooks read the raw body.
+        """
+        if silent:
+            return None
+        raise UnsupportedMediaType("This address takes a web form, not JSON.")

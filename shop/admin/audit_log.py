@@ -11,6 +11,7 @@ from flask import current_app, render_template, request, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
+from shop import converters
 from shop.admin import bp
 from shop.admin.access import role_required
 from shop.admin.product_forms import REASON_LABELS, STATUS_LABELS
@@ -245,7 +246,7 @@ def audit_log() -> str:
     actors = audit.actor_emails()
     form = AuditFilterForm(request.args)
     filters = _filters(form, actors)
-    page_number = request.args.get("page", 1, type=int) or 1
+    page_number = request.args.get("page", 1, type=converters.page_number)
     tz = ZoneInfo(current_app.config["SHOP_TIMEZONE"])
     found = audit.search_entries(filters, tz, page=page_number, per_page=PER_PAGE)
     return render_template(

@@ -23,6 +23,7 @@ from shop.admin.order_forms import (
     ReleaseHoldForm,
     ShipForm,
 )
+from shop.converters import page_number
 from shop.models import Order, OrderStatus, User
 from shop.services.ordering import fulfilment, refunds
 from shop.services.ordering import mail as notifications
@@ -69,7 +70,7 @@ def orders() -> str:
     """List orders newest first, filtered by status, dates and number or email."""
     form = OrderFilterForm(request.args)
     filters = _filters(form)
-    page = request.args.get("page", 1, type=int) or 1
+    page = request.args.get("page", 1, type=page_number)
     found = fulfilment.search_orders(filters, _tz(), page=page, per_page=PER_PAGE)
     return render_template("admin/orders.html", form=form, page=found, filter_args=_filter_args())
 

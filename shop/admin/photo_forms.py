@@ -65,7 +65,9 @@ class ReorderForm(PhotoActionForm):
     def photo_ids(self) -> list[int] | None:
         """The ids in order, or None if anything in the field is not a whole number."""
         parts = [part for part in _IDS.split(self.order.data or "") if part]
-        if not parts or not all(part.isascii() and part.isdigit() for part in parts):
+        # Ten digits at most: int() refuses thousands of them, and no id is that long.
+        whole = [part.isascii() and part.isdigit() and len(part) <= 10 for part in parts]
+        if not parts or not all(whole):
             return None
         return [int(part) for part in parts]
 

@@ -201,7 +201,7 @@ def accept(token: str) -> Response | tuple[str, int]:
     form = AcceptForm()
     if not form.validate_on_submit():
         abort(400)
-    version = int(form.version.data) if (form.version.data or "").isdigit() else 0
+    version = int(form.version.data) if re.fullmatch(r"[0-9]{1,9}", form.version.data or "") else 0
     try:
         quotes.accept(quote, version)
     except quotes.QuoteError as error:
