@@ -132,6 +132,24 @@ def register(app: Flask) -> None:
             click.echo("No confirmation mail went to these buyers: without SERVER_NAME the "
                        "command cannot link to their orders.")  # fmt: skip
 
+    @app.cli.command("purge-files")
+    @click.option("--days", type=click.IntRange(1, 36_500), default=180, show_default=True,
+                  help="Keep the files of requests changed in the last DAYS days.")  # fmt: skip
+    def purge_files_command(days: int) -> None:
+        """Delete the reference files of declined or expired quote requests older than DAYS."""
+        from shop.services.quotes.files import purge_old_files
+
+        purged = purge_old_files(current_app.extensions["private_media"], days=days)
+        for file in purged:
+            if file.shared:
+                names = "kept on disk: another request has the same file"
+            else:
+                names = ", ".join(file.removed) or "already gone"
+            click.echo(f"{file.quote_number}: {file.filename} ({names})")
+        count = len(purged)
+        click.echo(f"{'1 file' if count == 1 else f'{count} files'} of closed quote requests "
+                   f"older than {days} days removed.")  # fmt: skip
+
     @app.cli.command("create-admin")
     @click.argument("email")
     @click.option("--name", default="", help="The person's name, shown in the back office.")

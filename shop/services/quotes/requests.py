@@ -111,35 +111,28 @@ def create_request(
     _check_request(details, today or clock.shop_today())
     if len(uploads) > quote_files.MAX_FILES:
         raise QuoteError("too_many_files", "files", max=quote_files.MAX_FILES)
-    stored = [quote_files.store(upload, storage) for upload in uploads]
-    quote = QuoteRequest(
-        token=secrets.token_urlsafe(32),
-        organisation=details.organisation.strip(),
-        contact_name=details.contact_name.strip(),
-        email=details.email.strip().lower(),
-        phone=details.phone.strip(),
-        country=details.country.upper(),
-        aircraft_type=details.aircraft_type.strip(),
-        livery=details.livery.strip(),
-        scale=details.scale.strip(),
-        quantity=details.quantity,
-        wanted_by=details.wanted_by,
-        finish_notes=details.finish_notes.strip(),
-        locale=locale,
-        customer_id=customer_id,
-        product_id=product_id,
-        files=stored,
-        status=Q.NEW,
-    )
-    flow.note_only(quote, actor="buyer", note="Request sent", to=Q.NEW)
-    db.session.add(quote)
-    try:
-        db.session.flush()
-        quote.number = f"Q-{quote.created_at:%y%m}-{quote.id:05d}"
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+    # Every file is checked before the request is saved; one refused file, or a failed save,
+    # deletes the files this request already stored.
+    with quote_files.all_or_nothing(storage) as staged:
+        stored = [quote_files.store(upload, staged) for upload in uploads]
+        quote = QuoteRequest(
+            token=secrets.token_urlsafe(32), organisation=details.organisation.strip(),
+            contact_name=details.contact_name.strip(), email=details.email.strip().lower(),
+            phone=details.phone.strip(), country=details.country.upper(),
+            aircraft_type=details.aircraft_type.strip(), livery=details.livery.strip(),
+            scale=details.scale.strip(), quantity=details.quantity, wanted_by=details.wanted_by,
+            finish_notes=details.finish_notes.strip(), locale=locale, customer_id=customer_id,
+            product_id=product_id, files=stored, status=Q.NEW,
+        )  # fmt: skip
+        flow.note_only(quote, actor="buyer", note="Request sent", to=Q.NEW)
+        db.session.add(quote)
+        try:
+            db.session.flush()
+            quote.number = f"Q-{quote.created_at:%y%m}-{quote.id:05d}"
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            raise
     return quote
 
 
