@@ -1,19 +1,31 @@
-"""Hostile input for the route walker: path values, query strings and bodies, and the checks
-every answer to them must pass."""
+"""Hostile input for the route walker: path values, query strings and bodies, the checks every
+answer to them must pass, and the shop they are thrown at (one of everything, three visitors)."""
 
 from __future__ import annotations
 
 import io
 import json
 import re
+from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 from urllib.parse import quote
 
+from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 from werkzeug.routing import Rule
 
 from shop.extensions import db
+from shop.models import Role
+from shop.services.accounts import addresses, customers
+from shop.services.accounts import staff as users
+from shop.services.quotes import requests as quotes
+from shop.services.quotes.files import Upload
+from tests.conftest import PASSWORD
+from tests.factories import TODAY, csrf_from, make_product, png_bytes, shop_with_stock
+from tests.order_factories import make_order
 
 # Text for a path segment (percent-encoded before sending), and escapes sent exactly as written.
 TEXT_VALUES: list[tuple[str, str]] = [
@@ -186,3 +198,93 @@ def problem(response: Any, wants_json: bool) -> str | None:
     if code == 422 and b"<form" in body:
         return None
     return f"answered {code} without a message ({response.mimetype}, {len(body)} bytes)"
+
+
+# --- The shop under attack -------------------------------------------------------------------
+
+BUYER_PASSWORD = "quiet harbour lantern 4821"
+
+
+@dataclass
+class Shop:
+    """The app, one client per identity, and a valid value for every path variable."""
+
+    app: Flask
+    clients: dict[str, FlaskClient]
+    tokens: dict[str, str]
+    valid: dict[str, str]
+    by_endpoint: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    def value(self, rule: Rule, name: str) -> str:
+        """A value of the variable that leads somewhere real."""
+        return self.by_endpoint.get((rule.endpoint, name)) or self.valid.get(name, "1")
+
+    def identities(self, rule: Rule) -> list[str]:
+        """Who knocks: anonymous everywhere, and the signed-in owner of the area."""
+        if rule.rule.startswith("/admin"):
+            return ["anonymous", "admin"]
+        if rule.rule.startswith("/account"):
+            return ["anonymous", "buyer"]
+        return ["anonymous"]
+
+
+def sign_in_admin(client: FlaskClient) -> str:
+    """Sign the back office's admin in through the form; return a form token of the session."""
+    page = client.get("/admin/login").get_data(as_text=True)
+    data = {"email": "admin@example.com", "password": PASSWORD, "csrf_token": csrf_from(page)}
+    assert client.post("/admin/login", data=data).status_code in (302, 303)
+    return csrf_from(client.get("/admin/").get_data(as_text=True))
+
+
+def sign_in_buyer(client: FlaskClient) -> str:
+    """Sign the buyer in through the form; return a form token of the session."""
+    page = client.get("/account/login").get_data(as_text=True)
+    data = {"email": "buyer@example.com", "password": BUYER_PASSWORD, "csrf_token": csrf_from(page)}
+    assert client.post("/account/login", data=data).status_code in (302, 303)
+    return csrf_from(client.get("/account").get_data(as_text=True))
+
+
+def seed(app: Flask) -> tuple[dict[str, str], dict[tuple[str, str], str]]:
+    """One of everything a path can name; returns valid path values."""
+    product = shop_with_stock()
+    variant = product.variants[0]
+    pictured = make_product("Lamp", category=product.category, workshop=product.workshop, photos=2)
+    spare = make_product("Stool", category=product.category, workshop=product.workshop)
+    order = make_order(variant, quantity=1)
+    admin = users.create_user("admin@example.com", PASSWORD, role=Role.ADMIN)
+    staff = users.create_user("staff@example.com", PASSWORD, role=Role.STAFF)
+    buyer = customers.register("buyer@example.com", BUYER_PASSWORD)
+    home = addresses.AddressDetails(name="Aiko", line1="1-2-3", city="Tokyo", country="JP")
+    address, spare_address = (addresses.add_address(buyer, home) for _ in range(2))
+    details = quotes.RequestDetails(
+        organisation="Example Air", contact_name="Sari", email="sari@air.example", phone="",
+        country="JP", aircraft_type="Boeing 737-800", livery="Blue", scale="1:100",
+        quantity=10, wanted_by=TODAY + timedelta(days=60),
+    )  # fmt: skip
+    quote = quotes.create_request(
+        details, [Upload("livery.png", png_bytes())], app.extensions["private_media"],
+        locale="en",
+    )  # fmt: skip
+    db.session.commit()
+    photo = pictured.photos[0]
+    valid = {
+        "product_id": str(product.id), "variant_id": str(variant.id),
+        "photo_id": str(photo.id), "category_id": str(product.category_id),
+        "workshop_id": str(product.workshop_id), "order_id": str(order.id),
+        "quote_id": str(quote.id), "file_id": str(quote.files[0].id),
+        "user_id": str(staff.id), "address_id": str(address.id), "line_id": "1",
+        "slug": product.slug, "token": quote.token, "code": "en",
+        "name": f"{photo.image_key}-320.webp", "session_id": "cs_demo_1",
+        "filename": "css/site.css",
+    }  # fmt: skip
+    by_endpoint = {
+        ("catalog.workshop_detail", "slug"): product.workshop.slug,
+        ("orders.show", "token"): order.token,
+        ("checkout.done", "token"): order.token,
+        # Deleting works on spares, so the forms after it still find what they edit.
+        ("admin.product_delete", "product_id"): str(spare.id),
+        ("admin.photo_delete", "photo_id"): str(pictured.photos[1].id),
+        ("account.address_delete", "address_id"): str(spare_address.id),
+    }
+    assert admin.id and buyer.id
+    return valid, by_endpoint

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -21,113 +19,27 @@ from werkzeug.routing import IntegerConverter, Rule
 
 from shop.converters import MAX_ID
 from shop.extensions import db
-from shop.models import Role
-from shop.services.accounts import addresses, customers
-from shop.services.accounts import staff as users
-from shop.services.quotes import requests as quotes
-from shop.services.quotes.files import Upload
-from tests.conftest import PASSWORD, build_app
-from tests.factories import TODAY, csrf_from, make_product, png_bytes, shop_with_stock
+from tests.conftest import build_app
+from tests.factories import csrf_from
 from tests.hostile import (
     BODY_LABELS,
     HOSTILE_QUERIES,
     ODD_METHODS,
     PATH_VALUES,
+    Shop,
     body,
     changed_rows,
     form_field_names,
     problem,
     row_counts,
     rule_path,
+    seed,
+    sign_in_admin,
+    sign_in_buyer,
 )
-from tests.order_factories import make_order
 
-BUYER_PASSWORD = "quiet harbour lantern 4821"
 SIGN_OUTS = {"admin.logout", "account.logout"}
 FORGED_KINDS = ("json-object", "multipart-files", "repeated", "invalid-utf8", "every-field=abc")
-
-
-@dataclass
-class Shop:
-    """The app, one client per identity, and a valid value for every path variable."""
-
-    app: Flask
-    clients: dict[str, FlaskClient]
-    tokens: dict[str, str]
-    valid: dict[str, str]
-    by_endpoint: dict[tuple[str, str], str] = field(default_factory=dict)
-
-    def value(self, rule: Rule, name: str) -> str:
-        """A value of the variable that leads somewhere real."""
-        return self.by_endpoint.get((rule.endpoint, name)) or self.valid.get(name, "1")
-
-    def identities(self, rule: Rule) -> list[str]:
-        """Who knocks: anonymous everywhere, and the signed-in owner of the area."""
-        if rule.rule.startswith("/admin"):
-            return ["anonymous", "admin"]
-        if rule.rule.startswith("/account"):
-            return ["anonymous", "buyer"]
-        return ["anonymous"]
-
-
-def _sign_in_admin(client: FlaskClient) -> str:
-    page = client.get("/admin/login").get_data(as_text=True)
-    data = {"email": "admin@example.com", "password": PASSWORD, "csrf_token": csrf_from(page)}
-    assert client.post("/admin/login", data=data).status_code in (302, 303)
-    return csrf_from(client.get("/admin/").get_data(as_text=True))
-
-
-def _sign_in_buyer(client: FlaskClient) -> str:
-    page = client.get("/account/login").get_data(as_text=True)
-    data = {"email": "buyer@example.com", "password": BUYER_PASSWORD, "csrf_token": csrf_from(page)}
-    assert client.post("/account/login", data=data).status_code in (302, 303)
-    return csrf_from(client.get("/account").get_data(as_text=True))
-
-
-def _seed(app: Flask) -> tuple[dict[str, str], dict[tuple[str, str], str]]:
-    """One of everything a path can name; returns valid path values."""
-    product = shop_with_stock()
-    variant = product.variants[0]
-    pictured = make_product("Lamp", category=product.category, workshop=product.workshop, photos=2)
-    spare = make_product("Stool", category=product.category, workshop=product.workshop)
-    order = make_order(variant, quantity=1)
-    admin = users.create_user("admin@example.com", PASSWORD, role=Role.ADMIN)
-    staff = users.create_user("staff@example.com", PASSWORD, role=Role.STAFF)
-    buyer = customers.register("buyer@example.com", BUYER_PASSWORD)
-    home = addresses.AddressDetails(name="Aiko", line1="1-2-3", city="Tokyo", country="JP")
-    address, spare_address = (addresses.add_address(buyer, home) for _ in range(2))
-    details = quotes.RequestDetails(
-        organisation="Example Air", contact_name="Sari", email="sari@air.example", phone="",
-        country="JP", aircraft_type="Boeing 737-800", livery="Blue", scale="1:100",
-        quantity=10, wanted_by=TODAY + timedelta(days=60),
-    )  # fmt: skip
-    quote = quotes.create_request(
-        details, [Upload("livery.png", png_bytes())], app.extensions["private_media"],
-        locale="en",
-    )  # fmt: skip
-    db.session.commit()
-    photo = pictured.photos[0]
-    valid = {
-        "product_id": str(product.id), "variant_id": str(variant.id),
-        "photo_id": str(photo.id), "category_id": str(product.category_id),
-        "workshop_id": str(product.workshop_id), "order_id": str(order.id),
-        "quote_id": str(quote.id), "file_id": str(quote.files[0].id),
-        "user_id": str(staff.id), "address_id": str(address.id), "line_id": "1",
-        "slug": product.slug, "token": quote.token, "code": "en",
-        "name": f"{photo.image_key}-320.webp", "session_id": "cs_demo_1",
-        "filename": "css/site.css",
-    }  # fmt: skip
-    by_endpoint = {
-        ("catalog.workshop_detail", "slug"): product.workshop.slug,
-        ("orders.show", "token"): order.token,
-        ("checkout.done", "token"): order.token,
-        # Deleting works on spares, so the forms after it still find what they edit.
-        ("admin.product_delete", "product_id"): str(spare.id),
-        ("admin.photo_delete", "photo_id"): str(pictured.photos[1].id),
-        ("account.address_delete", "address_id"): str(spare_address.id),
-    }
-    assert admin.id and buyer.id
-    return valid, by_endpoint
 
 
 @pytest.fixture(scope="module")
@@ -141,12 +53,12 @@ def shop(tmp_path_factory: pytest.TempPathFactory, postgres_schema_ready: bool) 
     # as a server does (Flask-Login and the buyer's session keep their user there).
     app.teardown_request(lambda error: g.__dict__.clear())
     try:
-        valid, by_endpoint = _seed(app)
+        valid, by_endpoint = seed(app)
         clients = {name: app.test_client() for name in ("anonymous", "admin", "buyer")}
         tokens = {
             "anonymous": csrf_from(clients["anonymous"].get("/quote").get_data(as_text=True)),
-            "admin": _sign_in_admin(clients["admin"]),
-            "buyer": _sign_in_buyer(clients["buyer"]),
+            "admin": sign_in_admin(clients["admin"]),
+            "buyer": sign_in_buyer(clients["buyer"]),
         }
         yield Shop(app, clients, tokens, valid, by_endpoint)
     finally:
@@ -187,7 +99,7 @@ def _still_signed_in(shop: Shop, who: str) -> None:
         return
     home = "/admin/" if who == "admin" else "/account"
     if shop.clients[who].get(home).status_code != 200:
-        sign_in = _sign_in_admin if who == "admin" else _sign_in_buyer
+        sign_in = sign_in_admin if who == "admin" else sign_in_buyer
         shop.tokens[who] = sign_in(shop.clients[who])
 
 
@@ -266,6 +178,25 @@ def test_hostile_query_strings_never_fail(shop: Shop, query: str) -> None:
                 failures.append(f"{who} GET {path}?{query[:60]}: {wrong}")
     assert not failures, "\n".join(failures)
     assert not changed_rows(before, row_counts()), "a page view wrote rows"
+
+
+COOKIE_VALUES = ["xx", "ZZ", "\u202e", "a" * 4000, "%FF%00", '{"a": [1]}', "x.y.z"]
+
+
+@pytest.mark.parametrize("value", COOKIE_VALUES, ids=[v[:10] for v in COOKIE_VALUES])
+def test_hostile_cookies_never_fail(shop: Shop, value: str) -> None:
+    client = shop.app.test_client()  # a visitor of its own: the cookies replace the session
+    for name in ("lang", "cur", "session"):
+        client.set_cookie(name, value)
+    failures = []
+    for rule in _rules(shop.app):
+        if "GET" not in (rule.methods or ()) or rule.endpoint in ("checkout.cancel", "static"):
+            continue
+        path = rule_path(rule, {n: shop.value(rule, n) for n in rule.arguments})
+        wrong = problem(_send(client, "GET", path), False)
+        if wrong:
+            failures.append(f"GET {path} with cookies {value[:20]!r}: {wrong}")
+    assert not failures, "\n".join(failures)
 
 
 # --- Hostile bodies -------------------------------------------------------------------------
