@@ -281,3 +281,14 @@ def test_a_file_sent_in_place_of_a_text_field_is_a_missing_field(shop: Shop) -> 
     response = client.post("/cart/add", data=data, content_type="multipart/form-data")
     assert response.status_code == 303
     assert re.search(r"/cart$", response.headers["Location"])
+
+
+def test_page_numbers_are_clamped_in_one_place(shop: Shop) -> None:
+    from shop.converters import MAX_PAGE, page_number
+
+    assert [page_number(t) for t in ("3", "0", "-7", "99999999999999999999")] == [3, 1, 1, MAX_PAGE]
+    for text in ("abc", "1e9", "", "9" * 5000):
+        with pytest.raises(ValueError):
+            page_number(text)
+    page = shop.clients["admin"].get("/admin/orders?page=99999999999999999999")
+    assert page.status_code == 200

@@ -40,6 +40,7 @@ from shop.account.session import (
     remember_customer,
 )
 from shop.cart.session import current_or_new_cart
+from shop.converters import page_number
 from shop.extensions import limiter
 from shop.models import Customer
 from shop.redirects import local_path
@@ -215,7 +216,7 @@ def logout() -> Response:
 @customer_required
 def overview(customer: Customer) -> str:
     """Show the account's details, confirmation state and orders."""
-    orders = accounts.list_orders(customer, request.args.get("page", 1, type=int) or 1)
+    orders = accounts.list_orders(customer, request.args.get("page", 1, type=page_number))
     return render_template(
         "account/overview.html",
         customer=customer,

@@ -23,6 +23,7 @@ from shop.admin.product_forms import (
     product_data,
     show_problems,
 )
+from shop.converters import page_number
 from shop.extensions import db
 from shop.models import Product, StockReason, Variant
 from shop.services import clock
@@ -62,7 +63,7 @@ def products() -> str:
     categories, workshops = listings.categories(), listings.workshops()
     form = ProductFilterForm(request.args)
     form.set_choices(categories, workshops)
-    page = request.args.get("page", 1, type=int) or 1
+    page = request.args.get("page", 1, type=page_number)
     found = product_list.search_admin(form.to_filter(), page, PER_PAGE)
     return render_template("admin/products.html", form=form, page=found, filter_args=_filter_args())
 
@@ -328,6 +329,6 @@ def stock_adjust(variant_id: int) -> Response:
 def product_stock(product_id: int) -> str:
     """List the product's stock adjustments, newest first."""
     product = _product_or_404(product_id)
-    page = request.args.get("page", 1, type=int) or 1
+    page = request.args.get("page", 1, type=page_number)
     found = stock.history(product, page, HISTORY_PER_PAGE)
     return render_template("admin/stock_history.html", product=product, page=found)

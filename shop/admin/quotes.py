@@ -23,6 +23,7 @@ from shop.admin.quote_forms import (
     quote_error_message,
     quote_status_label,
 )
+from shop.converters import page_number
 from shop.http import send_upload
 from shop.models import QuoteRequest, QuoteStatus, User
 from shop.services import clock
@@ -36,7 +37,6 @@ from shop.services.quotes.requests import QuoteError
 from shop.services.quotes.status import InvalidQuoteTransition, can_move
 
 Q = QuoteStatus
-MAX_PAGE = 100_000  # beyond any real inbox; keeps the OFFSET inside a database integer
 OFFER_VALID_DAYS = 30
 PROGRESS_STATES = frozenset({Q.PAID, Q.IN_PRODUCTION})
 
@@ -71,7 +71,7 @@ def _status_arg() -> QuoteStatus | None:
 def quote_inbox() -> str:
     """List quote requests, most recently changed first, with a tab per status."""
     status = _status_arg()
-    page = min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
+    page = request.args.get("page", 1, type=page_number)
     counts = quotes.counts_by_status()
     return render_template(
         "admin/quotes.html",

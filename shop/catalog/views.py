@@ -9,6 +9,7 @@ from flask_babel import get_locale
 
 from shop.catalog import bp
 from shop.catalog.forms import parse_listing
+from shop.converters import page_number
 from shop.page_cache import cached_page
 from shop.services.catalog import pricing
 from shop.services.catalog import products as catalog
@@ -117,7 +118,7 @@ def workshop_detail(slug: str) -> str:
     workshop = catalog.get_workshop(slug, _locale())
     if workshop is None:
         abort(404)
-    page = request.args.get("page", default=1, type=int) or 1
+    page = request.args.get("page", default=1, type=page_number)
     results = catalog.workshop_products(
         workshop,
         max(1, min(page, 1_000_000)),
