@@ -107,3 +107,52 @@ def test_a_revision_racing_the_payment_never_loses_the_payment(app, round_) -> N
     else:  # the payment came first: a paid quote is not revised
         assert isinstance(revised.error, InvalidQuoteTransition), revised.trace
         assert quote.status == Q.PAID and quote.current_offer.version == 1
+
+
+def answered_quote(app: Flask) -> int:
+    """A request answered with version 1, not yet accepted; its id."""
+    quote = make_quote(app)
+    offers.send_offer(quote, an_offer(), actor=STAFF)
+    return quote.id
+
+
+@pytest.mark.parametrize("round_", range(ROUNDS))
+def test_the_buyer_accepting_as_staff_revise_never_accepts_the_old_terms_silently(
+    app, round_
+) -> None:
+    quote_id = answered_quote(app)
+    revision = an_offer(unit_price_idr=500_000)
+
+    def accept() -> str:
+        requests.accept(db.session.get(QuoteRequest, quote_id), 1, today=TODAY)
+        return "accepted"
+
+    def revise() -> str:
+        quote = db.session.get(QuoteRequest, quote_id)
+        offers.send_offer(quote, revision, actor=STAFF, gateway=GATEWAY, today=TODAY)
+        return "revised"
+
+    accepted, revised = run_together(app, accept, revise)
+    assert revised.error is None, revised.trace
+    quote = db.session.get(QuoteRequest, quote_id)
+    # Whatever came first, the revision stands and waits for the buyer's answer.
+    assert (quote.status, quote.current_offer.version) == (Q.ANSWERED, 2)
+    if accepted.error is not None:  # the revision came first: version 1 is refused
+        assert isinstance(accepted.error, requests.QuoteError), accepted.trace
+        assert accepted.error.key == "revised"
+    moves = [(e.from_status, e.to_status) for e in quote.events if e.from_status]
+    assert all(a[1] == b[0] for a, b in zip(moves, moves[1:], strict=False)), moves
+
+
+@pytest.mark.parametrize("round_", range(ROUNDS))
+def test_two_expiry_sweeps_expire_each_quote_once(app, round_) -> None:
+    quote_id = answered_quote(app)
+    later = TODAY + timedelta(days=31)  # past the offer's validity
+    first, second = run_together(
+        app, lambda: requests.expire_overdue(later), lambda: requests.expire_overdue(later)
+    )
+    assert (first.error, second.error) == (None, None), first.trace + second.trace
+    assert sorted([first.value, second.value]) == [0, 1]
+    quote = db.session.get(QuoteRequest, quote_id)
+    assert quote.status == Q.EXPIRED
+    assert [e.to_status for e in quote.events].count("expired") == 1

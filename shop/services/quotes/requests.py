@@ -247,24 +247,38 @@ def current_offer_for_payment(quote: QuoteRequest, today: date) -> QuoteOffer:
 
 
 def accept(quote: QuoteRequest, version: int, *, today: date | None = None) -> QuoteOffer:
-    """Accept the offer the buyer read (its version), if it is still the valid one; commit."""
-    offer = _current(quote, version, today or clock.shop_today())
-    if quote.status == Q.ACCEPTED:
-        return offer
-    if not flow.can_move(quote, Q.ACCEPTED):
-        raise QuoteError("not_open")
-    flow.move(quote, Q.ACCEPTED, actor="buyer", note=f"Quote version {offer.version} accepted")
-    db.session.commit()
+    """Accept the offer the buyer read (its version), if it is still the valid one; commit.
+
+    The quote is locked first: a revision or the expiry sweep at the same moment is either
+    seen here (the version is refused) or waits and sees the acceptance.
+    """
+    try:
+        flow.lock(quote.id)
+        offer = _current(quote, version, today or clock.shop_today())
+        if quote.status != Q.ACCEPTED:
+            if not flow.can_move(quote, Q.ACCEPTED):
+                raise QuoteError("not_open")
+            note = f"Quote version {offer.version} accepted"
+            flow.move(quote, Q.ACCEPTED, actor="buyer", note=note)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
     return offer
 
 
 def decline(quote: QuoteRequest, reason: str = "") -> None:
     """Turn the request down (buyer's side); commit."""
-    if not flow.can_move(quote, Q.DECLINED):
-        raise QuoteError("not_open")
-    note = "Declined by the buyer" + (f": {reason.strip()[:300]}" if reason.strip() else "")
-    flow.move(quote, Q.DECLINED, actor="buyer", note=note)
-    db.session.commit()
+    try:
+        flow.lock(quote.id)
+        if not flow.can_move(quote, Q.DECLINED):
+            raise QuoteError("not_open")
+        note = "Declined by the buyer" + (f": {reason.strip()[:300]}" if reason.strip() else "")
+        flow.move(quote, Q.DECLINED, actor="buyer", note=note)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
 
 
 # --- Staff inbox ---------------------------------------------------------------------------
@@ -293,13 +307,21 @@ def counts_by_status() -> dict[QuoteStatus, int]:
 
 
 def expire_overdue(today: date | None = None) -> int:
-    """Mark offers past their validity (answered or accepted, unpaid) expired; commit."""
+    """Mark offers past their validity (answered or accepted, unpaid) expired; commit.
+
+    Each quote is re-read under its lock: one accepted, paid or revised meanwhile (or expired
+    by a sweep running at the same time) is left as it is now.
+    """
     today = today or clock.shop_today()
     waiting = db.session.scalars(
-        select(QuoteRequest).where(QuoteRequest.status.in_([Q.ANSWERED, Q.ACCEPTED]))
+        select(QuoteRequest.id).where(QuoteRequest.status.in_([Q.ANSWERED, Q.ACCEPTED]))
     ).all()
-    expired = [q for q in waiting if is_expired(q, today)]
-    for quote in expired:
-        flow.move(quote, Q.EXPIRED, actor="system", note="Offer no longer valid")
-    db.session.commit()
-    return len(expired)
+    expired = 0
+    for quote_id in waiting:
+        quote = flow.lock(quote_id)
+        if quote is not None and quote.status in (Q.ANSWERED, Q.ACCEPTED):
+            if is_expired(quote, today):
+                flow.move(quote, Q.EXPIRED, actor="system", note="Offer no longer valid")
+                expired += 1
+        db.session.commit()
+    return expired
