@@ -30,6 +30,7 @@ from shop.services import clock
 from shop.services.media.images import RENDITION_WIDTHS
 from shop.services.ordering import fulfilment
 from shop.services.quotes import files as quote_files
+from shop.services.quotes import inbox as quotes_inbox
 from shop.services.quotes import mail as quote_mail
 from shop.services.quotes import offers as quote_offers
 from shop.services.quotes import requests as quotes
@@ -48,7 +49,7 @@ def quote_context() -> dict[str, Any]:
 
 
 def _new_quote_count() -> int:
-    return quotes.count_new()
+    return quotes_inbox.count_new()
 
 
 def _staff() -> User:
@@ -72,10 +73,10 @@ def quote_inbox() -> str:
     """List quote requests, most recently changed first, with a tab per status."""
     status = _status_arg()
     page = request.args.get("page", 1, type=page_number)
-    counts = quotes.counts_by_status()
+    counts = quotes_inbox.counts_by_status()
     return render_template(
         "admin/quotes.html",
-        page=quotes.inbox(status, page),
+        page=quotes_inbox.inbox(status, page),
         status=status,
         statuses=list(Q),
         counts=counts,

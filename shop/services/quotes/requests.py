@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 
 from shop.extensions import db
 from shop.media import MediaStorage
@@ -279,31 +279,6 @@ def decline(quote: QuoteRequest, reason: str = "") -> None:
     except Exception:
         db.session.rollback()
         raise
-
-
-# --- Staff inbox ---------------------------------------------------------------------------
-
-
-def inbox(status: QuoteStatus | None, page: int, per_page: int = 30):  # type: ignore[no-untyped-def]
-    """A page of requests, most recently changed first, optionally of one status."""
-    query = select(QuoteRequest).order_by(QuoteRequest.updated_at.desc(), QuoteRequest.id.desc())
-    if status is not None:
-        query = query.where(QuoteRequest.status == status)
-    return db.paginate(query, page=page, per_page=per_page, max_per_page=100, error_out=False)
-
-
-def count_new() -> int:
-    """How many requests wait for a first answer (the back office's nav badge)."""
-    query = select(func.count()).select_from(QuoteRequest).where(QuoteRequest.status == Q.NEW)
-    return db.session.scalar(query) or 0
-
-
-def counts_by_status() -> dict[QuoteStatus, int]:
-    """How many requests are in each state, for the inbox's tabs."""
-    rows = db.session.execute(
-        select(QuoteRequest.status, func.count()).group_by(QuoteRequest.status)
-    )
-    return {status: count for status, count in rows}
 
 
 def expire_overdue(today: date | None = None) -> int:
