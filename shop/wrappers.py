@@ -98,6 +98,9 @@ class ShopRequest(Request):
         files = self.__dict__.get("files")
         wanted = upload_field_names()
         if files and any(name not in wanted for name in files):
+            upload_field_names.cache_clear()  # a form module imported since is counted too
+            wanted = upload_field_names()
+        if files and any(name not in wanted for name in files):
             kept = []
             for name, upload in files.items(multi=True):
                 if name in wanted:
