@@ -114,7 +114,8 @@ def form_field_names() -> list[str]:
 
 BODY_LABELS = [
     "json-object", "json-list", "json-number", "json-broken", "multipart-files", "repeated",
-    "overlong", "invalid-utf8", "invalid-utf8-multipart",
+    "overlong", "invalid-utf8", "invalid-utf8-multipart", "multipart-without-boundary",
+    "unknown-charset", "gzip-claimed",
 ] + [f"every-field={label}" for label, _ in FORM_VALUES]  # fmt: skip
 JSON = "application/json"
 
@@ -158,6 +159,15 @@ def body(label: str, names: list[str], csrf: str) -> dict[str, Any]:
     if label == "invalid-utf8":
         data = b"&".join(name.encode() + b"=" + bad for name in names)
         return {"data": data + b"&csrf_token=" + csrf.encode(),
+                "content_type": "application/x-www-form-urlencoded"}  # fmt: skip
+    if label == "multipart-without-boundary":
+        return {"data": b"--x\r\nnot a part", "content_type": "multipart/form-data"}
+    if label == "unknown-charset":
+        data = b"&".join(name.encode() + b"=%E9t%E9" for name in names)
+        return {"data": data + b"&csrf_token=" + csrf.encode(),
+                "content_type": "application/x-www-form-urlencoded; charset=x-klingon"}  # fmt: skip
+    if label == "gzip-claimed":
+        return {"data": b"csrf_token=" + csrf.encode(), "headers": {"Content-Encoding": "gzip"},
                 "content_type": "application/x-www-form-urlencoded"}  # fmt: skip
     assert label == "invalid-utf8-multipart", label
     fields = [(name, b"\xff\xfe\xc3(") for name in names] + [("csrf_token", csrf.encode())]
