@@ -17,7 +17,6 @@ from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 
 from shop.gateways.mail import Mailer, MailError, MailMessage
-from shop.models.customers import Customer
 from shop.models.orders import Order, OrderStatus
 from shop.services.money import format_idr
 
@@ -147,23 +146,3 @@ def deliver(mailer: Mailer, message: MailMessage, case: str) -> bool:
 
 def _deliver(mailer: Mailer, message: MailMessage, order: Order, kind: str) -> bool:
     return deliver(mailer, message, f"Order {order.number}: {kind}")
-
-
-def send_account_confirmation(
-    mailer: Mailer, customer: Customer, confirm_url: str, locale: str, valid_days: int
-) -> bool:
-    """Email a new account the link that confirms its address; return whether it was sent."""
-    with force_locale(locale or "en"):
-        context = {
-            "customer": customer,
-            "confirm_url": confirm_url,
-            "locale": locale or "en",
-            "valid_days": valid_days,
-        }
-        message = MailMessage(
-            to=customer.email,
-            subject=_("Confirm your email address for Karya Binaan"),
-            text=render_template("mail/account_confirmation.txt", **context),
-            html=render_template("mail/account_confirmation.html", **context),
-        )
-    return deliver(mailer, message, f"Account {customer.id}: confirmation")
