@@ -42,6 +42,25 @@ class LoginForm(FlaskForm):
     submit = SubmitField(_l("Sign in"))
 
 
+def _password_fields(label: str, again: str) -> tuple[PasswordField, PasswordField]:
+    """A password and its repetition, with the shared length limits."""
+    password = PasswordField(
+        label,
+        validators=[
+            DataRequired(_l("Enter a password.")),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                max=MAX_PASSWORD_LENGTH,
+                message=_l("Use at least %(num)d characters.", num=MIN_PASSWORD_LENGTH),
+            ),
+        ],
+    )
+    confirm = PasswordField(
+        again, validators=[EqualTo("password", _l("The two passwords are not the same."))]
+    )
+    return password, confirm
+
+
 class NewUserForm(FlaskForm):
     """A new staff or admin account."""
 
@@ -62,41 +81,8 @@ class NewUserForm(FlaskForm):
         ],
         default=Role.STAFF.value,
     )
-    password = PasswordField(
-        _l("Password"),
-        validators=[
-            DataRequired(_l("Enter a password.")),
-            Length(
-                min=MIN_PASSWORD_LENGTH,
-                max=MAX_PASSWORD_LENGTH,
-                message=_l("Use at least %(num)d characters.", num=MIN_PASSWORD_LENGTH),
-            ),
-        ],
-    )
-    confirm = PasswordField(
-        _l("Password again"),
-        validators=[EqualTo("password", _l("The two passwords are not the same."))],
-    )
+    password, confirm = _password_fields(_l("Password"), _l("Password again"))
     submit = SubmitField(_l("Create account"))
-
-
-def _new_password_fields() -> tuple[PasswordField, PasswordField]:
-    password = PasswordField(
-        _l("New password"),
-        validators=[
-            DataRequired(_l("Enter a password.")),
-            Length(
-                min=MIN_PASSWORD_LENGTH,
-                max=MAX_PASSWORD_LENGTH,
-                message=_l("Use at least %(num)d characters.", num=MIN_PASSWORD_LENGTH),
-            ),
-        ],
-    )
-    confirm = PasswordField(
-        _l("New password again"),
-        validators=[EqualTo("password", _l("The two passwords are not the same."))],
-    )
-    return password, confirm
 
 
 class ChangePasswordForm(FlaskForm):
@@ -106,7 +92,7 @@ class ChangePasswordForm(FlaskForm):
         _l("Current password"),
         validators=[DataRequired(_l("Enter your password.")), Length(max=MAX_PASSWORD_LENGTH)],
     )
-    password, confirm = _new_password_fields()
+    password, confirm = _password_fields(_l("New password"), _l("New password again"))
     submit = SubmitField(_l("Change password"))
 
 
@@ -123,7 +109,7 @@ class ForgotPasswordForm(FlaskForm):
 class ResetPasswordForm(FlaskForm):
     """A new password, twice, set through an emailed link."""
 
-    password, confirm = _new_password_fields()
+    password, confirm = _password_fields(_l("New password"), _l("New password again"))
     submit = SubmitField(_l("Set new password"))
 
 

@@ -93,21 +93,34 @@ def confirmation_token(customer: Customer, secret_key: str) -> str:
     return _serializer(secret_key).dumps({"c": customer.id, "e": customer.email})
 
 
-def confirmation_owner(token: str, secret_key: str, *, now: datetime | None = None) -> Customer:
-    """Return the account a confirmation link was sent for; InvalidToken or ExpiredToken."""
+def signed_customer(
+    serializer: URLSafeTimedSerializer, token: str, max_age: timedelta, now: datetime | None
+) -> tuple[Customer, dict[str, object]]:
+    """The account a signed link names, and the link's payload; InvalidToken or ExpiredToken.
+
+    The payload is a dict whose "c" is the account id; the caller checks what else it signs.
+    """
     if not token or len(token) > MAX_TOKEN_LENGTH:
         raise InvalidToken()
     try:
-        payload, issued = _serializer(secret_key).loads(token, return_timestamp=True)
+        payload, issued = serializer.loads(token, return_timestamp=True)
     except BadSignature as error:
         raise InvalidToken() from error
     if not isinstance(payload, dict) or not isinstance(payload.get("c"), int):
         raise InvalidToken()
     customer = db.session.get(Customer, payload["c"]) if 0 < payload["c"] <= MAX_ID else None
-    if customer is None or customer.email != payload.get("e"):
+    if customer is None:
         raise InvalidToken()
-    if (now or datetime.now(UTC)) - issued > CONFIRM_MAX_AGE:
+    if (now or datetime.now(UTC)) - issued > max_age:
         raise ExpiredToken()
+    return customer, payload
+
+
+def confirmation_owner(token: str, secret_key: str, *, now: datetime | None = None) -> Customer:
+    """Return the account a confirmation link was sent for; InvalidToken or ExpiredToken."""
+    customer, payload = signed_customer(_serializer(secret_key), token, CONFIRM_MAX_AGE, now)
+    if customer.email != payload.get("e"):
+        raise InvalidToken()  # sent to an earlier address
     return customer
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import Update, select, update
 
 from shop.database import begin_write
@@ -18,11 +18,10 @@ from shop.extensions import db
 from shop.models import Customer
 from shop.services.accounts import passwords
 from shop.services.accounts.customers import (
-    MAX_TOKEN_LENGTH,
     AccountError,
-    ExpiredToken,
     InvalidToken,
     normalise_email,
+    signed_customer,
 )
 
 RESET_SALT = "kb-account-password-reset"
@@ -54,19 +53,9 @@ def reset_token(customer: Customer, secret_key: str) -> str:
 
 def customer_for_reset(token: str, secret_key: str, *, now: datetime | None = None) -> Customer:
     """Return the account a reset token may change; InvalidToken or ExpiredToken if none."""
-    if not token or len(token) > MAX_TOKEN_LENGTH:
+    customer, payload = signed_customer(_serializer(secret_key), token, RESET_MAX_AGE, now)
+    if not customer.is_active:
         raise InvalidToken()
-    try:
-        payload, issued = _serializer(secret_key).loads(token, return_timestamp=True)
-    except BadSignature as error:
-        raise InvalidToken() from error
-    if not isinstance(payload, dict) or not isinstance(payload.get("c"), int):
-        raise InvalidToken()
-    customer = db.session.get(Customer, payload["c"]) if 0 < payload["c"] < 2**31 else None
-    if customer is None or not customer.is_active:
-        raise InvalidToken()
-    if (now or datetime.now(UTC)) - issued > RESET_MAX_AGE:
-        raise ExpiredToken()
     stamp = passwords.fingerprint(customer.password_hash, secret_key)
     if not isinstance(payload.get("p"), str) or payload["p"] != stamp:
         raise InvalidToken()  # used already, or the password changed since
