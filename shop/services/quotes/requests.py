@@ -21,7 +21,6 @@ from shop.models import (
     Category,
     Customer,
     Order,
-    OrderStatus,
     Product,
     ProductStatus,
     QuoteMessage,
@@ -32,6 +31,7 @@ from shop.models import (
 )
 from shop.services import clock
 from shop.services.ordering import shipping
+from shop.services.ordering.status import PAID_STATES
 from shop.services.quotes import files as quote_files
 from shop.services.quotes import status as flow
 from shop.services.reporting import audit
@@ -43,14 +43,7 @@ MAX_AHEAD = timedelta(days=3 * 366)  # a wanted-by date further out is a typo
 MAX_MESSAGE = 2000
 MAX_NOTES = 2000
 DEFAULT_MAKER_SHARE = 30
-ORDER_PAID = {
-    OrderStatus.PAID,
-    OrderStatus.ON_HOLD,
-    OrderStatus.PACKED,
-    OrderStatus.SHIPPED,
-    OrderStatus.DELIVERED,
-    OrderStatus.PARTIALLY_REFUNDED,
-}
+ORDER_PAID = PAID_STATES  # the paying order's states in which the quote counts as paid
 
 
 class QuoteError(Exception):

@@ -13,15 +13,9 @@ from sqlalchemy import ColumnElement, func, select
 
 from shop.extensions import db
 from shop.models import Order, OrderLine, OrderStatus, Product, ProductStatus, Variant, Workshop
+from shop.services.ordering.status import PAID_STATES
 
-PAID_STATUSES = (
-    OrderStatus.PAID,
-    OrderStatus.ON_HOLD,
-    OrderStatus.PACKED,
-    OrderStatus.SHIPPED,
-    OrderStatus.DELIVERED,
-    OrderStatus.PARTIALLY_REFUNDED,
-)
+PAID_STATUSES = tuple(PAID_STATES)  # money taken and (at least partly) kept
 LOW_STOCK_THRESHOLD = 2
 CHART_DAYS = 30
 
