@@ -7,6 +7,7 @@ import os
 import re
 import unicodedata
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, current_app, request, send_file
 
@@ -105,12 +106,22 @@ def send_stored_upload(
     abort(404)
 
 
+def content_security_policy(media_url: str) -> str:
+    """The page policy; photos served from another origin (a CDN, a bucket) are allowed too."""
+    parts = urlsplit(media_url or "")
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        return CONTENT_SECURITY_POLICY
+    origin = f"{parts.scheme}://{parts.netloc}"
+    return CONTENT_SECURITY_POLICY.replace("img-src 'self' data:", f"img-src 'self' data: {origin}")
+
+
 def init_app(app: Flask) -> None:
     """Add security headers, keep private pages out of caches, cache fingerprinted files long."""
+    policy = content_security_policy(app.config.get("MEDIA_URL", ""))
 
     @app.after_request
     def _headers(response: Response) -> Response:
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("Content-Security-Policy", policy)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")

@@ -287,5 +287,8 @@ def photo_delete(photo_id: int) -> Response:
     photo = _photo_or_404(photo_id)
     product_id = photo.product_id
     form = PhotoActionForm()
-    photo_service.delete_photo(photo, _actor())
+    try:
+        photo_service.delete_photo(photo, _actor(), current_app.extensions["media"])
+    except StorageUnavailable:  # the photo is gone from the shop; its files stay behind
+        current_app.logger.exception("Files of deleted photo %s could not be removed", photo_id)
     return _done(gettext("Photo deleted."), form, product_id)
