@@ -56,7 +56,7 @@ def register_extensions(app: Flask) -> None:
     from shop.extensions import babel, cache, csrf, db, limiter, login_manager, migrate
     from shop.gateways import payment_gateway_for
     from shop.gateways.mail import mailer_from_config
-    from shop.media import LocalMediaStorage
+    from shop.media import media_storages
     from shop.services.catalog.version import track_catalog_changes
 
     db.init_app(app)
@@ -71,11 +71,7 @@ def register_extensions(app: Flask) -> None:
     with app.app_context():
         configure_engine_events(db.engine)
     track_catalog_changes(db.session)
-    app.extensions["media"] = LocalMediaStorage(app.config["MEDIA_ROOT"], app.config["MEDIA_URL"])
-    private_root = app.config.get("PRIVATE_MEDIA_ROOT") or os.path.join(
-        os.path.dirname(os.path.abspath(app.config["MEDIA_ROOT"])), "private"
-    )
-    app.extensions["private_media"] = LocalMediaStorage(private_root, "/no-public-url/")
+    app.extensions["media"], app.extensions["private_media"] = media_storages(app.config)
 
     from shop import http, personal, templating
 

@@ -132,6 +132,27 @@ def register(app: Flask) -> None:
             click.echo("No confirmation mail went to these buyers: without SERVER_NAME the "
                        "command cannot link to their orders.")  # fmt: skip
 
+    @app.cli.command("media-migrate")
+    def media_migrate_command() -> None:
+        """Copy photos and buyers' files from the local folders to the S3 buckets."""
+        from shop.media import LocalMediaStorage, StorageUnavailable, local_roots
+        from shop.services.media.migrate import copy_media
+
+        if current_app.config.get("MEDIA_STORAGE") != "s3":
+            raise click.ClickException(
+                "Set MEDIA_STORAGE=s3 (and the S3_* settings) first: "
+                "media-migrate copies the local files to the buckets."
+            )
+        public_root, private_root = local_roots(current_app.config)
+        pairs = (("Photos", public_root, "media"), ("Private files", private_root, "private_media"))
+        for label, root, key in pairs:
+            try:
+                count = copy_media(LocalMediaStorage(root), current_app.extensions[key])
+            except StorageUnavailable as error:
+                raise click.ClickException(f"{label} from {root}: {error}") from None
+            click.echo(f"{label} from {root}: {count.copied} copied, "
+                       f"{count.already_there} already in the bucket.")  # fmt: skip
+
     @app.cli.command("purge-files")
     @click.option("--days", type=click.IntRange(1, 36_500), default=180, show_default=True,
                   help="Keep the files of requests changed in the last DAYS days.")  # fmt: skip

@@ -163,6 +163,28 @@ def _site_settings(debug: bool) -> dict[str, object]:
     }
 
 
+def media_storage_settings() -> dict[str, object]:
+    """MEDIA_STORAGE (local or s3) and, for s3, the buckets it needs; refuse a half setup."""
+    backend = os.environ.get("MEDIA_STORAGE", "local").strip().lower() or "local"
+    if backend not in {"local", "s3"}:
+        raise UnsafeConfiguration(f"MEDIA_STORAGE must be local or s3, not {backend!r}.")
+    settings: dict[str, object] = {"MEDIA_STORAGE": backend}
+    for name in ("S3_BUCKET", "S3_PRIVATE_BUCKET", "S3_ENDPOINT_URL", "S3_REGION"):
+        settings[name] = os.environ.get(name, "").strip()
+    if backend == "s3":
+        for name, what in (("S3_BUCKET", "product photos"),
+                           ("S3_PRIVATE_BUCKET", "buyers' private reference files")):  # fmt: skip
+            if not settings[name]:
+                raise UnsafeConfiguration(
+                    f"{name} must be set when MEDIA_STORAGE=s3: the bucket for {what}."
+                )
+        if settings["S3_BUCKET"] == settings["S3_PRIVATE_BUCKET"]:
+            raise UnsafeConfiguration(
+                "S3_PRIVATE_BUCKET must differ from S3_BUCKET: buyers' files must never be public."
+            )
+    return settings
+
+
 def from_environment(instance_path: str) -> dict[str, object]:
     """Build the config mapping from environment variables; refuse unsafe production ones.
 
@@ -228,7 +250,7 @@ def from_environment(instance_path: str) -> dict[str, object]:
         "STAFF_SESSION_HOURS": _int("STAFF_SESSION_HOURS", 12, minimum=1),
     }
     # Checked last, so a shop missing several settings hears of the older ones first.
-    return settings | _site_settings(debug)
+    return settings | media_storage_settings() | _site_settings(debug)
 
 
 def engine_options(database_url: str, options: dict[str, Any], connect_timeout: int) -> dict:
@@ -268,6 +290,8 @@ DEFAULTS: dict[str, object] = {
     # Seconds to wait for PostgreSQL to accept a connection before answering 503.
     "DATABASE_CONNECT_TIMEOUT": 5,
     "DEMO_PAYMENTS": False,
+    # Where photos and buyers' files live: "local" folders or "s3" buckets.
+    "MEDIA_STORAGE": "local",
     # The shop's public address (https://karyabinaan.example): every absolute link is built
     # from it. Empty in debug and tests, where links follow the request.
     "SITE_URL": "",

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import unicodedata
+from pathlib import Path
+from urllib.parse import urlsplit
 
-from flask import Flask, Response, current_app, request, send_file
+from flask import Flask, Response, abort, current_app, request, send_file
+
+from shop.media import MediaStorage
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -66,14 +71,15 @@ def safe_download_name(name: str | None, fallback: str = "file") -> str:
     return name
 
 
-def send_upload(path: str, mimetype: str, filename: str | None) -> Response:
+def send_upload(path: str | Path | bytes, mimetype: str, filename: str | None) -> Response:
     """Send a file a buyer uploaded: always as a download, never sniffed, sandboxed if opened.
 
     An <img> on the shop's own pages still shows a picture sent this way; what can no longer
     happen is a browser rendering the file as a page of the shop's origin.
     """
+    source = io.BytesIO(path) if isinstance(path, bytes) else path
     response = send_file(
-        path, mimetype=mimetype, as_attachment=True, max_age=0,
+        source, mimetype=mimetype, as_attachment=True, max_age=0,
         download_name=safe_download_name(filename, fallback="reference-file"),
     )  # fmt: skip
     response.headers["X-Content-Type-Options"] = "nosniff"
@@ -82,12 +88,40 @@ def send_upload(path: str, mimetype: str, filename: str | None) -> Response:
     return response
 
 
+def send_stored_upload(
+    storage: MediaStorage, names: list[str], mimetype: str, filename: str | None
+) -> Response:
+    """Send the first of names found in private storage as `send_upload` does; else 404.
+
+    From S3 the bytes pass through the app rather than a presigned redirect: the file keeps
+    the sandbox and download headers above, and no link to it outlives the access check.
+    """
+    for name in names:
+        path = storage.path(name)
+        if path is not None:
+            return send_upload(path, mimetype, filename)
+        data = storage.read(name)
+        if data is not None:
+            return send_upload(data, mimetype, filename)
+    abort(404)
+
+
+def content_security_policy(media_url: str) -> str:
+    """The page policy; photos served from another origin (a CDN, a bucket) are allowed too."""
+    parts = urlsplit(media_url or "")
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        return CONTENT_SECURITY_POLICY
+    origin = f"{parts.scheme}://{parts.netloc}"
+    return CONTENT_SECURITY_POLICY.replace("img-src 'self' data:", f"img-src 'self' data: {origin}")
+
+
 def init_app(app: Flask) -> None:
     """Add security headers, keep private pages out of caches, cache fingerprinted files long."""
+    policy = content_security_policy(app.config.get("MEDIA_URL", ""))
 
     @app.after_request
     def _headers(response: Response) -> Response:
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("Content-Security-Policy", policy)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")

@@ -6,7 +6,7 @@ import os
 import re
 import tempfile
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 # Flat names only: no separators and no leading dot, so a name can never climb out of the
 # media folder or hit a hidden/temporary file. fullmatch (not ^...$) so "x\n" is refused too.
@@ -23,6 +23,10 @@ def check_name(name: str) -> str:
     ):
         raise ValueError(f"Invalid media name: {name!r}")
     return name
+
+
+class StorageUnavailable(RuntimeError):
+    """The media storage could not be reached or refused the request (e.g. S3 is down)."""
 
 
 @runtime_checkable
@@ -43,6 +47,14 @@ class MediaStorage(Protocol):
 
     def path(self, name: str) -> Path | None:
         """Return the local file path to serve, or None if there is no such local file."""
+        ...
+
+    def read(self, name: str) -> bytes | None:
+        """Return the bytes stored under name, or None if there is no such file."""
+        ...
+
+    def delete(self, name: str) -> bool:
+        """Delete the file stored under name; True if it was there."""
         ...
 
 
@@ -92,3 +104,52 @@ class LocalMediaStorage:
         """Return the file's local path, or None if it does not exist."""
         file = self._file(name)
         return file if file.is_file() else None
+
+    def read(self, name: str) -> bytes | None:
+        """Return the file's bytes, or None if it does not exist."""
+        file = self.path(name)
+        return file.read_bytes() if file else None
+
+    def delete(self, name: str) -> bool:
+        """Delete the file; True if it was there."""
+        file = self._file(name)
+        if not file.is_file():
+            return False
+        file.unlink(missing_ok=True)
+        return True
+
+    def names(self) -> list[str]:
+        """Every valid media name stored in the folder, sorted (temporary files left out)."""
+        if not self.root.is_dir():
+            return []
+        found = []
+        for entry in self.root.iterdir():
+            if entry.is_file() and _NAME_RE.fullmatch(entry.name) and len(entry.name) <= 200:
+                found.append(entry.name)
+        return sorted(found)
+
+
+def local_roots(config: Any) -> tuple[Path, Path]:
+    """The local folders for public media and for buyers' private files."""
+    private = config.get("PRIVATE_MEDIA_ROOT") or os.path.join(
+        os.path.dirname(os.path.abspath(config["MEDIA_ROOT"])), "private"
+    )
+    return Path(config["MEDIA_ROOT"]), Path(private)
+
+
+def media_storages(config: Any) -> tuple[MediaStorage, MediaStorage]:
+    """The public and the private storage chosen by MEDIA_STORAGE (local folders or S3)."""
+    if config.get("MEDIA_STORAGE", "local") == "s3":
+        from shop.gateways.object_storage import S3MediaStorage, s3_client
+
+        client = s3_client(config)
+        public = S3MediaStorage(client, config["S3_BUCKET"], config["MEDIA_URL"], public=True)
+        private = S3MediaStorage(
+            client, config["S3_PRIVATE_BUCKET"], "/no-public-url/", public=False
+        )
+        return public, private
+    public_root, private_root = local_roots(config)
+    return (
+        LocalMediaStorage(public_root, config["MEDIA_URL"]),
+        LocalMediaStorage(private_root, "/no-public-url/"),
+    )

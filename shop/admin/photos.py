@@ -22,6 +22,7 @@ from shop.admin.photo_forms import (
 )
 from shop.admin.photo_messages import file_size, photo_refusal_message
 from shop.extensions import db
+from shop.media import StorageUnavailable
 from shop.models import Product, ProductPhoto
 from shop.redirects import local_path
 from shop.services.media import images
@@ -135,6 +136,11 @@ def photo_upload(product_id: int) -> Response:
             photo = photo_service.add_photo(product, data, storage, _actor(), file_name=name)
         except PhotoRefused as error:
             errors.append(photo_refusal_message(error, name or gettext("The file")))
+        except StorageUnavailable:
+            current_app.logger.exception("Photo could not be stored")
+            errors.append(gettext("%(name)s could not be stored: the photo storage did not "
+                                  "answer. Try again in a few minutes.",
+                                  name=name or gettext("The file")))  # fmt: skip
         else:
             saved.append(_photo_json(photo) | {"name": name})
     if _wants_json():
@@ -281,5 +287,8 @@ def photo_delete(photo_id: int) -> Response:
     photo = _photo_or_404(photo_id)
     product_id = photo.product_id
     form = PhotoActionForm()
-    photo_service.delete_photo(photo, _actor())
+    try:
+        photo_service.delete_photo(photo, _actor(), current_app.extensions["media"])
+    except StorageUnavailable:  # the photo is gone from the shop; its files stay behind
+        current_app.logger.exception("Files of deleted photo %s could not be removed", photo_id)
     return _done(gettext("Photo deleted."), form, product_id)

@@ -24,7 +24,7 @@ from shop.admin.quote_forms import (
     quote_status_label,
 )
 from shop.converters import page_number
-from shop.http import send_upload
+from shop.http import send_stored_upload
 from shop.models import QuoteRequest, QuoteStatus, User
 from shop.services import clock
 from shop.services.media.images import RENDITION_WIDTHS
@@ -135,13 +135,12 @@ def quote_file(quote_id: int, file_id: int) -> Response:
     quote = _quote_or_404(quote_id)
     file = next((f for f in quote.files if f.id == file_id), None) or abort(404)
     storage = current_app.extensions["private_media"]
-    path = None
+    names = [file.storage_name]
     width = request.args.get("w", type=int)
     if width in RENDITION_WIDTHS:
         preview = quote_files.preview_name(file, width)
-        path = storage.path(preview) if preview else None
-    path = path or storage.path(file.storage_name) or abort(404)
-    return send_upload(path, file.content_type, file.filename)
+        names = ([preview] if preview else []) + names
+    return send_stored_upload(storage, names, file.content_type, file.filename)
 
 
 def _back(quote_id: int) -> Response:

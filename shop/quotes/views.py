@@ -21,7 +21,8 @@ from werkzeug.wrappers import Response
 from shop.account.session import current_customer
 from shop.extensions import limiter
 from shop.gateways.payments import PaymentError
-from shop.http import send_upload
+from shop.http import send_stored_upload
+from shop.media import StorageUnavailable
 from shop.models import QuoteRequest
 from shop.quotes import bp
 from shop.quotes.forms import (
@@ -135,6 +136,14 @@ def new() -> str | Response | tuple[str, int]:
         )  # fmt: skip
     except InvalidFile as error:
         form.files.errors = [file_message(error)]
+    except StorageUnavailable:
+        current_app.logger.exception("Quote request files could not be stored")
+        form.files.errors = [
+            gettext(
+                "Your files could not be stored just now, so the request was not sent. "
+                "Please try again in a few minutes."
+            )
+        ]
     except quotes.QuoteError as error:
         target = getattr(form, error.field or "", None) or form.files
         target.errors = [error_message(error)]
@@ -281,5 +290,5 @@ def file(token: str, file_id: int) -> Response:
     """Send one of the request's reference files to the holder of its link."""
     quote = _quote_or_404(token)
     found = next((f for f in quote.files if f.id == file_id), None) or abort(404)
-    path = current_app.extensions["private_media"].path(found.storage_name) or abort(404)
-    return send_upload(path, found.content_type, found.filename)
+    storage = current_app.extensions["private_media"]
+    return send_stored_upload(storage, [found.storage_name], found.content_type, found.filename)

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from shop.extensions import db
 from shop.media import MediaStorage
-from shop.models import Product, ProductPhoto
+from shop.models import Product, ProductPhoto, Workshop
 from shop.services.media import images
 from shop.services.reporting import audit
 from shop.services.reporting.audit import Actor
@@ -257,14 +257,15 @@ def set_alt_text(photo: ProductPhoto, alt_text: str, actor: Actor) -> bool:
     return _in_transaction(change)
 
 
-def delete_photo(photo: ProductPhoto, actor: Actor) -> None:
-    """Remove the photo from its product; commit.
+def delete_photo(photo: ProductPhoto, actor: Actor, storage: MediaStorage | None = None) -> None:
+    """Remove the photo from its product; commit; then delete its files from storage if given.
 
-    Only the row goes. Its rendition files stay in media storage: they are named by the
-    content hash, so another photo (of this or another product, or a workshop) may use the
-    very same files, and a page cached before the delete may still point at them.
+    Files are named by content hash, so another photo (of this or another product, or a
+    workshop) may show the very same ones: those are kept. A photo deleted because it should
+    never have been public (a face, a name) must really go, from disk or bucket alike.
     """
     product = photo.product
+    image_key, widths = photo.image_key, photo.widths
 
     def change() -> None:
         _record(
@@ -280,3 +281,18 @@ def delete_photo(photo: ProductPhoto, actor: Actor) -> None:
         _apply_order(product, _current_ids(product))
 
     _in_transaction(change)
+    if storage is not None:
+        delete_unused_files(image_key, widths, storage)
+
+
+def delete_unused_files(image_key: str, widths: str, storage: MediaStorage) -> list[str]:
+    """Delete the renditions of image_key unless a photo or workshop still shows them."""
+    in_use = db.session.scalar(
+        select(func.count()).select_from(ProductPhoto).where(ProductPhoto.image_key == image_key)
+    ) or db.session.scalar(
+        select(func.count()).select_from(Workshop).where(Workshop.photo_key == image_key)
+    )
+    if in_use:
+        return []
+    names = [images.rendition_name(image_key, int(w)) for w in widths.split(",") if w]
+    return [name for name in names if storage.delete(name)]

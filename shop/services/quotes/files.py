@@ -24,7 +24,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from shop.extensions import db
-from shop.media import MediaStorage
+from shop.media import MediaStorage, StorageUnavailable
 from shop.models import QuoteFile, QuoteRequest, QuoteStatus
 from shop.services.media import images
 
@@ -154,6 +154,14 @@ class _StagedStorage:
         """The file's local path in the real storage."""
         return self._storage.path(name)
 
+    def read(self, name: str) -> bytes | None:
+        """The file's bytes in the real storage."""
+        return self._storage.read(name)
+
+    def delete(self, name: str) -> bool:
+        """Delete the file from the real storage."""
+        return self._storage.delete(name)
+
 
 @contextmanager
 def all_or_nothing(storage: MediaStorage) -> Iterator[MediaStorage]:
@@ -166,7 +174,10 @@ def all_or_nothing(storage: MediaStorage) -> Iterator[MediaStorage]:
         yield staged
     except BaseException:
         for name in staged.added:
-            _delete(storage, name)
+            try:
+                _delete(storage, name)
+            except StorageUnavailable:  # the storage is down: the first error says so
+                log.warning("Could not take back reference file %s", name)
         raise
 
 
