@@ -163,6 +163,37 @@ def _site_settings(debug: bool) -> dict[str, object]:
     }
 
 
+LOG_FORMATS = ("text", "json")
+MIN_METRICS_TOKEN = 24
+
+
+def _operations_settings(debug: bool) -> dict[str, object]:
+    """Log format, the metrics token, Sentry: how the shop is watched in production."""
+    log_format = os.environ.get("LOG_FORMAT", "").strip().lower() or "text"
+    if log_format not in LOG_FORMATS:
+        raise UnsafeConfiguration(f"LOG_FORMAT must be text or json, not {log_format!r}.")
+    token = os.environ.get("METRICS_TOKEN", "").strip()
+    if token and len(token) < MIN_METRICS_TOKEN:
+        raise UnsafeConfiguration(
+            f"METRICS_TOKEN is too weak: use at least {MIN_METRICS_TOKEN} random characters. "
+            f"{HOW_TO_MAKE_ONE}"
+        )
+    multiproc = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "").strip()
+    if multiproc and not os.path.isdir(multiproc):
+        raise UnsafeConfiguration(
+            f"PROMETHEUS_MULTIPROC_DIR must be an existing folder (emptied before gunicorn "
+            f"starts), not {multiproc!r}."
+        )
+    return {
+        "LOG_FORMAT": log_format,
+        "METRICS_TOKEN": token,
+        "SENTRY_DSN": os.environ.get("SENTRY_DSN", "").strip(),
+        "SENTRY_RELEASE": os.environ.get("SENTRY_RELEASE", "").strip(),
+        "SENTRY_ENVIRONMENT": os.environ.get("SENTRY_ENVIRONMENT", "").strip()
+        or ("development" if debug else "production"),
+    }
+
+
 def from_environment(instance_path: str) -> dict[str, object]:
     """Build the config mapping from environment variables; refuse unsafe production ones.
 
@@ -186,6 +217,7 @@ def from_environment(instance_path: str) -> dict[str, object]:
         # workers share; either way keys carry the catalog version, so nothing goes stale.
         "CACHE_TYPE": "RedisCache" if redis_url else "SimpleCache",
         "CACHE_REDIS_URL": redis_url or None,
+        "REDIS_URL": redis_url,
         "PAGE_CACHE_DISABLED": os.environ.get("PAGE_CACHE_DISABLED") == "1",
         "STRIPE_SECRET_KEY": stripe["STRIPE_SECRET_KEY"],
         "STRIPE_WEBHOOK_SECRET": stripe["STRIPE_WEBHOOK_SECRET"],
@@ -227,6 +259,7 @@ def from_environment(instance_path: str) -> dict[str, object]:
         "STAFF_IDLE_TIMEOUT_MINUTES": _int("STAFF_IDLE_TIMEOUT_MINUTES", 30, minimum=1),
         "STAFF_SESSION_HOURS": _int("STAFF_SESSION_HOURS", 12, minimum=1),
     }
+    settings |= _operations_settings(debug)
     # Checked last, so a shop missing several settings hears of the older ones first.
     return settings | _site_settings(debug)
 
@@ -305,4 +338,12 @@ DEFAULTS: dict[str, object] = {
     "STAFF_SESSION_HOURS": 12,
     # Dashboard days start at midnight here; Indonesia has no daylight saving time.
     "SHOP_TIMEZONE": "Asia/Jakarta",
+    "REDIS_URL": "",
+    # Empty: leave logging as Flask sets it up (tests); "text" or "json" from the environment.
+    "LOG_FORMAT": "",
+    # /metrics answers 404 unless this is set and sent as "Authorization: Bearer <token>".
+    "METRICS_TOKEN": "",
+    "SENTRY_DSN": "",
+    "SENTRY_RELEASE": "",
+    "SENTRY_ENVIRONMENT": "",
 }
