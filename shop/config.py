@@ -163,37 +163,6 @@ def _site_settings(debug: bool) -> dict[str, object]:
     }
 
 
-LOG_FORMATS = ("text", "json")
-MIN_METRICS_TOKEN = 24
-
-
-def _operations_settings(debug: bool) -> dict[str, object]:
-    """Log format, the metrics token, Sentry: how the shop is watched in production."""
-    log_format = os.environ.get("LOG_FORMAT", "").strip().lower() or "text"
-    if log_format not in LOG_FORMATS:
-        raise UnsafeConfiguration(f"LOG_FORMAT must be text or json, not {log_format!r}.")
-    token = os.environ.get("METRICS_TOKEN", "").strip()
-    if token and len(token) < MIN_METRICS_TOKEN:
-        raise UnsafeConfiguration(
-            f"METRICS_TOKEN is too weak: use at least {MIN_METRICS_TOKEN} random characters. "
-            f"{HOW_TO_MAKE_ONE}"
-        )
-    multiproc = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "").strip()
-    if multiproc and not os.path.isdir(multiproc):
-        raise UnsafeConfiguration(
-            f"PROMETHEUS_MULTIPROC_DIR must be an existing folder (emptied before gunicorn "
-            f"starts), not {multiproc!r}."
-        )
-    return {
-        "LOG_FORMAT": log_format,
-        "METRICS_TOKEN": token,
-        "SENTRY_DSN": os.environ.get("SENTRY_DSN", "").strip(),
-        "SENTRY_RELEASE": os.environ.get("SENTRY_RELEASE", "").strip(),
-        "SENTRY_ENVIRONMENT": os.environ.get("SENTRY_ENVIRONMENT", "").strip()
-        or ("development" if debug else "production"),
-    }
-
-
 def from_environment(instance_path: str) -> dict[str, object]:
     """Build the config mapping from environment variables; refuse unsafe production ones.
 
@@ -259,7 +228,9 @@ def from_environment(instance_path: str) -> dict[str, object]:
         "STAFF_IDLE_TIMEOUT_MINUTES": _int("STAFF_IDLE_TIMEOUT_MINUTES", 30, minimum=1),
         "STAFF_SESSION_HOURS": _int("STAFF_SESSION_HOURS", 12, minimum=1),
     }
-    settings |= _operations_settings(debug)
+    from shop.config_operations import operations_settings
+
+    settings |= operations_settings(debug)
     # Checked last, so a shop missing several settings hears of the older ones first.
     return settings | _site_settings(debug)
 

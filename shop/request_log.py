@@ -17,11 +17,15 @@ import uuid
 from datetime import UTC, datetime
 
 from flask import Flask, g, has_request_context, request
+from flask.logging import default_handler
 from werkzeug.wrappers import Response
 
 HEADER = "X-Request-ID"
 # What a load balancer or another service may hand us: short, and safe in a log and a header.
 VALID_ID = re.compile(r"[A-Za-z0-9._:-]{8,128}")
+# URL parts that grant access (order, quote and reset links, payment sessions): a log reader
+# must not be able to open a buyer's order from it.
+SECRET_URL_PARTS = ("token", "session_id")
 REQUEST_FIELDS = ("method", "path", "status", "duration_ms", "remote_addr")
 logger = logging.getLogger("shop.request")
 
@@ -86,14 +90,25 @@ def _start() -> None:
     g.request_started = time.perf_counter()
 
 
+def logged_path() -> str:
+    """The request path with any access token in it replaced by its name."""
+    path = request.path
+    for name in SECRET_URL_PARTS:
+        value = (request.view_args or {}).get(name)
+        if value:
+            path = path.replace(str(value), f"<{name}>")
+    return path
+
+
 def _finish(response: Response) -> Response:
     response.headers[HEADER] = request_id()
     started = g.get("request_started")
     duration = round((time.perf_counter() - started) * 1000, 1) if started else None
+    path = logged_path()
     logger.info(
-        "%s %s %s", request.method, request.path, response.status_code,
+        "%s %s %s", request.method, path, response.status_code,
         extra={
-            "method": request.method, "path": request.path, "status": response.status_code,
+            "method": request.method, "path": path, "status": response.status_code,
             "duration_ms": duration, "remote_addr": request.remote_addr,
         },
     )  # fmt: skip
@@ -104,5 +119,7 @@ def init_app(app: Flask) -> None:
     """Give requests an id, log each one, and set up the log format LOG_FORMAT names."""
     if app.config.get("LOG_FORMAT"):
         configure_logging(app.config["LOG_FORMAT"])
+        # Flask's own handler would print errors a second time, in its own format.
+        app.logger.removeHandler(default_handler)
     app.before_request_funcs.setdefault(None, []).insert(0, _start)
     app.after_request(_finish)

@@ -186,3 +186,33 @@ def test_the_home_page_is_still_served_from_the_page_cache(client: Any, count_qu
     before = count_queries.count
     assert client.get("/").status_code == 200
     assert count_queries.count - before <= 1  # the catalog version, nothing more
+
+
+def test_access_tokens_in_paths_are_not_logged(client: Any, log_lines: Any) -> None:
+    client.get("/orders/s3cret-order-access-token")
+    entry = _entries(log_lines)[-1]
+    assert entry["path"] == "/orders/<token>"
+    assert "s3cret-order-access-token" not in log_lines.getvalue()
+
+
+def _sample(name: str, **labels: str) -> float:
+    return counters.REGISTRY.get_sample_value(name, labels or None) or 0.0
+
+
+def test_placing_an_order_and_its_payment_are_counted(app: Flask) -> None:
+    from shop.services.ordering import payments
+    from tests import races
+    from tests.factories import shop_with_stock
+
+    product = shop_with_stock(stock=5)
+    placed, paid = _sample("shop_orders_placed_total"), _sample("shop_orders_paid_total")
+    events = _sample("shop_payment_events_total", outcome="paid")
+    duplicates = _sample("shop_payment_events_total", outcome="duplicate")
+    order_id = races.place(product.variants[0].id, 1, overdue=False)
+    assert _sample("shop_orders_placed_total") == placed + 1
+    event = races.paid_event(order_id)
+    assert payments.handle_event(event, "stripe") == "paid"
+    assert payments.handle_event(event, "stripe") == "duplicate"
+    assert _sample("shop_orders_paid_total") == paid + 1
+    assert _sample("shop_payment_events_total", outcome="paid") == events + 1
+    assert _sample("shop_payment_events_total", outcome="duplicate") == duplicates + 1
