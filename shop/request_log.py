@@ -80,7 +80,8 @@ def configure_logging(log_format: str, stream: object = None) -> logging.Handler
     formatter = JsonFormatter() if log_format == "json" else logging.Formatter(TEXT_FORMAT)
     handler.setFormatter(formatter)
     root.addHandler(handler)
-    root.setLevel(logging.INFO)
+    # JSON: the request lines too (INFO). Text (development): warnings and errors, as before.
+    root.setLevel(logging.INFO if log_format == "json" else logging.WARNING)
     return handler
 
 
@@ -102,6 +103,8 @@ def logged_path() -> str:
 
 def _finish(response: Response) -> Response:
     response.headers[HEADER] = request_id()
+    if not logger.isEnabledFor(logging.INFO):
+        return response
     started = g.get("request_started")
     duration = round((time.perf_counter() - started) * 1000, 1) if started else None
     path = logged_path()

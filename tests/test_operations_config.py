@@ -1,4 +1,4 @@
-"""Operations settings from the environment, and gunicorn started with gunicorn.conf.py."""
+"""Operations settings from the environment, and gunicorn started with deploy/gunicorn.conf.py."""
 
 from __future__ import annotations
 
@@ -100,7 +100,7 @@ def test_gunicorn_serves_readyz_and_stops_gracefully(tmp_path: Path) -> None:
         env.pop(name, None)
     gunicorn = Path(sys.executable).parent / "gunicorn"
     server = subprocess.Popen(
-        [str(gunicorn), "app:app"], cwd=ROOT, env=env,
+        [str(gunicorn), "-c", "deploy/gunicorn.conf.py", "app:app"], cwd=ROOT, env=env,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
     try:

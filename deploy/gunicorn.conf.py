@@ -1,7 +1,8 @@
-"""gunicorn settings for production: `gunicorn app:app` picks this file up from the working folder.
+"""gunicorn settings for production: `gunicorn -c deploy/gunicorn.conf.py app:app`.
 
-Every value can be overridden on the command line or with GUNICORN_CMD_ARGS. See
-deploy/README.md for the systemd unit that runs it.
+Kept out of the project root so that `make bench`/`make race`, which start gunicorn there,
+are not changed by it. Any value can be overridden on the command line or with
+GUNICORN_CMD_ARGS. See deploy/README.md for the systemd unit that runs it.
 """
 
 from __future__ import annotations
