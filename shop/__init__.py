@@ -43,6 +43,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         n = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     register_extensions(app)
+    register_operations(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
@@ -82,6 +83,15 @@ def register_extensions(app: Flask) -> None:
     # The same for every visitor of this app, so pages showing it can still be cached whole.
     app.jinja_env.globals["demo_payments"] = lambda: app.extensions["payments"].name == "demo"
     app.extensions["mailer"] = mailer_from_config(app.config)
+
+
+def register_operations(app: Flask) -> None:
+    """Request ids and log lines, Prometheus metrics, and Sentry when configured."""
+    from shop import metrics, monitoring, request_log
+
+    request_log.init_app(app)
+    metrics.init_app(app)
+    monitoring.init_sentry(app)
 
 
 def register_blueprints(app: Flask) -> None:

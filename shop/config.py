@@ -208,6 +208,7 @@ def from_environment(instance_path: str) -> dict[str, object]:
         # workers share; either way keys carry the catalog version, so nothing goes stale.
         "CACHE_TYPE": "RedisCache" if redis_url else "SimpleCache",
         "CACHE_REDIS_URL": redis_url or None,
+        "REDIS_URL": redis_url,
         "PAGE_CACHE_DISABLED": os.environ.get("PAGE_CACHE_DISABLED") == "1",
         "STRIPE_SECRET_KEY": stripe["STRIPE_SECRET_KEY"],
         "STRIPE_WEBHOOK_SECRET": stripe["STRIPE_WEBHOOK_SECRET"],
@@ -249,6 +250,9 @@ def from_environment(instance_path: str) -> dict[str, object]:
         "STAFF_IDLE_TIMEOUT_MINUTES": _int("STAFF_IDLE_TIMEOUT_MINUTES", 30, minimum=1),
         "STAFF_SESSION_HOURS": _int("STAFF_SESSION_HOURS", 12, minimum=1),
     }
+    from shop.config_operations import operations_settings
+
+    settings |= operations_settings(debug)
     # Checked last, so a shop missing several settings hears of the older ones first.
     return settings | media_storage_settings() | _site_settings(debug)
 
@@ -329,4 +333,12 @@ DEFAULTS: dict[str, object] = {
     "STAFF_SESSION_HOURS": 12,
     # Dashboard days start at midnight here; Indonesia has no daylight saving time.
     "SHOP_TIMEZONE": "Asia/Jakarta",
+    "REDIS_URL": "",
+    # Empty: leave logging as Flask sets it up (tests); "text" or "json" from the environment.
+    "LOG_FORMAT": "",
+    # /metrics answers 404 unless this is set and sent as "Authorization: Bearer <token>".
+    "METRICS_TOKEN": "",
+    "SENTRY_DSN": "",
+    "SENTRY_RELEASE": "",
+    "SENTRY_ENVIRONMENT": "",
 }

@@ -28,7 +28,7 @@ from shop.i18n import (
     RUPIAH_ONLY,
     url_in_language,
 )
-from shop.main import bp
+from shop.main import bp, readiness
 from shop.page_cache import cached_page
 from shop.redirects import local_path
 from shop.services.catalog import products as catalog
@@ -108,6 +108,15 @@ def healthz() -> tuple[Response, int]:
         db.session.rollback()
         return jsonify(status="unavailable", database="error"), 503
     return jsonify(status="ok", database="ok"), 200
+
+
+@bp.get("/readyz")
+def readyz() -> tuple[Response, int]:
+    """Tell the load balancer whether this worker can serve: database, Redis, media folder."""
+    failed = readiness.failed_checks(current_app)
+    response = jsonify(ready=not failed, failed=failed)
+    response.headers["Cache-Control"] = "no-store"
+    return response, 503 if failed else 200
 
 
 @bp.get("/media/<name>")

@@ -18,6 +18,7 @@ from shop.gateways.payments import (
     ShippingOption,
 )
 from shop.models import Cart, Order, OrderLine, OrderStatus
+from shop.services import counters
 from shop.services.ordering import cart as carts
 from shop.services.ordering import reservations, shipping
 from shop.services.ordering import status as order_status
@@ -97,13 +98,15 @@ def place_order(
     """
     try:
         begin_write(db.session)  # SQLite: hold the write lock before reading the stock
-        return _place_order(cart, email, country, locale, card_limit_idr, customer_id)
+        order = _place_order(cart, email, country, locale, card_limit_idr, customer_id)
     except reservations.StockChanged as gone:
         db.session.rollback()
         raise StockChanged(gone.sku) from None
     except Exception:
         db.session.rollback()
         raise
+    counters.ORDERS_PLACED.inc()
+    return order
 
 
 def _place_order(

@@ -16,6 +16,7 @@ from shop.database import begin_write
 from shop.extensions import db
 from shop.gateways.payments import PaymentEvent
 from shop.models import Cart, Order, OrderStatus, ProcessedPaymentEvent
+from shop.services import counters
 from shop.services.money import from_minor_units
 from shop.services.ordering import refunds, shipping
 from shop.services.ordering import status as order_status
@@ -173,6 +174,7 @@ def handle_event(
         order = order_status.lock(order_id) if order_id is not None else None
         if not _first_time(provider, event, order.id if order else None):
             db.session.rollback()
+            counters.payment_event("duplicate")
             return "duplicate"
         outcome = (
             "no matching order" if order is None else _apply(order, event, f"gateway:{provider}")
@@ -181,6 +183,11 @@ def handle_event(
     except Exception:
         db.session.rollback()
         raise
+    counters.payment_event(outcome)
+    if outcome in PAID_OUTCOMES:
+        counters.ORDERS_PAID.inc()
+    elif outcome == "refunded":
+        counters.REFUNDS.inc()
     if order is not None and outcome in PAID_OUTCOMES and on_paid is not None:
         on_paid(order)
     return outcome

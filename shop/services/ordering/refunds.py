@@ -20,6 +20,7 @@ from sqlalchemy import select
 from shop.extensions import db
 from shop.gateways.payments import PaymentError, PaymentGateway, Refund
 from shop.models import Order, OrderRefund, OrderStatus, RefundStatus, User
+from shop.services import counters
 from shop.services.ordering import status as order_status
 from shop.services.reporting import audit
 
@@ -126,6 +127,7 @@ def refund(
         _finish(claim, None, actor)
         raise
     _finish(claim, done, actor)
+    counters.REFUNDS.inc()
     return done
 
 
