@@ -12,10 +12,7 @@
       var checked = form.querySelector("input[name=variant]:checked");
       if (addButton && checked) addButton.disabled = checked.dataset.state === "sold_out";
     }
-    syncButton();
-    form.addEventListener("change", function (event) {
-      var input = event.target;
-      if (input.name !== "variant") return;
+    function apply(input) {
       price.textContent = input.dataset.price;
       var approx = document.querySelector("[data-selected-approx]");
       if (approx) approx.textContent = input.dataset.approx || "";
@@ -32,7 +29,19 @@
         target.searchParams.set("next", url.pathname + url.search);
         link.href = target.toString();
       });
+    }
+    form.addEventListener("change", function (event) {
+      if (event.target.name === "variant") apply(event.target);
     });
+    // A choice made before this script ran (a quick click, or the browser restoring the form
+    // on Back) is shown too, not left behind a stale price.
+    function catchUp() {
+      var checked = form.querySelector("input[name=variant]:checked");
+      if (checked && sku && checked.value !== sku.textContent.trim()) apply(checked);
+      else syncButton();
+    }
+    catchUp();
+    window.addEventListener("pageshow", catchUp);
   }
 
   var gallery = document.querySelector("[data-gallery]");

@@ -41,6 +41,22 @@ def test_browse_filter_open_product_change_variant_and_switch_to_indonesian(page
     expect(page.get_by_role("heading", level=1)).to_have_text("Semua kerajinan")
 
 
+def test_a_variant_picked_before_the_script_loads_still_shows_its_price(page) -> None:
+    """On a slow connection the buyer may pick a variant before product.js has run."""
+    held: list = []
+    page.route("**/static/js/product.js*", lambda route: held.append(route))
+    page.goto("/products/boeing-777-300er-display-model", wait_until="commit")
+    page.get_by_label(re.compile(r"Scale 1:50")).check()
+    page.wait_for_timeout(50)
+    price = page.locator("[data-selected-price]")
+    expect(price).not_to_have_text("IDR\xa028,050,000")  # the script is still held back
+    assert held, "product.js was never requested"
+    for route in held:
+        route.continue_()
+    expect(price).to_have_text("IDR\xa028,050,000")
+    expect(page).to_have_url(re.compile(r"variant=AC-B77W-150"))
+
+
 def test_gallery_thumbnails_are_keyboard_usable(page) -> None:
     page.goto("/products/boeing-777-300er-display-model")
     thumbs = page.locator(".gallery-thumbs a")
