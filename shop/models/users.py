@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from shop.extensions import db
 from shop.models.catalog import utcnow
 from shop.models.types import value_enum
+from shop.sealed import SealedString
 
 
 class Role(enum.StrEnum):
@@ -43,8 +44,9 @@ class User(UserMixin, db.Model):
     # before it stops working at once, wherever its cookie was copied to.
     session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     password_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    # Two-factor sign-in (TOTP): the shared secret, and when the staff member proved it works.
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # Two-factor sign-in (TOTP): the shared secret, sealed at rest (shop/sealed.py), and when
+    # the staff member proved it works.
+    totp_secret: Mapped[str | None] = mapped_column(SealedString())
     totp_confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     recovery_codes: Mapped[list[StaffRecoveryCode]] = relationship(

@@ -20,6 +20,7 @@ from sqlalchemy import delete, func, select, update
 
 from shop.extensions import db
 from shop.models import StaffRecoveryCode, User
+from shop.sealed import UNREADABLE
 from shop.services.reporting import audit
 
 ISSUER = "Karya Binaan"
@@ -80,7 +81,7 @@ def grouped(secret: str) -> str:
 
 def _matching_step(secret: str, code: str, now: float) -> int | None:
     """The time step (now, one before or one after) whose code this is, else None."""
-    if not _TOTP_CODE.fullmatch(code):
+    if not _TOTP_CODE.fullmatch(code) or secret == UNREADABLE:
         return None
     totp = pyotp.TOTP(secret, interval=STEP_SECONDS)
     current = int(now // STEP_SECONDS)
