@@ -171,6 +171,18 @@ def register(app: Flask) -> None:
         click.echo(f"{'1 file' if count == 1 else f'{count} files'} of closed quote requests "
                    f"older than {days} days removed.")  # fmt: skip
 
+    @app.cli.command("reseal-secrets")
+    def reseal_secrets_command() -> None:
+        """Seal stored secrets under the current SECRET_KEY (after rotating it)."""
+        from shop.services.accounts.two_factor import reseal_secrets
+
+        resealed, unreadable = reseal_secrets()
+        click.echo(f"Secrets sealed under the current key: {resealed}.")
+        if unreadable:
+            raise click.ClickException(
+                f"{unreadable} secret(s) open with no key: add the old key to SECRET_KEY_FALLBACKS."
+            )
+
     @app.cli.command("create-admin")
     @click.argument("email")
     @click.option("--name", default="", help="The person's name, shown in the back office.")

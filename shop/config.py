@@ -42,6 +42,11 @@ def _flag(name: str, default: bool = False) -> bool:
     return default if not value else value == "1"
 
 
+def _list(name: str) -> list[str]:
+    """Read a comma-separated setting; empty items are dropped."""
+    return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
+
+
 def _int(name: str, default: int, minimum: int = 0, maximum: int | None = None) -> int:
     """Read a whole-number setting, naming it when its value is not one."""
     raw = os.environ.get(name, "").strip()
@@ -227,6 +232,8 @@ def from_environment(instance_path: str) -> dict[str, object]:
         ),
         "MAIL_OUTBOX": os.environ.get("MAIL_OUTBOX") or str(Path(instance_path) / "outbox"),
         "SECRET_KEY": secret,
+        # Old keys, comma-separated, while rotating: sessions and sealed secrets still open.
+        "SECRET_KEY_FALLBACKS": _list("SECRET_KEY_FALLBACKS"),
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
         "DATABASE_CONNECT_TIMEOUT": _int("DATABASE_CONNECT_TIMEOUT", 5, minimum=1),
         "MEDIA_ROOT": os.environ.get("MEDIA_ROOT") or str(Path(instance_path) / "media"),

@@ -102,3 +102,15 @@ def test_the_migration_seals_secrets_stored_before_it(tmp_path) -> None:
             assert "JBSWY3DPEHPK3PXP" not in stored_secret(user)
             db.session.remove()
             db.engine.dispose()
+
+
+def test_reseal_after_rotation_lets_the_old_key_go(app, staff_user, clock) -> None:
+    enrol(staff_user, clock)
+    old = app.config["SECRET_KEY"]
+    app.config.update(SECRET_KEY="rotated-key-" + "z" * 40, SECRET_KEY_FALLBACKS=[old])
+    result = app.test_cli_runner().invoke(args=["reseal-secrets"])
+    assert result.exit_code == 0 and "sealed under the current key: 1" in result.output
+    app.config.update(SECRET_KEY_FALLBACKS=[])
+    db.session.expire_all()
+    assert staff_user.totp_secret not in (None, UNREADABLE)
+    assert two_factor.is_enabled(staff_user)

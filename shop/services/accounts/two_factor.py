@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 import pyotp
 import segno
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm.attributes import flag_modified
 
 from shop.extensions import db
 from shop.models import StaffRecoveryCode, User
@@ -193,3 +194,19 @@ def switch_off(user: User, *, actor: audit.Actor, action: str = "user.two_factor
     )  # fmt: skip
     db.session.commit()
     db.session.refresh(user)
+
+
+def reseal_secrets() -> tuple[int, int]:
+    """Write every TOTP secret back sealed under the current key; commit.
+
+    Returns how many were sealed afresh and how many open with no known key (left as they are).
+    """
+    resealed = unreadable = 0
+    for user in db.session.scalars(select(User).where(User.totp_secret.is_not(None))):
+        if user.totp_secret == UNREADABLE:
+            unreadable += 1
+            continue
+        flag_modified(user, "totp_secret")
+        resealed += 1
+    db.session.commit()
+    return resealed, unreadable
