@@ -69,6 +69,15 @@ def reset_mails(app) -> list:
     return [mail for mail in outbox(app) if "new password" in mail["Subject"]]
 
 
+def assert_told_of_the_change(app, subject: str = "Your Karya Binaan password was changed"):
+    """The account got a "your password was changed" mail with the way back."""
+    [mail] = [m for m in outbox(app) if m["Subject"] == subject]
+    assert mail["To"] == EMAIL
+    body = mail.get_body(("plain",)).get_content()
+    assert "If it wasn't you" in body and "/account/password/forgot" in body
+    return mail
+
+
 def reset_path(mail) -> str:
     """The reset link's path in a mail."""
     body = mail.get_body(("plain",)).get_content()
@@ -203,6 +212,7 @@ def test_a_reset_link_sets_a_new_password_signs_in_and_ends_other_sessions(
     assert response.headers["Location"] == "/account"
     assert "Your new password is saved, and you are signed in." in text(client.get("/account"))
     assert not signed_in(laptop)
+    assert_told_of_the_change(app)
     sign_out(client)
     assert NOT_MATCHING in text(sign_in(client))
     assert sign_in(client, password=NEW_PASSWORD).status_code == 303
@@ -301,6 +311,7 @@ def test_changing_the_password_keeps_this_session_and_ends_the_others(client, ap
     assert response.headers["Location"] == "/account/security"
     assert "Your password is changed." in text(client.get("/account/security"))
     assert signed_in(client) and not signed_in(phone)
+    assert_told_of_the_change(app)
     assert NOT_MATCHING in text(sign_in(phone))
     assert sign_in(phone, password=NEW_PASSWORD).status_code == 303
 
@@ -397,3 +408,14 @@ def test_a_reset_link_sent_twice_at_once_sets_one_password(app, customer) -> Non
         recovery.reset_password(customer, "the slower request's pass phrase")
     assert stored_hash() == saved
     assert passwords.verify_password(saved, NEW_PASSWORD)
+
+
+def test_the_password_changed_mail_is_in_the_buyers_language(client, app, customer) -> None:
+    client.set_cookie("lang", "ja")
+    sign_in(client)
+    change(client, PASSWORD, NEW_PASSWORD)
+    [mail] = [m for m in outbox(app) if '<html lang="ja">' in m.get_body(("html",)).get_content()]
+    assert (
+        mail["To"] == EMAIL
+        and "/account/password/forgot" in mail.get_body(("plain",)).get_content()
+    )

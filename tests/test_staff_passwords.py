@@ -53,6 +53,8 @@ def test_changing_ones_password_keeps_this_session_and_ends_the_others(app, clie
     db.session.refresh(staff_user)
     assert staff_user.password_changed_at is not None
     assert "user.password_changed" in _actions()
+    [mail] = outbox(app)
+    assert mail["To"] == staff_user.email and "/admin/forgot-password" in str(mail)
 
 
 @pytest.mark.parametrize(

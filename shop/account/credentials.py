@@ -149,12 +149,18 @@ def reset_password(token: str) -> str | Response | tuple[str, int]:
             return _reset_problem(gettext("This link doesn't work"), gettext(
                 "This link was already used. Please ask for a new one."))  # fmt: skip
         else:
+            _tell_password_changed(customer)
             _sign_in(customer)
             flash(gettext("Your new password is saved, and you are signed in. Every other "
                           "device was signed out."), "success")  # fmt: skip
             return redirect(url_for("account.overview"), 303)
     page = render_template("account/reset_password.html", form=form, email=customer.email)
     return page, 422 if form.errors else 200
+
+
+def _tell_password_changed(customer: Customer) -> None:
+    forgot_url = url_for("account.forgot_password", _external=True)
+    account_mail.send_password_changed(customer, forgot_url, str(get_locale()))
 
 
 def _reset_problem(title: str, message: str) -> tuple[str, int]:
@@ -196,6 +202,7 @@ def change_password(customer: Customer) -> Response | tuple[str, int]:
             form.current.errors.append(gettext("Your password was changed meanwhile. "
                                                "Please try again."))  # fmt: skip
         else:
+            _tell_password_changed(customer)
             remember_customer(customer, accounts.account_cart(customer.id))
             flash(gettext("Your password is changed. Every other device was signed out."),
                   "success")  # fmt: skip

@@ -1,4 +1,4 @@
-"""The account mails: the link that confirms an address, and the password reset link."""
+"""The account mails: the link that confirms an address, the reset link, a changed password."""
 
 from __future__ import annotations
 
@@ -37,3 +37,9 @@ def send_reset_link(customer: Customer, url: str, locale: str, valid_minutes: in
     """Email a one-time link to choose a new password; return whether it was sent."""
     subject = _l("Choose a new password for Karya Binaan")
     return _send(customer, subject, "password_reset", locale, reset_url=url, minutes=valid_minutes)
+
+
+def send_password_changed(customer: Customer, forgot_url: str, locale: str) -> bool:
+    """Tell the account its password changed, with a way back if it wasn't them."""
+    subject = _l("Your Karya Binaan password was changed")
+    return _send(customer, subject, "password_changed", locale, forgot_url=forgot_url)

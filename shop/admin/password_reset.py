@@ -62,6 +62,12 @@ def _link_problem(error: staff_passwords.InvalidResetLink) -> str:
     )
 
 
+def tell_password_changed(user: User) -> None:
+    """Mail the account that its password changed, with the way back if it wasn't them."""
+    url = url_for("admin.forgot_password", _external=True)
+    staff_passwords.send_password_changed(current_app.extensions["mailer"], user, url)
+
+
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
 @limiter.limit(FORGOT_LIMIT, methods=["POST"])
 def reset_password(token: str) -> str | Response | tuple[str, int]:
@@ -74,12 +80,13 @@ def reset_password(token: str) -> str | Response | tuple[str, int]:
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
-            staff_passwords.reset_password(token, form.password.data, secret)
+            user = staff_passwords.reset_password(token, form.password.data, secret)
         except staff_passwords.InvalidResetLink as error:
             return render_template("admin/reset_password.html", problem=_link_problem(error)), 400
         except users.WeakPassword as error:
             form.password.errors.append(password_problem(error))
         else:
+            tell_password_changed(user)
             staff_session.sign_out()
             flash(gettext("Your new password is set. Sign in with it."), "success")
             return redirect(url_for("admin.login"), 303)

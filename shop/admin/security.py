@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 from shop.account.forms import password_problem
 from shop.admin import auth, bp, staff_session
 from shop.admin.forms import ChangePasswordForm, ConfirmForm
+from shop.admin.password_reset import tell_password_changed
 from shop.admin.two_factor_forms import DisableTwoFactorForm
 from shop.services.accounts import staff as users
 from shop.services.accounts import staff_passwords, two_factor
@@ -59,6 +60,7 @@ def change_password() -> str | Response | tuple[str, int, dict]:
         form.password.errors.append(password_problem(error))
         return security_page(password_form=form)
     staff_session.renew_identity(user)
+    tell_password_changed(user)
     flash(gettext("Your password is changed. Every other session is signed out."), "success")
     return redirect(url_for("admin.security"), 303)
 

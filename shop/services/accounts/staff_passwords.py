@@ -134,3 +134,16 @@ def send_reset_link(mailer: Mailer, user: User, reset_url: str) -> bool:
             html=render_template("mail/staff_password_reset.html", **context),
         )
     return deliver(mailer, message, f"Staff account {user.id}: password reset")
+
+
+def send_password_changed(mailer: Mailer, user: User, forgot_url: str) -> bool:
+    """Tell the account its password changed, with a way back if it wasn't them."""
+    with force_locale(STAFF_MAIL_LOCALE):
+        context = {"user": user, "forgot_url": forgot_url, "locale": STAFF_MAIL_LOCALE}
+        message = MailMessage(
+            to=user.email,
+            subject=_("Your back-office password was changed"),
+            text=render_template("mail/staff_password_changed.txt", **context),
+            html=render_template("mail/staff_password_changed.html", **context),
+        )
+    return deliver(mailer, message, f"Staff account {user.id}: password changed")
