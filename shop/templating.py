@@ -18,6 +18,7 @@ from shop.models import Product
 from shop.services import currency, money
 from shop.services.catalog import text as catalog_text
 from shop.services.media.images import rendition_name
+from shop.services.ordering import carriers, presentation
 from shop.services.text import render_markdown
 
 
@@ -117,6 +118,22 @@ def approx(amount_idr: int | None, high_idr: int | None = None) -> Markup:
     )
 
 
+def order_line_names(order: Any) -> dict[Any, str]:
+    """The order's item names in the visitor's language (one query), by line."""
+    return presentation.line_names(order.lines, _locale())
+
+
+def country_name(code: str) -> str:
+    """A country's name in the visitor's language."""
+    return presentation.country_name(code, _locale())
+
+
+def order_moment(value: datetime | None, order: Any) -> str:
+    """A time on an order in its buyer's time zone, with the zone named."""
+    country = order.ship_country or order.shipping_country
+    return presentation.moment(value, country, _locale())
+
+
 def currency_name(code: str) -> str:
     """A currency's name in the visitor's language ("US Dollar", "米ドル")."""
     return get_currency_name(code, locale=_locale())
@@ -194,6 +211,7 @@ def init_app(app: Flask) -> None:
         in_language=in_language,
         local=local,
         lang_attr=lang_attr,
+        country_name=country_name,
     )
     app.jinja_env.globals.update(
         price_range=price_range,
@@ -207,6 +225,9 @@ def init_app(app: Flask) -> None:
         shown_currency=shown_currency,
         rates_updated=rates_updated,
         currency_name=currency_name,
+        order_line_names=order_line_names,
+        order_moment=order_moment,
+        tracking_link=carriers.tracking_link,
         approx_currencies=currency.CURRENCIES,
         media_url=media_url,
         srcset=srcset,

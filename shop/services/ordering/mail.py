@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from shop.gateways.mail import Mailer, MailError, MailMessage
 from shop.models.orders import Order, OrderStatus
 from shop.services.money import format_idr
+from shop.services.ordering import carriers, presentation
 
 STAFF_LOCALE = "id"
 
@@ -120,11 +121,16 @@ def _order_context(order: Order, locale: str, **extra: Any) -> dict[str, Any]:
     # Money is formatted for the mail's locale, not the request's: the mail may be sent
     # while a visitor in another language is being served (or with no request at all).
     money: Callable[[int], str] = partial(format_idr, locale=locale)
+    shown = presentation.mail_currency(locale)
     return {
         "order": order,
         "lines": list(order.lines),
+        "names": presentation.line_names(order.lines, locale),
+        "tracking_url": carriers.tracking_link(order.carrier, order.tracking_number),
         "locale": locale,
         "money": money,
+        # "≈ ￥2,627" beside rupiah in the buyer's currency, at today's rate, as pages show it.
+        "approx": lambda amount_idr: presentation.approx_in(amount_idr, shown, locale),
         "status": status_label(order.status),
         "delivery": delivery_estimate(order.delivery_min_days, order.delivery_max_days),
         **extra,
