@@ -10,6 +10,7 @@ from shop.admin import (  # noqa: E402, F401
     audit_log,
     auth,
     bulk,
+    carriers,
     catalog_setup,
     dashboard,
     errors,

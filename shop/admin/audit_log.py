@@ -78,11 +78,15 @@ ACTION_LABELS = {
     "user.recovery_code_used": _l("Recovery code used to sign in"),
     "revenue_rate.set": _l("Revenue rate set"),
     "exchange_rate.set": _l("Exchange rate set"),
+    "carrier.created": _l("Carrier added"),
+    "carrier.updated": _l("Carrier edited"),
+    "carrier.deleted": _l("Carrier removed"),
 }
 
 # Field names in words; a field not listed here is shown as it is stored.
 FIELD_LABELS = {
     "name": _l("Name"),
+    "tracking_url": _l("Tracking page"),
     "slug": _l("Web address (slug)"),
     "summary": _l("Summary"),
     "description": _l("Description"),
@@ -138,6 +142,7 @@ TARGET_PAGES: dict[str, tuple[str, str | None]] = {
     "user": ("admin.staff_accounts", None),
     "revenue_rate": ("admin.revenue_split", None),
     "exchange_rate": ("admin.exchange_rates", None),
+    "carrier": ("admin.carriers", None),
 }
 
 

@@ -25,7 +25,7 @@ from shop.admin.order_forms import (
 )
 from shop.converters import page_number
 from shop.models import Order, OrderStatus, User
-from shop.services.ordering import fulfilment, refunds
+from shop.services.ordering import carriers, fulfilment, refunds
 from shop.services.ordering import mail as notifications
 from shop.services.ordering.fulfilment import (
     InvalidShipment,
@@ -112,6 +112,8 @@ def order_detail(order_id: int) -> str:
         hold_refund_form=HoldRefundForm(formdata=None, token=refunds.new_token()),
         release_form=ReleaseHoldForm(formdata=None),
         transfer_form=BankTransferForm(formdata=None, amount=str(order.total_idr)),
+        carrier_names=[c.name for c in carriers.all_carriers()],
+        tracking_url=carriers.tracking_link(order.carrier, order.tracking_number),
     )
 
 

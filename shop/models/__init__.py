@@ -30,7 +30,7 @@ from shop.models.quotes import (
     QuoteRequest,
     QuoteStatus,
 )
-from shop.models.shipping import ShippingCountry, ShippingZone
+from shop.models.shipping import Carrier, ShippingCountry, ShippingZone
 from shop.models.translations import (
     TRANSLATED_LOCALES,
     CategoryTranslation,
@@ -72,6 +72,7 @@ __all__ = [
     "QuoteStatus",
     "Role",
     "ShippingCountry",
+    "Carrier",
     "ShippingZone",
     "StockAdjustment",
     "StockReason",

@@ -41,3 +41,14 @@ class ShippingCountry(db.Model):
     zone_id: Mapped[int] = mapped_column(ForeignKey("shipping_zone.id"), index=True)
 
     zone: Mapped[ShippingZone] = relationship(back_populates="countries")
+
+
+class Carrier(db.Model):
+    """A carrier staff ship with, and where a buyer follows a parcel on its site."""
+
+    __tablename__ = "carrier"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    # An https:// address with {number} where the tracking number goes; empty for none.
+    tracking_url: Mapped[str] = mapped_column(String(300), default="", server_default="")
