@@ -44,8 +44,9 @@ extract-messages: $(VENV)/.runtime
 	$(BIN)/pybabel -q update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
 
 ## Seed 10,000 products into a scratch database, serve with gunicorn, print throughput and latency.
+## BENCH_ARGS="--products 1000,10000,50000": uncached page cost against catalog size, on PostgreSQL.
 bench: $(VENV)/.dev translations
-	$(BIN)/python bench/bench.py
+	$(BIN)/python bench/bench.py $(BENCH_ARGS)
 
 ## 40 buyers race for 10 pieces over HTTP (gunicorn + PostgreSQL at 127.0.0.1:5432, scratch
 ## databases); paying, cancelling, expiry and doubled webhooks collide; fails on any lost piece or 5xx.

@@ -308,6 +308,10 @@ def scenarios(product_slugs: list[str], tiered_slugs: list[str]) -> dict[str, li
 
 
 def main() -> int:
+    if sys.argv[1:]:  # --products 1000,10000,50000: the catalog-size sweep (bench/sweep.py)
+        import sweep
+
+        return sweep.main(sys.argv[1:])
     if not shutil.which("wrk"):
         print("wrk is not installed: apt-get install -y wrk", file=sys.stderr)
         return 2

@@ -9,7 +9,7 @@ from typing import Any
 
 from babel.numbers import get_currency_name
 from flask import Flask, current_app, request, url_for
-from flask_babel import format_date, get_locale, gettext
+from flask_babel import format_date, format_decimal, get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
@@ -212,6 +212,7 @@ def init_app(app: Flask) -> None:
         local=local,
         lang_attr=lang_attr,
         country_name=country_name,
+        number=format_decimal,
     )
     app.jinja_env.globals.update(
         price_range=price_range,

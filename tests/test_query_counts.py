@@ -104,6 +104,8 @@ def test_pages_in_another_language_also_run_a_fixed_number_of_queries(app, clien
     translate(many)
     second = counts(many)
     assert first == second
-    english = _queries_for(client, count_queries, "/products?lang=en")
     # Each entry's row in the visitor's language is joined into the query that loads it.
-    assert second["/products"] == english
+    # (Pages not cached yet, on a catalog whose counts are: the first page after a change
+    # also counts the catalog.)
+    english = _queries_for(client, count_queries, "/products?lang=en&sort=newest")
+    assert _queries_for(client, count_queries, "/products?lang=ja&sort=newest") == english

@@ -104,12 +104,22 @@ class Product(db.Model):
         CheckConstraint(
             "price_max_idr IS NULL OR price_max_idr >= price_min_idr", name="price_range_order"
         ),
-        # Listing order and facet counts read these indexes without touching the table.
-        Index("ix_product_status_created", "status", "created_at"),
-        Index("ix_product_status_price", "status", "price_min_idr"),
-        Index("ix_product_status_price_max", "status", "price_max_idr"),
-        Index("ix_product_category_status", "category_id", "status"),
-        Index("ix_product_workshop_status", "workshop_id", "status"),
+        # The storefront cuts a page of ids from one of these, in the listing's order (the id
+        # breaks ties), without reading the rows it skips. The price indexes carry the other
+        # end of the price range too, so a two-sided price filter is answered from the index.
+        Index("ix_product_list_newest", "status", "created_at", "id"),
+        Index("ix_product_list_price", "status", "price_min_idr", "id", "price_max_idr"),
+        Index("ix_product_list_price_max", "status", "price_max_idr", "id", "price_min_idr"),
+        Index("ix_product_list_category", "category_id", "status", "created_at", "id"),
+        Index(
+            "ix_product_list_category_price",
+            "category_id",
+            "status",
+            "price_min_idr",
+            "id",
+            "price_max_idr",
+        ),  # fmt: skip
+        Index("ix_product_list_workshop", "workshop_id", "status", "created_at", "id"),
         # The back office lists the whole catalog by last change or by name, a page at a time.
         Index("ix_product_updated", "updated_at", "id"),
         Index("ix_product_name", "name", "id"),

@@ -6,8 +6,8 @@ import enum
 from collections.abc import Collection
 from dataclasses import dataclass, replace
 
-from sqlalchemy import ColumnElement, Select, exists, func, or_, select
-from sqlalchemy.orm import InstrumentedAttribute, contains_eager, joinedload, selectinload
+from sqlalchemy import ColumnElement, Select, exists, or_, select
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from shop.extensions import db
 from shop.models import (
@@ -19,10 +19,12 @@ from shop.models import (
     Variant,
     Workshop,
 )
+from shop.services.catalog.counts import active_counts, capped_count
+from shop.services.catalog.paging import ORDERS, page_ids
 from shop.services.catalog.search import ResultPage, clamp_page, contains
 from shop.services.catalog.text import SOURCE_LOCALE, shown_in
 
-SORTS = ("newest", "price_asc", "price_desc")
+SORTS = tuple(ORDERS)
 MAX_QUERY_LENGTH = 100
 MAX_QUERY_WORDS = 6
 MAX_PRICE_IDR = 10_000_000_000
@@ -138,12 +140,21 @@ def _apply_filters(
     return query
 
 
-def _apply_sort(query: Select[tuple[Product]], sort: str) -> Select:
-    if sort == "price_asc":
-        return query.order_by(Product.price_min_idr.asc(), Product.id.desc())
-    if sort == "price_desc":
-        return query.order_by(Product.price_max_idr.desc(), Product.id.desc())
-    return query.order_by(Product.created_at.desc(), Product.id.desc())
+def _exact_total(filters: ListingFilters) -> int | None:
+    """The total from the counts kept per catalog version, when the filters allow it."""
+    narrowed = filters.q or filters.available or (filters.category and filters.workshop)
+    if narrowed or filters.min_price is not None or filters.max_price is not None:
+        return None
+    counts = active_counts()
+    if filters.category:
+        return counts.by_category.get(filters.category, 0)
+    if filters.workshop:
+        return counts.by_workshop.get(filters.workshop, 0)
+    return counts.total
+
+
+def _active_ids() -> Select[tuple[int]]:
+    return select(Product.id).where(Product.status == ProductStatus.ACTIVE)
 
 
 def search_products(
@@ -152,23 +163,21 @@ def search_products(
     """Return one page of active products matching the filters; the page is clamped.
 
     Search words match English texts and, for another language, its translations; the
-    products come with their texts in that language.
+    products come with their texts in that language. The page costs the same whatever the
+    catalog's size: totals come from the kept counts or a capped count (`more` set when it
+    stopped), the page's ids are cut from an index on ids alone, and only those rows load.
     """
-    query = _apply_filters(_storefront_query(locale), filters, locale)
-    count_query = _apply_filters(
-        select(func.count()).select_from(Product).where(Product.status == ProductStatus.ACTIVE),
-        filters,
-        locale,
-        joined=False,
-    )
-    total = db.session.scalar(count_query) or 0
-    page = clamp_page(filters.page, total, per_page)
-    items = list(
-        db.session.scalars(
-            _apply_sort(query, filters.sort).limit(per_page).offset((page - 1) * per_page)
-        ).unique()
-    )
-    return ProductPage(items=items, total=total, page=page, per_page=per_page)
+    ids_query = _apply_filters(_active_ids(), filters, locale, joined=False)
+    total, more = _exact_total(filters), False
+    if total is None:
+        total, more = capped_count(ids_query, filters.page * per_page)
+    page = clamp_page(filters.page, total + (1 if more else 0), per_page)
+    offset = (page - 1) * per_page
+    ids = page_ids(ids_query, filters.sort, offset, per_page, None if more else total)
+    loaded = db.session.scalars(_storefront_query(locale).where(Product.id.in_(ids))).unique()
+    by_id = {product.id: product for product in loaded}
+    items = [by_id[i] for i in ids if i in by_id]
+    return ProductPage(items=items, total=total, page=page, per_page=per_page, more=more)
 
 
 def featured_products(limit: int = 8, locale: str = SOURCE_LOCALE) -> list[Product]:
@@ -188,13 +197,6 @@ def get_product(slug: str, locale: str = SOURCE_LOCALE) -> Product | None:
     return db.session.scalars(query).unique().first()
 
 
-def _active_counts(column: InstrumentedAttribute[int]) -> dict[int, int]:
-    rows = db.session.execute(
-        select(column, func.count()).where(Product.status == ProductStatus.ACTIVE).group_by(column)
-    )
-    return {key: n for key, n in rows}
-
-
 def _with_texts(query: Select, model: type, locale: str) -> Select:
     """The query loading each entry's row in `locale` when a page needs it (not in English)."""
     if locale == SOURCE_LOCALE:
@@ -204,18 +206,18 @@ def _with_texts(query: Select, model: type, locale: str) -> Select:
 
 def categories_with_counts(locale: str = SOURCE_LOCALE) -> list[tuple[Category, int]]:
     """Return every category with its number of active products, in display order."""
-    counts = _active_counts(Product.category_id)
+    counts = active_counts().by_category
     query = select(Category).order_by(Category.position, Category.name)
     categories = db.session.scalars(_with_texts(query, Category, locale)).unique()
-    return [(category, counts.get(category.id, 0)) for category in categories]
+    return [(category, counts.get(category.slug, 0)) for category in categories]
 
 
 def workshops_with_counts(locale: str = SOURCE_LOCALE) -> list[tuple[Workshop, int]]:
     """Return every workshop with its number of active products, by name."""
-    counts = _active_counts(Product.workshop_id)
+    counts = active_counts().by_workshop
     query = select(Workshop).order_by(Workshop.name)
     workshops = db.session.scalars(_with_texts(query, Workshop, locale)).unique()
-    return [(workshop, counts.get(workshop.id, 0)) for workshop in workshops]
+    return [(workshop, counts.get(workshop.slug, 0)) for workshop in workshops]
 
 
 def get_workshop(slug: str, locale: str = SOURCE_LOCALE) -> Workshop | None:

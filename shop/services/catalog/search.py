@@ -15,17 +15,21 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class ResultPage(Generic[T]):
-    """One page of a list: its items, how many there are in all, which page of what size."""
+    """One page of a list: its items, how many there are in all, which page of what size.
+
+    `more` says the count stopped at `total` and there are more results than that.
+    """
 
     items: list[T]
     total: int
     page: int
     per_page: int
+    more: bool = False
 
     @property
     def pages(self) -> int:
-        """How many pages the results fill (at least one)."""
-        return page_count(self.total, self.per_page)
+        """How many pages the results fill (at least one); with `more`, one past the count."""
+        return page_count(self.total + (1 if self.more else 0), self.per_page)
 
 
 def page_count(total: int, per_page: int) -> int:
