@@ -6,23 +6,22 @@ import enum
 from collections.abc import Collection
 from dataclasses import dataclass, replace
 
-from sqlalchemy import ColumnElement, Select, exists, func, or_, select
+from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import InstrumentedAttribute, contains_eager, joinedload, selectinload
 
 from shop.extensions import db
 from shop.models import (
     Category,
-    CategoryTranslation,
     Product,
     ProductStatus,
-    ProductTranslation,
     Variant,
     Workshop,
 )
-from shop.services.catalog.search import ResultPage, clamp_page, contains
+from shop.services.catalog.search import ResultPage, clamp_page
+from shop.services.catalog.search_query import SearchPlan, matching, plan_search
 from shop.services.catalog.text import SOURCE_LOCALE, shown_in
 
-SORTS = ("newest", "price_asc", "price_desc")
+SORTS = ("relevance", "newest", "price_asc", "price_desc")
 MAX_QUERY_LENGTH = 100
 MAX_QUERY_WORDS = 6
 MAX_PRICE_IDR = 10_000_000_000
@@ -62,7 +61,11 @@ class ListingFilters:
         )
 
 
-ProductPage = ResultPage[Product]
+@dataclass(frozen=True)
+class ProductPage(ResultPage[Product]):
+    """One page of products; for a search, also what was searched for (corrections, …)."""
+
+    search: SearchPlan | None = None
 
 
 def _storefront_query(locale: str = SOURCE_LOCALE) -> Select[tuple[Product]]:
@@ -88,29 +91,6 @@ def _storefront_query(locale: str = SOURCE_LOCALE) -> Select[tuple[Product]]:
     )
 
 
-def _matches_word(word: str, locale: str) -> ColumnElement[bool]:
-    """Whether a product's texts (or its category's or workshop's name) contain the word, in
-    English or in the visitor's language."""
-    fields = (Product.name, Product.description_md, Category.name, Workshop.name)
-    matches = [contains(f, word) for f in fields]
-    if locale != SOURCE_LOCALE:
-        translated = exists().where(
-            ProductTranslation.product_id == Product.id,
-            ProductTranslation.locale == locale,
-            or_(
-                contains(ProductTranslation.name, word),
-                contains(ProductTranslation.description_md, word),
-            ),
-        )
-        category_named = exists().where(
-            CategoryTranslation.category_id == Product.category_id,
-            CategoryTranslation.locale == locale,
-            contains(CategoryTranslation.name, word),
-        )
-        matches += [translated, category_named]
-    return or_(*matches)
-
-
 def _apply_filters(
     query: Select, filters: ListingFilters, locale: str, *, joined: bool = True
 ) -> Select:
@@ -130,11 +110,6 @@ def _apply_filters(
             Variant.product_id == Product.id, Variant.is_active.is_(True), Variant.stock > 0
         )
         query = query.where(in_stock)
-    words = filters.q.split()[:MAX_QUERY_WORDS]
-    if words and not joined:
-        query = query.join(Product.category).join(Product.workshop)
-    for word in words:
-        query = query.where(_matches_word(word, locale))
     return query
 
 
@@ -154,6 +129,8 @@ def search_products(
     Search words match English texts and, for another language, its translations; the
     products come with their texts in that language.
     """
+    if filters.q:
+        return _search_page(filters, per_page, locale)
     query = _apply_filters(_storefront_query(locale), filters, locale)
     count_query = _apply_filters(
         select(func.count()).select_from(Product).where(Product.status == ProductStatus.ACTIVE),
@@ -169,6 +146,34 @@ def search_products(
         ).unique()
     )
     return ProductPage(items=items, total=total, page=page, per_page=per_page)
+
+
+def _search_page(filters: ListingFilters, per_page: int, locale: str) -> ProductPage:
+    """One page of products found by the search index (search_query), ranked or sorted."""
+    plan = plan_search(filters.q, locale)
+    unsearched = replace(filters, q="")
+    active = select(func.count()).select_from(Product).where(Product.status == ProductStatus.ACTIVE)
+    total, matched = 0, None
+    for relaxed in (False, True) if len(plan.groups) > 1 else (False,):
+        matched = matching(plan, relaxed=relaxed)
+        if matched is None:
+            break
+        joined = active.join(matched, matched.c.product_id == Product.id)
+        total = db.session.scalar(_apply_filters(joined, unsearched, locale, joined=False)) or 0
+        if total:
+            plan = replace(plan, relaxed=relaxed)
+            break
+    if matched is None or not total:
+        return ProductPage(items=[], total=0, page=1, per_page=per_page, search=plan)
+    page = clamp_page(filters.page, total, per_page)
+    query = _storefront_query(locale).join(matched, matched.c.product_id == Product.id)
+    query = _apply_filters(query, unsearched, locale)
+    if filters.sort == "relevance":
+        query = query.order_by(matched.c.score.desc(), Product.id.desc())
+    else:
+        query = _apply_sort(query, filters.sort)
+    items = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)).unique())
+    return ProductPage(items=items, total=total, page=page, per_page=per_page, search=plan)
 
 
 def featured_products(limit: int = 8, locale: str = SOURCE_LOCALE) -> list[Product]:
