@@ -16,11 +16,14 @@ from sqlalchemy.orm import Mapped, mapped_column
 from shop.extensions import db
 from shop.models.catalog import utcnow
 
-# Name tokens weigh A, the rest B; tokens are space-separated letters and digits only.
+# Name tokens weigh A, the rest B. Tokens are space-separated letters and digits only, so
+# they are read as tsvector lexemes as they are (no parser); each gets position 1, since
+# only a lexeme with a position can carry a weight.
+_LEXEMES = "regexp_replace({}, '(\\S+)', '\\1:1', 'g')::tsvector"
 POSTGRES_DOCUMENT_DDL = (
     "ALTER TABLE search_document ADD COLUMN tsv tsvector GENERATED ALWAYS AS ("
-    "setweight(array_to_tsvector(string_to_array(name_terms, ' ')), 'A') || "
-    "setweight(array_to_tsvector(string_to_array(body_terms, ' ')), 'B')) STORED",
+    f"setweight({_LEXEMES.format('name_terms')}, 'A') || "
+    f"setweight({_LEXEMES.format('body_terms')}, 'B')) STORED",
     "CREATE INDEX ix_search_document_tsv ON search_document USING gin (tsv)",
 )
 POSTGRES_WORD_DDL = (

@@ -34,7 +34,12 @@ from shop.services.catalog.search_text import is_cjk, is_spellable, query_tokens
 
 CANDIDATE_LIMIT = 1000
 MAX_WORDS = 6
-SPELLING_THRESHOLD = 0.3  # pg_trgm's default similarity threshold
+# A correction shares a third of its trigrams with the typed word ("modle" → "model"), or
+# shares a fifth and is one edit away from a word of 5-6 letters ("chiar" → "chair"), two
+# from a longer one ("mahagony" → "mahogany").
+SPELLING_THRESHOLD = 0.33
+NEAR_THRESHOLD = 0.2
+NEAR_MIN_LENGTH = 5
 SQLITE_VOCABULARY_SCAN = 5000
 
 Alternative = list[str]  # tokens that must all be found (see _is_prefix)
@@ -63,6 +68,10 @@ def _is_known(word: str) -> bool:
 
 def _vocabulary_near(word: str) -> list[str]:
     if db.engine.dialect.name == "postgresql":
+        # `%` (which the trigram index serves) uses this threshold; local to the transaction.
+        db.session.execute(
+            select(func.set_config("pg_trgm.similarity_threshold", str(NEAR_THRESHOLD), True))
+        )
         similar = SearchWord.word.op("%")(word)
         query = (
             select(SearchWord.word)
@@ -81,11 +90,34 @@ def _vocabulary_near(word: str) -> list[str]:
     return list(db.session.scalars(query))
 
 
+def edit_distance(a: str, b: str) -> int:
+    """Edits (insert, delete, replace, swap two neighbours) turning one word into the other."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cost = min(cost, previous2[j - 2] + 1)
+            current.append(cost)
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def _close_enough(word: str, candidate: str, score: float) -> bool:
+    if score >= SPELLING_THRESHOLD:
+        return True
+    if score < NEAR_THRESHOLD or len(word) < NEAR_MIN_LENGTH:
+        return False
+    return edit_distance(word, candidate) <= (1 if len(word) < 7 else 2)
+
+
 def closest_word(word: str) -> str | None:
     """The catalog word or synonym closest to a word nobody uses, if any is close enough."""
     candidates = set(_vocabulary_near(word)) | set(synonyms.known_terms())
     scored = [(similarity(word, c), c) for c in candidates if c != word]
-    scored = [(s, c) for s, c in scored if s >= SPELLING_THRESHOLD]
+    scored = [(s, c) for s, c in scored if _close_enough(word, c, s)]
     if not scored:
         return None
     return max(scored, key=lambda sc: (sc[0], -len(sc[1]), sc[1]))[1]
