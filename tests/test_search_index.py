@@ -202,3 +202,15 @@ def test_the_migration_indexes_the_products_already_there(tmp_path) -> None:
             assert found("boing") == ["Boeing 737 model"]  # a word of the product, misspelled
             db.session.remove()
             db.engine.dispose()
+
+
+def test_reindex_command_rebuilds_a_lost_index(runner, shop) -> None:
+    db.session.execute(SearchDocument.__table__.delete())
+    db.session.commit()
+    assert found("salad") == []
+
+    result = runner.invoke(args=["search-reindex"])
+    assert "Search index rebuilt: 2 products" in result.output
+    assert found("salad") == ["Teak salad bowl"]
+    assert found("ボーイング") == []  # synonyms are there, but no aircraft
+    assert synonyms.expansions(["ボーイング"], "ja") == {"ボーイング": ["boeing"]}
