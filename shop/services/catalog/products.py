@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Collection
 from dataclasses import dataclass, replace
+from typing import Any
 
 from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import InstrumentedAttribute, contains_eager, joinedload, selectinload
@@ -149,30 +150,42 @@ def search_products(
 
 
 def _search_page(filters: ListingFilters, per_page: int, locale: str) -> ProductPage:
-    """One page of products found by the search index (search_query), ranked or sorted."""
+    """One page of products found by the search index (search_query), ranked or sorted.
+
+    Every filter applies to the (capped) candidates, so counting and paging read at most
+    CANDIDATE_LIMIT products, then fetch one page of them.
+    """
     plan = plan_search(filters.q, locale)
     unsearched = replace(filters, q="")
-    active = select(func.count()).select_from(Product).where(Product.status == ProductStatus.ACTIVE)
+
+    def narrow(query: Select) -> Select:
+        return _apply_filters(query, unsearched, locale, joined=False)
+
     total, matched = 0, None
     for relaxed in (False, True) if len(plan.groups) > 1 else (False,):
-        matched = matching(plan, relaxed=relaxed)
+        matched = matching(plan, relaxed=relaxed, narrow=narrow)
         if matched is None:
             break
-        joined = active.join(matched, matched.c.product_id == Product.id)
-        total = db.session.scalar(_apply_filters(joined, unsearched, locale, joined=False)) or 0
+        total = db.session.scalar(select(func.count()).select_from(matched)) or 0
         if total:
             plan = replace(plan, relaxed=relaxed)
             break
     if matched is None or not total:
         return ProductPage(items=[], total=0, page=1, per_page=per_page, search=plan)
     page = clamp_page(filters.page, total, per_page)
-    query = _storefront_query(locale).join(matched, matched.c.product_id == Product.id)
-    query = _apply_filters(query, unsearched, locale)
-    if filters.sort == "relevance":
-        query = query.order_by(matched.c.score.desc(), Product.id.desc())
-    else:
-        query = _apply_sort(query, filters.sort)
-    items = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)).unique())
+
+    def order(rows: Any) -> tuple:
+        key = {
+            "relevance": rows.c.score.desc(),
+            "price_asc": rows.c.price_min_idr.asc(),
+            "price_desc": rows.c.price_max_idr.desc(),
+        }.get(filters.sort, rows.c.created_at.desc())
+        return key, rows.c.product_id.desc()
+
+    shown = select(matched).order_by(*order(matched)).limit(per_page)
+    shown = shown.offset((page - 1) * per_page).subquery("shown")
+    query = _storefront_query(locale).join(shown, shown.c.product_id == Product.id)
+    items = list(db.session.scalars(query.order_by(*order(shown))).unique())
     return ProductPage(items=items, total=total, page=page, per_page=per_page, search=plan)
 
 

@@ -10,11 +10,13 @@ a search is bounded by that, not by the catalog.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import (
     Float,
+    Select,
     Subquery,
     Text,
     bindparam,
@@ -183,7 +185,18 @@ def _fts5(groups: Sequence[Group], joiner: str) -> str:
     )
 
 
-def _postgres(groups: list[Group], relaxed: bool) -> Subquery:
+def _candidates(product_id: Any, score: Any) -> Select:
+    """The columns a search page needs of each candidate: to rank, sort, and fetch it."""
+    return select(
+        product_id.label("product_id"),
+        cast(score, Float).label("score"),
+        Product.created_at,
+        Product.price_min_idr,
+        Product.price_max_idr,
+    )
+
+
+def _postgres(groups: list[Group], relaxed: bool) -> Select:
     tsv = literal_column("search_document.tsv")
 
     def tsquery(groups: Sequence[Group], joiner: str, name: str):
@@ -199,15 +212,13 @@ def _postgres(groups: list[Group], relaxed: bool) -> Subquery:
         ]
         score = sum(matched[1:], matched[0]) * 10 + score
     return (
-        select(SearchDocument.product_id, cast(score, Float).label("score"))
+        _candidates(SearchDocument.product_id, score)
         .join(Product, Product.id == SearchDocument.product_id)
         .where(tsv.op("@@")(wanted), Product.status == ProductStatus.ACTIVE)
-        .limit(CANDIDATE_LIMIT)
-        .subquery("matched")
     )
 
 
-def _sqlite(groups: list[Group], relaxed: bool) -> Subquery:
+def _sqlite(groups: list[Group], relaxed: bool) -> Select:
     fts = table("search_fts")
     rowid = literal_column("search_fts.rowid")
     match = literal_column("search_fts").op("MATCH")
@@ -220,18 +231,22 @@ def _sqlite(groups: list[Group], relaxed: bool) -> Subquery:
             score = score + case((rowid.in_(inner), 10.0), else_=0.0)
     wanted = bindparam("search_all", _fts5(groups, "OR" if relaxed else "AND"))
     return (
-        select(rowid.label("product_id"), cast(score, Float).label("score"))
+        _candidates(rowid, score)
         .select_from(fts)
         .join(Product, Product.id == rowid)
         .where(match(wanted), Product.status == ProductStatus.ACTIVE)
-        .limit(CANDIDATE_LIMIT)
-        .subquery("matched")
     )
 
 
-def matching(plan: SearchPlan, *, relaxed: bool = False) -> Subquery | None:
-    """(product_id, score) of the active products the plan finds, at most CANDIDATE_LIMIT;
-    None when the query has nothing to search for.
+def matching(
+    plan: SearchPlan,
+    *,
+    relaxed: bool = False,
+    narrow: Callable[[Select], Select] = lambda query: query,
+) -> Subquery | None:
+    """The active products the plan finds, at most CANDIDATE_LIMIT, with their score and sort
+    keys (product_id, score, created_at, price_min_idr, price_max_idr); None when the query
+    has nothing to search for. `narrow` adds the listing's other filters (Product is joined).
 
     Relaxed, products matching any significant word, most words first.
     """
@@ -239,5 +254,7 @@ def matching(plan: SearchPlan, *, relaxed: bool = False) -> Subquery | None:
     if not groups:
         return None
     if db.engine.dialect.name == "postgresql":
-        return _postgres(groups, relaxed)
-    return _sqlite(groups, relaxed)
+        query = _postgres(groups, relaxed)
+    else:
+        query = _sqlite(groups, relaxed)
+    return narrow(query).limit(CANDIDATE_LIMIT).subquery("matched")
