@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from shop.extensions import db
 from shop.models import SearchSynonym
 from shop.services.catalog.search_text import segments
+from shop.services.reporting import audit
 
 ANY_LOCALE = ""
 MAX_TERM_LENGTH = 64
@@ -90,8 +91,8 @@ class SynonymError(ValueError):
     """A synonym staff cannot save, with the reason (shown to them)."""
 
 
-def add_synonym(term: str, locale: str, expansion: str) -> SearchSynonym:
-    """Add a synonym (or extend an existing one for the same term and language)."""
+def add_synonym(term: str, locale: str, expansion: str, actor: audit.Actor = None) -> SearchSynonym:
+    """Add a synonym (or extend an existing one for the same term and language), logged."""
     key = normalise_term(term)
     words = alternatives(expansion)
     if not key:
@@ -101,19 +102,28 @@ def add_synonym(term: str, locale: str, expansion: str) -> SearchSynonym:
     existing = db.session.scalar(
         select(SearchSynonym).where(SearchSynonym.term == key, SearchSynonym.locale == locale)
     )
-    if existing is not None:
-        merged = alternatives(f"{existing.expansion}, {', '.join(words)}")
-        existing.expansion = ", ".join(merged)[:MAX_EXPANSION_LENGTH]
-        return existing
-    synonym = SearchSynonym(term=key, locale=locale, expansion=", ".join(words))
+    synonym = existing or SearchSynonym(term=key, locale=locale, expansion="")
+    before = synonym.expansion
+    merged = alternatives(f"{before}, {', '.join(words)}")
+    synonym.expansion = ", ".join(merged)[:MAX_EXPANSION_LENGTH]
     db.session.add(synonym)
+    db.session.flush()
+    audit.record(
+        actor, "synonym.added", target_type="search_synonym", target_id=synonym.id,
+        label=f"{key} ({locale or '*'})", changes={"expansion": [before, synonym.expansion]},
+    )  # fmt: skip
     return synonym
 
 
-def delete_synonym(synonym_id: int) -> SearchSynonym | None:
-    """Delete one synonym; return what it was, or None if it was already gone."""
+def delete_synonym(synonym_id: int, actor: audit.Actor = None) -> SearchSynonym | None:
+    """Delete one synonym, logged; return what it was, or None if it was already gone."""
     synonym = db.session.get(SearchSynonym, synonym_id)
     if synonym is not None:
+        audit.record(
+            actor, "synonym.deleted", target_type="search_synonym", target_id=synonym.id,
+            label=f"{synonym.term} ({synonym.locale or '*'})",
+            changes={"expansion": [synonym.expansion, None]},
+        )  # fmt: skip
         db.session.delete(synonym)
     return synonym
 
