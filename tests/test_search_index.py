@@ -214,3 +214,35 @@ def test_reindex_command_rebuilds_a_lost_index(runner, shop) -> None:
     assert found("salad") == ["Teak salad bowl"]
     assert found("ボーイング") == []  # synonyms are there, but no aircraft
     assert synonyms.expansions(["ボーイング"], "ja") == {"ボーイング": ["boeing"]}
+
+
+def test_a_product_and_its_category_renamed_at_once_both_reach_the_index(app, shop) -> None:
+    import threading
+
+    from shop.models import Category, Product
+    from tests.races import run_together
+
+    bowl, _tray = shop
+    product_id, category_id = bowl.id, bowl.category_id  # the sides use their own sessions
+    for attempt in range(2):
+        flushed = [threading.Event(), threading.Event()]
+
+        def rename(model, key: int, name: str, me: int, flushed=flushed):
+            def side() -> None:
+                db.session.get(model, key).name = name
+                db.session.flush()  # the document is rewritten here, before commit
+                flushed[me].set()
+                flushed[1 - me].wait(timeout=1)  # overlap both transactions, if they can
+                db.session.commit()
+
+            return side  # noqa: B023 - built and run within one iteration
+
+        sides = run_together(
+            app,
+            rename(Product, product_id, f"Alpha{attempt} bowl", 0),
+            rename(Category, category_id, f"Beta{attempt} goods", 1),
+        )
+        assert [side.error for side in sides] == [None, None], [s.trace for s in sides]
+        # The document holds both new names (each word alone: no falling back to some words).
+        assert found(f"alpha{attempt}") == [f"Alpha{attempt} bowl"]
+        assert sorted(found(f"beta{attempt}")) == [f"Alpha{attempt} bowl", "Rattan tray"]

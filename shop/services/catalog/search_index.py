@@ -103,28 +103,56 @@ def _documents(connection: Connection, ids: list[int]) -> list[dict[str, Any]]:
     return documents
 
 
-def _insert_ignoring_duplicates(connection: Connection, words: set[str]) -> None:
-    if not words:
-        return
+def _insert(connection: Connection) -> Any:
+    """The dialect's INSERT, which knows ON CONFLICT."""
     if connection.dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
+    return insert
+
+
+def _insert_ignoring_duplicates(connection: Connection, words: set[str]) -> None:
+    # Sorted, so two transactions adding the same words lock them in the same order.
     rows = [{"word": w} for w in sorted(words) if len(w) <= 64]
-    connection.execute(insert(SearchWord).on_conflict_do_nothing(), rows)
+    if rows:
+        connection.execute(_insert(connection)(SearchWord).on_conflict_do_nothing(), rows)
+
+
+def _upsert(connection: Connection, documents: list[dict[str, Any]]) -> None:
+    """Write documents, replacing any there: two transactions rewriting the same product's
+    document one after the other (e.g. a category renamed while the product is edited) never
+    collide on its key."""
+    statement = _insert(connection)(SearchDocument)
+    statement = statement.on_conflict_do_update(
+        index_elements=[SearchDocument.product_id],
+        set_={
+            "name_terms": statement.excluded.name_terms,
+            "body_terms": statement.excluded.body_terms,
+        },
+    )
+    connection.execute(statement, documents)
 
 
 def reindex_products(connection: Connection, product_ids: Iterable[int]) -> int:
     """Rewrite the documents of these products (dropping those of deleted ones); return count."""
     written = 0
     for ids in _chunks(product_ids):
+        # Lock the products first (in id order): a concurrent change to one of them, or to
+        # its category, waits for this transaction and then reads what it committed, so the
+        # document written last holds both changes.
+        connection.execute(
+            select(Product.id).where(Product.id.in_(ids)).order_by(Product.id).with_for_update()
+        )
         documents = _documents(connection, ids)
-        connection.execute(delete(SearchDocument).where(SearchDocument.product_id.in_(ids)))
+        gone = set(ids) - {d["product_id"] for d in documents}
+        if gone:
+            connection.execute(delete(SearchDocument).where(SearchDocument.product_id.in_(gone)))
         words: set[str] = set()
         for document in documents:
             words |= document.pop("_words")
         if documents:
-            connection.execute(SearchDocument.__table__.insert(), documents)
+            _upsert(connection, documents)
         _insert_ignoring_duplicates(connection, words)
         written += len(documents)
     return written
