@@ -43,6 +43,10 @@ def run_migrations_online() -> None:
     conf_args = dict(current_app.extensions["migrate"].configure_args)
     conf_args.setdefault("process_revision_directives", process_revision_directives)
     conf_args.setdefault("compare_type", True)
+    # The search index's GIN indexes, generated column and FTS5 tables are made by hand.
+    from shop.models.search import include_in_autogenerate
+
+    conf_args.setdefault("include_object", include_in_autogenerate)
 
     with engine.connect() as connection:
         context.configure(connection=connection, target_metadata=target_db.metadata, **conf_args)

@@ -57,6 +57,18 @@ def register(app: Flask) -> None:
         refresh_statistics(db.engine)
         click.echo(f"Benchmark catalog ready: {added} products added.")
 
+    @app.cli.command("search-reindex")
+    def search_reindex_command() -> None:
+        """Rebuild every product's search document (and add the default synonyms if none)."""
+        from shop.services.catalog.search_index import reindex_all
+        from shop.services.catalog.synonyms import seed_default_synonyms
+
+        written = reindex_all(db.session.connection())
+        seeded = seed_default_synonyms()
+        db.session.commit()
+        refresh_statistics(db.engine)
+        click.echo(f"Search index rebuilt: {written} products, {seeded} default synonyms added.")
+
     @app.cli.command("load-rates")
     @click.argument("file", type=click.File("r", encoding="utf-8-sig"))
     def load_rates_command(file: TextIO) -> None:

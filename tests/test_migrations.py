@@ -14,6 +14,7 @@ from sqlalchemy import inspect
 
 from shop import create_app
 from shop.extensions import db
+from shop.models.search import include_in_autogenerate
 from tests.conftest import _test_config
 from tests.databases import empty_database
 
@@ -30,7 +31,8 @@ def test_migrations_build_exactly_the_models_schema(tmp_path, empty_database_url
     with app.app_context():
         upgrade()
         with db.engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            opts = {"compare_type": True, "include_object": include_in_autogenerate}
+            context = MigrationContext.configure(connection, opts=opts)
             differences = compare_metadata(context, db.metadata)
         assert differences == []
         assert {"product", "variant", "category", "workshop", "product_photo"} <= set(

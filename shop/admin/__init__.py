@@ -23,6 +23,7 @@ from shop.admin import (  # noqa: E402, F401
     rates,
     revenue,
     security,
+    synonyms,
     templating,
     translations,
     two_factor,

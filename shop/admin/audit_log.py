@@ -56,6 +56,8 @@ ACTION_LABELS = {
     "workshop.updated": _l("Workshop edited"),
     "workshop.translated": _l("Workshop translated"),
     "catalog.imported": _l("Catalog imported"),
+    "synonym.added": _l("Search synonym added"),
+    "synonym.deleted": _l("Search synonym deleted"),
     "order.packed": _l("Order packed"),
     "order.shipped": _l("Order shipped"),
     "order.delivered": _l("Order delivered"),

@@ -23,6 +23,11 @@ class ListingForm(Form):
     page = IntegerField(validators=[Optional()])
 
 
+def default_sort(q: str) -> str:
+    """A search lists the best matches first; everything else, the newest."""
+    return "relevance" if q else "newest"
+
+
 def _clean_text(value: str | None, limit: int) -> str:
     text = "".join(ch for ch in (value or "") if ch.isprintable())
     return " ".join(text.split())[:limit]
@@ -41,13 +46,17 @@ def parse_listing(args: MultiDict[str, str]) -> ListingFilters:
     if min_price is not None and max_price is not None and min_price > max_price:
         min_price, max_price = max_price, min_price
     page = form.page.data if "page" not in errors and form.page.data else 1
+    q = _clean_text(form.q.data, MAX_QUERY_LENGTH)
+    sort = form.sort.data if "sort" not in errors and args.get("sort") else default_sort(q)
+    if sort == "relevance" and not q:
+        sort = "newest"
     return ListingFilters(
-        q=_clean_text(form.q.data, MAX_QUERY_LENGTH),
+        q=q,
         category=_clean_text(form.category.data, 120) or None,
         workshop=_clean_text(form.workshop.data, 120) or None,
         min_price=min_price,
         max_price=max_price,
         available=bool(form.available.data),
-        sort=form.sort.data if "sort" not in errors else "newest",
+        sort=sort,
         page=max(1, min(page, 1_000_000)),
     )

@@ -8,7 +8,7 @@ from flask import abort, current_app, render_template, request, url_for
 from flask_babel import get_locale
 
 from shop.catalog import bp
-from shop.catalog.forms import parse_listing
+from shop.catalog.forms import default_sort, parse_listing
 from shop.converters import page_number
 from shop.page_cache import cached_page
 from shop.services.catalog import pricing
@@ -34,7 +34,7 @@ def listing_args(filters: ListingFilters, **changes: Any) -> dict[str, Any]:
         "min_price": filters.min_price,
         "max_price": filters.max_price,
         "available": 1 if filters.available else None,
-        "sort": None if filters.sort == "newest" else filters.sort,
+        "sort": None if filters.sort == default_sort(filters.q) else filters.sort,
         "page": filters.page if filters.page > 1 else None,
     }
     values.update(changes)

@@ -17,6 +17,7 @@ from shop.models import (
     Variant,
     Workshop,
 )
+from shop.services.catalog.search_index import reindex_products
 from shop.services.catalog.version import bump_catalog_version
 
 WORDS = (
@@ -113,7 +114,9 @@ def seed_bulk(count: int, seed: int = 7) -> int:
         db.session.execute(insert(ProductPhoto), photo_rows)
         if translations:
             db.session.execute(insert(ProductTranslation), translations)
-        bump_catalog_version()  # Core inserts skip the ORM hook that would do it
+        # Core inserts skip the ORM hooks that would do these.
+        reindex_products(db.session.connection(), ids)
+        bump_catalog_version()
         db.session.commit()
     if db.engine.dialect.name == "postgresql":
         # Ids were given explicitly, so move the sequences past them.

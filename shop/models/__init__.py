@@ -30,6 +30,7 @@ from shop.models.quotes import (
     QuoteRequest,
     QuoteStatus,
 )
+from shop.models.search import SearchDocument, SearchSynonym, SearchWord
 from shop.models.shipping import Carrier, ShippingCountry, ShippingZone
 from shop.models.translations import (
     TRANSLATED_LOCALES,
@@ -40,6 +41,9 @@ from shop.models.translations import (
 from shop.models.users import Role, StaffRecoveryCode, User
 
 __all__ = [
+    "SearchDocument",
+    "SearchSynonym",
+    "SearchWord",
     "TRANSLATED_LOCALES",
     "CategoryTranslation",
     "ProductTranslation",

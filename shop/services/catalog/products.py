@@ -5,26 +5,27 @@ from __future__ import annotations
 import enum
 from collections.abc import Collection
 from dataclasses import dataclass, replace
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, exists, or_, select
+from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from shop.extensions import db
 from shop.models import (
     Category,
-    CategoryTranslation,
     Product,
     ProductStatus,
-    ProductTranslation,
     Variant,
     Workshop,
 )
 from shop.services.catalog.counts import active_counts, capped_count
 from shop.services.catalog.paging import ORDERS, page_ids
-from shop.services.catalog.search import ResultPage, clamp_page, contains
+from shop.services.catalog.search import ResultPage, clamp_page
+from shop.services.catalog.search_query import SearchPlan, matching, plan_search
 from shop.services.catalog.text import SOURCE_LOCALE, shown_in
 
-SORTS = tuple(ORDERS)
+# "relevance" ranks search results; without search words a listing falls back to newest.
+SORTS = ("relevance", *ORDERS)
 MAX_QUERY_LENGTH = 100
 MAX_QUERY_WORDS = 6
 MAX_PRICE_IDR = 10_000_000_000
@@ -64,7 +65,11 @@ class ListingFilters:
         )
 
 
-ProductPage = ResultPage[Product]
+@dataclass(frozen=True)
+class ProductPage(ResultPage[Product]):
+    """One page of products; for a search, also what was searched for (corrections, …)."""
+
+    search: SearchPlan | None = None
 
 
 def _storefront_query(locale: str = SOURCE_LOCALE) -> Select[tuple[Product]]:
@@ -90,29 +95,6 @@ def _storefront_query(locale: str = SOURCE_LOCALE) -> Select[tuple[Product]]:
     )
 
 
-def _matches_word(word: str, locale: str) -> ColumnElement[bool]:
-    """Whether a product's texts (or its category's or workshop's name) contain the word, in
-    English or in the visitor's language."""
-    fields = (Product.name, Product.description_md, Category.name, Workshop.name)
-    matches = [contains(f, word) for f in fields]
-    if locale != SOURCE_LOCALE:
-        translated = exists().where(
-            ProductTranslation.product_id == Product.id,
-            ProductTranslation.locale == locale,
-            or_(
-                contains(ProductTranslation.name, word),
-                contains(ProductTranslation.description_md, word),
-            ),
-        )
-        category_named = exists().where(
-            CategoryTranslation.category_id == Product.category_id,
-            CategoryTranslation.locale == locale,
-            contains(CategoryTranslation.name, word),
-        )
-        matches += [translated, category_named]
-    return or_(*matches)
-
-
 def _apply_filters(
     query: Select, filters: ListingFilters, locale: str, *, joined: bool = True
 ) -> Select:
@@ -132,11 +114,6 @@ def _apply_filters(
             Variant.product_id == Product.id, Variant.is_active.is_(True), Variant.stock > 0
         )
         query = query.where(in_stock)
-    words = filters.q.split()[:MAX_QUERY_WORDS]
-    if words and not joined:
-        query = query.join(Product.category).join(Product.workshop)
-    for word in words:
-        query = query.where(_matches_word(word, locale))
     return query
 
 
@@ -167,6 +144,8 @@ def search_products(
     catalog's size: totals come from the kept counts or a capped count (`more` set when it
     stopped), the page's ids are cut from an index on ids alone, and only those rows load.
     """
+    if filters.q:
+        return _search_page(filters, per_page, locale)
     ids_query = _apply_filters(_active_ids(), filters, locale, joined=False)
     total, more = _exact_total(filters), False
     if total is None:
@@ -178,6 +157,46 @@ def search_products(
     by_id = {product.id: product for product in loaded}
     items = [by_id[i] for i in ids if i in by_id]
     return ProductPage(items=items, total=total, page=page, per_page=per_page, more=more)
+
+
+def _search_page(filters: ListingFilters, per_page: int, locale: str) -> ProductPage:
+    """One page of products found by the search index (search_query), ranked or sorted.
+
+    Every filter applies to the (capped) candidates, so counting and paging read at most
+    CANDIDATE_LIMIT products, then fetch one page of them.
+    """
+    plan = plan_search(filters.q, locale)
+    unsearched = replace(filters, q="")
+
+    def narrow(query: Select) -> Select:
+        return _apply_filters(query, unsearched, locale, joined=False)
+
+    total, matched = 0, None
+    for relaxed in (False, True) if len(plan.groups) > 1 else (False,):
+        matched = matching(plan, relaxed=relaxed, narrow=narrow)
+        if matched is None:
+            break
+        total = db.session.scalar(select(func.count()).select_from(matched)) or 0
+        if total:
+            plan = replace(plan, relaxed=relaxed)
+            break
+    if matched is None or not total:
+        return ProductPage(items=[], total=0, page=1, per_page=per_page, search=plan)
+    page = clamp_page(filters.page, total, per_page)
+
+    def order(rows: Any) -> tuple:
+        key = {
+            "relevance": rows.c.score.desc(),
+            "price_asc": rows.c.price_min_idr.asc(),
+            "price_desc": rows.c.price_max_idr.desc(),
+        }.get(filters.sort, rows.c.created_at.desc())
+        return key, rows.c.product_id.desc()
+
+    shown = select(matched).order_by(*order(matched)).limit(per_page)
+    shown = shown.offset((page - 1) * per_page).subquery("shown")
+    query = _storefront_query(locale).join(shown, shown.c.product_id == Product.id)
+    items = list(db.session.scalars(query.order_by(*order(shown))).unique())
+    return ProductPage(items=items, total=total, page=page, per_page=per_page, search=plan)
 
 
 def featured_products(limit: int = 8, locale: str = SOURCE_LOCALE) -> list[Product]:

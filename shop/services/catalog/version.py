@@ -25,6 +25,7 @@ from shop.models import (
     Product,
     ProductPhoto,
     ProductTranslation,
+    SearchSynonym,
     Variant,
     Workshop,
     WorkshopTranslation,
@@ -32,10 +33,11 @@ from shop.models import (
 from shop.services.catalog.products import refresh_price_range
 
 # Volume prices, approximate prices in other currencies and translated texts show on
-# storefront pages: a tier, exchange rate or translation change must refresh them too.
+# storefront pages: a tier, exchange rate or translation change must refresh them too; so
+# does a search synonym, which changes what a search lists.
 CATALOG_MODELS = (
     Category, CategoryTranslation, ExchangeRate, PriceTier, Product, ProductPhoto,
-    ProductTranslation, Variant, Workshop, WorkshopTranslation,
+    ProductTranslation, SearchSynonym, Variant, Workshop, WorkshopTranslation,
 )  # fmt: skip
 
 
