@@ -119,4 +119,10 @@ def test_staff_print_commercial_invoices_and_packing_slips_for_many_orders(
     invoice = client.get(f"/admin/orders/{first.id}/invoice.pdf")
     assert squash(NAMES["ja"]) in squash(pdf_text(invoice.data))
     assert client.get("/admin/orders/documents/other.pdf?order_id=1").status_code == 404
-    assert client.get("/admin/orders/documents/packing-slips.pdf").status_code == 400
+    # Nothing chosen: every order paid and waiting to be packed (both here; the unpaid one not).
+    waiting = client.get("/admin/orders/documents/packing-slips.pdf")
+    assert len(pypdf.PdfReader(io.BytesIO(waiting.data)).pages) == 2
+    nothing = client.get(
+        "/admin/orders/documents/packing-slips.pdf", query_string={"order_id": [unpaid.id]}
+    )
+    assert nothing.status_code == 303

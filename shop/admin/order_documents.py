@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Response, abort, request
-from flask_babel import get_locale
+from flask import Response, abort, flash, redirect, request, url_for
+from flask_babel import get_locale, gettext
+from werkzeug.wrappers import Response as BaseResponse
 
 from shop.admin import bp
 from shop.pdf_views import pdf_response
@@ -32,19 +33,21 @@ def order_invoice(order_id: int) -> Response:
 
 
 @bp.get("/orders/documents/<kind>.pdf")
-def order_documents(kind: str) -> Response:
-    """One PDF with a packing slip or commercial invoice per chosen paid order, a page each.
+def order_documents(kind: str) -> Response | BaseResponse:
+    """One PDF with a packing slip or commercial invoice per chosen paid order, a page each;
+    with none chosen, for every order paid and waiting to be packed.
 
     Printed in the staff member's language (the item names too, where translated); the
     values stay in rupiah with the buyer's currency beside them.
     """
     template = KINDS.get(kind) or abort(404)
     ids = request.args.getlist("order_id", type=int)
-    if not ids or len(ids) > documents.MAX_BATCH:
+    if len(ids) > documents.MAX_BATCH:
         abort(400)
     orders = documents.printable_orders(ids)
     if not orders:
-        abort(404)
+        flash(gettext("None of these orders is paid: there is nothing to print."), "error")
+        return redirect(url_for("admin.orders"), 303)
     lang = str(get_locale() or "en")
     stamp = datetime.now().strftime("%Y%m%d-%H%M")
     return pdf_response(

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from shop.extensions import db
-from shop.models import Order, Product, Variant
+from shop.models import Order, OrderStatus, Product, Variant
 from shop.services import currency
 from shop.services.catalog.text import localized
 from shop.services.clock import shop_day_of
@@ -150,14 +150,12 @@ def has_invoice(order: Order) -> bool:
 
 
 def printable_orders(order_ids: list[int]) -> list[Order]:
-    """The paid orders among these ids (staff print paid orders only), oldest first."""
-    wanted = sorted(set(order_ids))[:MAX_BATCH]
-    if not wanted:
-        return []
-    rows = db.session.scalars(
-        select(Order)
-        .where(Order.id.in_(wanted), Order.status.in_(PAID_STATES))
-        .options(selectinload(Order.lines))
-        .order_by(Order.id)
-    )
-    return list(rows)
+    """The paid orders among these ids (staff print paid orders only), oldest first; with no
+    ids, every order paid and waiting to be packed."""
+    query = select(Order).options(selectinload(Order.lines)).order_by(Order.id)
+    if order_ids:
+        wanted = sorted(set(order_ids))[:MAX_BATCH]
+        query = query.where(Order.id.in_(wanted), Order.status.in_(PAID_STATES))
+    else:
+        query = query.where(Order.status == OrderStatus.PAID).limit(MAX_BATCH)
+    return list(db.session.scalars(query))
