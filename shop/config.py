@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from shop.config_documents import DOCUMENT_DEFAULTS
+
 # The storefront's languages (names as their readers write them); the back office is for
 # staff, who read Bahasa Indonesia or English.
 LANGUAGES = {"en": "English", "id": "Bahasa Indonesia", "ja": "日本語", "ko": "한국어"}
@@ -257,9 +259,10 @@ def from_environment(instance_path: str) -> dict[str, object]:
         "STAFF_IDLE_TIMEOUT_MINUTES": _int("STAFF_IDLE_TIMEOUT_MINUTES", 30, minimum=1),
         "STAFF_SESSION_HOURS": _int("STAFF_SESSION_HOURS", 12, minimum=1),
     }
+    from shop.config_documents import document_settings
     from shop.config_operations import operations_settings
 
-    settings |= operations_settings(debug)
+    settings |= operations_settings(debug) | document_settings()
     # Checked last, so a shop missing several settings hears of the older ones first.
     return settings | media_storage_settings() | _site_settings(debug)
 
@@ -349,3 +352,4 @@ DEFAULTS: dict[str, object] = {
     "SENTRY_RELEASE": "",
     "SENTRY_ENVIRONMENT": "",
 }
+DEFAULTS |= DOCUMENT_DEFAULTS

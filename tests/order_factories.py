@@ -8,6 +8,7 @@ from typing import Any
 
 from shop.extensions import db
 from shop.models import Order, OrderLine, OrderStatus, Variant
+from shop.services.ordering import invoices
 from shop.services.ordering import status as order_status
 
 SHIPPING_IDR = 50_000
@@ -44,6 +45,8 @@ def make_order(
     db.session.add(order)
     db.session.flush()
     order.number = f"KB-{created:%y%m}-{order.id:06d}"
+    if order.paid_at is not None:  # as status.pay numbers every paid order's invoice
+        invoices.assign(order, order.paid_at)
     order_status.note_only(order, actor="customer", note="Order placed")
     db.session.commit()
     return order

@@ -78,6 +78,7 @@ def samples(staff_user: Any) -> dict[str, Any]:
         "quote_id": quote.id,
         "file_id": quote.files[0].id,
         "token": "not-a-real-reset-token",
+        "kind": "packing-slips",
     }
 
 

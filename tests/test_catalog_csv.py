@@ -125,7 +125,7 @@ def test_export_has_one_row_per_variant_with_the_documented_columns(client, staf
     header = data.decode("utf-8-sig").splitlines()[0]
     assert header == ",".join(catalog_csv.COLUMNS)
     assert header.startswith("product_slug,product_name,category_slug,workshop_slug,status,")
-    assert header.endswith(",length_mm,width_mm,height_mm,variant_active")
+    assert header.endswith(",length_mm,width_mm,height_mm,variant_active,net_weight_g")
     rows = rows_of(data)
     assert [(r["product_slug"], r["sku"]) for r in rows] == [
         ("draft-plate", catalog_csv_sku(rows, "draft-plate", 0)),

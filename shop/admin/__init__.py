@@ -14,6 +14,7 @@ from shop.admin import (  # noqa: E402, F401
     catalog_setup,
     dashboard,
     errors,
+    order_documents,
     order_payments,
     orders,
     password_reset,

@@ -58,6 +58,10 @@ def _value_message(code: str, params: dict[str, object]) -> str:
         "too_big": lambda: gettext("at most %(max)s", max=f"{params['max']:,}".replace(",", ".")),
         "percent": lambda: gettext("enter a whole percentage from 0 to 100"),
         "yes_no": lambda: gettext("enter yes or no"),
+        "hs_code": lambda: gettext(
+            "enter the HS code as 6 to 10 digits, dots allowed, e.g. 4419.90"
+        ),
+        "country": lambda: gettext("enter a two-letter ISO country code, e.g. ID"),
         "status": lambda: gettext("enter draft, active or archived"),
     }
     return messages[code]() if code in messages else code

@@ -159,6 +159,7 @@ class VariantRowForm(Form):
     price = RupiahField(_l("Price (Rp)"))
     stock = WholeNumberField(_l("Stock"), default=0)
     weight_g = WholeNumberField(_l("Weight (g)"))
+    net_weight_g = WholeNumberField(_l("Net weight (g)"))
     length_mm = WholeNumberField(_l("Length (mm)"))
     width_mm = WholeNumberField(_l("Width (mm)"))
     height_mm = WholeNumberField(_l("Height (mm)"))
@@ -193,6 +194,7 @@ class VariantRowForm(Form):
             stock=self.stock.data or 0,
             stock_loaded=_int_or_none(self.stock_loaded.data),
             weight_g=self.weight_g.data or 0,
+            net_weight_g=self.net_weight_g.data,
             length_mm=self.length_mm.data,
             width_mm=self.width_mm.data,
             height_mm=self.height_mm.data,
@@ -255,6 +257,17 @@ class ProductForm(FlaskForm):
         validators=[Length(max=rules.MAX_CARE_NOTES, message=_TOO_LONG)],
         filters=[_text_filter],
     )
+    hs_code = StringField(
+        _l("HS code"),
+        description=_l("Customs tariff number, 6–10 digits, e.g. 4419.90 or 9503.00.70."),
+        filters=[rules.clean_hs_code],
+    )
+    origin_country = StringField(
+        _l("Country of origin"),
+        description=_l("ISO country code, e.g. ID for Indonesia."),
+        default=rules.DEFAULT_ORIGIN,
+        filters=[rules.clean_country],
+    )
     made_to_order = BooleanField(_l("Made to order when out of stock"))
     lead_time_days = WholeNumberField(_l("Lead time (days)"))
     featured = BooleanField(_l("Featured on the home page"))
@@ -286,6 +299,8 @@ class ProductForm(FlaskForm):
             lead_time_days=self.lead_time_days.data,
             featured=bool(self.featured.data),
             maker_share_pct=self.maker_share_pct.data,
+            hs_code=self.hs_code.data or "",
+            origin_country=self.origin_country.data or "",
             variants=[row.form.to_draft() for row in self.draft_rows()],
         )
 
@@ -298,7 +313,7 @@ def product_data(product: Product) -> dict[str, Any]:
     """The values a product form starts with for an existing product."""
     fields = ("name", "slug", "summary", "description_md", "category_id", "workshop_id",
               "materials", "care_notes", "made_to_order", "lead_time_days", "featured",
-              "maker_share_pct")  # fmt: skip
+              "maker_share_pct", "hs_code", "origin_country")  # fmt: skip
     data = {name: getattr(product, name) for name in fields}
     data["variants"] = [
         {
@@ -309,6 +324,7 @@ def product_data(product: Product) -> dict[str, Any]:
             "price": v.price_idr,
             "stock": v.stock,
             "weight_g": v.weight_g,
+            "net_weight_g": v.net_weight_g,
             "length_mm": v.length_mm,
             "width_mm": v.width_mm,
             "height_mm": v.height_mm,
@@ -462,6 +478,9 @@ _MESSAGES: dict[tuple[str, str], Any] = {
     ("lead_time_days", "negative"): _l("Enter a number of days between 0 and %(max)d."),
     ("lead_time_days", "too_large"): _l("Enter a number of days between 0 and %(max)d."),
     ("maker_share_pct", "range"): _l("Enter a percentage between 0 and 100."),
+    ("hs_code", "format"): _l("Enter the HS code as 6 to 10 digits, dots allowed, e.g. 4419.90."),
+    ("origin_country", "missing"): _l("Enter the country of origin, e.g. ID."),
+    ("origin_country", "format"): _l("Enter a two-letter ISO country code, e.g. ID or JP."),
     ("maker_share_pct", "only_admin"): _l(
         "Only an admin can change the maker share. Nothing was saved."
     ),

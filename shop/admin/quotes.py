@@ -26,6 +26,7 @@ from shop.admin.quote_forms import (
 from shop.converters import page_number
 from shop.http import send_stored_upload
 from shop.models import QuoteRequest, QuoteStatus, User
+from shop.quotes import documents as quote_documents
 from shop.services import clock
 from shop.services.media.images import RENDITION_WIDTHS
 from shop.services.ordering import fulfilment
@@ -158,7 +159,8 @@ def _tell_buyer(quote: QuoteRequest, kind: str) -> None:
     """Email the buyer about what changed and say whether the email went out."""
     mailer = current_app.extensions["mailer"]
     quote_url = url_for("quotes.show", token=quote.token, _external=True)
-    if quote_mail.send_to_buyer(mailer, quote, kind, quote_url):
+    files = quote_documents.attachments(quote) if kind == "offer" else ()
+    if quote_mail.send_to_buyer(mailer, quote, kind, quote_url, files):
         flash(gettext("The buyer was emailed at %(email)s.", email=quote.email), "success")
     else:
         flash(

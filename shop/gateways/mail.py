@@ -28,14 +28,24 @@ class MailError(Exception):
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file sent with a message (e.g. a PDF quote)."""
+
+    filename: str
+    content_type: str  # "application/pdf"
+    data: bytes
+
+
+@dataclass(frozen=True)
 class MailMessage:
-    """One email: plain text always, HTML optionally."""
+    """One email: plain text always, HTML optionally, files optionally."""
 
     to: str
     subject: str
     text: str
     html: str | None = None
     reply_to: str | None = None
+    attachments: tuple[Attachment, ...] = ()
 
 
 class Mailer(Protocol):
@@ -64,6 +74,12 @@ def build_email(message: MailMessage, sender: str) -> EmailMessage:
     email.set_content(message.text, subtype="plain", charset="utf-8")
     if message.html is not None:
         email.add_alternative(message.html, subtype="html", charset="utf-8")
+    for attachment in message.attachments:
+        # The body (text, or text and HTML) becomes the first part of a multipart/mixed.
+        maintype, _, subtype = attachment.content_type.partition("/")
+        email.add_attachment(
+            attachment.data, maintype=maintype, subtype=subtype, filename=attachment.filename
+        )
     return email
 
 

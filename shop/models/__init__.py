@@ -14,6 +14,7 @@ from shop.models.catalog import (
 from shop.models.currency import ExchangeRate
 from shop.models.customers import Customer, CustomerAddress, PriceTier
 from shop.models.orders import (
+    InvoiceCounter,
     Order,
     OrderEvent,
     OrderLine,
@@ -56,6 +57,7 @@ __all__ = [
     "Customer",
     "CustomerAddress",
     "ExchangeRate",
+    "InvoiceCounter",
     "Order",
     "OrderEvent",
     "OrderRefund",

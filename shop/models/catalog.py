@@ -133,6 +133,11 @@ class Product(db.Model):
     category_id: Mapped[int] = mapped_column(ForeignKey("category.id"))
     workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id"))
     materials: Mapped[str] = mapped_column(String(300), default="")
+    # Customs data for the commercial invoice: the HS code (6–10 digits, stored without dots)
+    # and the ISO country of origin. The material is `materials` above (translated with it);
+    # the net weight is per variant, since a product's scales and sizes weigh differently.
+    hs_code: Mapped[str] = mapped_column(String(10), default="", server_default="")
+    origin_country: Mapped[str] = mapped_column(String(2), default="ID", server_default="ID")
     care_notes: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[ProductStatus] = mapped_column(
         value_enum(ProductStatus, "product_status", 16),
@@ -185,6 +190,7 @@ class Variant(db.Model):
         CheckConstraint("price_idr >= 0", name="price_not_negative"),
         CheckConstraint("stock >= 0", name="stock_not_negative"),
         CheckConstraint("weight_g >= 0", name="weight_not_negative"),
+        CheckConstraint("net_weight_g IS NULL OR net_weight_g >= 0", name="net_weight"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -196,6 +202,8 @@ class Variant(db.Model):
     price_idr: Mapped[int] = mapped_column(BigInteger)
     stock: Mapped[int] = mapped_column(Integer, default=0)
     weight_g: Mapped[int] = mapped_column(Integer, default=0)
+    # The goods alone, without packing (customs); weight_g above is what is shipped.
+    net_weight_g: Mapped[int | None] = mapped_column(Integer)
     length_mm: Mapped[int | None] = mapped_column(Integer)
     width_mm: Mapped[int | None] = mapped_column(Integer)
     height_mm: Mapped[int | None] = mapped_column(Integer)

@@ -90,6 +90,8 @@ class Order(db.Model):
     payment_intent: Mapped[str | None] = mapped_column(String(255), index=True)
     payment_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     paid_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Given once, when the order is first paid: KB-<year>-<n>, without gaps in a year.
+    invoice_number: Mapped[str | None] = mapped_column(String(20), unique=True)
     carrier: Mapped[str] = mapped_column(String(80), default="", server_default="")
     tracking_number: Mapped[str] = mapped_column(String(120), default="", server_default="")
     shipped_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -201,6 +203,15 @@ class OrderRefund(db.Model):
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     order: Mapped[Order] = relationship(back_populates="refunds")
+
+
+class InvoiceCounter(db.Model):
+    """The last invoice number given in a year; taken under its row lock with the payment."""
+
+    __tablename__ = "invoice_counter"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last_number: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class ProcessedPaymentEvent(db.Model):

@@ -25,13 +25,15 @@ from shop.services.catalog.rules import InvalidPrice, check_sku, check_slug, par
 PRODUCT_COLUMNS = (
     "product_slug", "product_name", "category_slug", "workshop_slug", "status", "summary",
     "description_md", "materials", "care_notes", "made_to_order", "lead_time_days",
-    "maker_share_pct", "featured",
+    "maker_share_pct", "featured", "hs_code", "origin_country",
 )  # fmt: skip
 VARIANT_COLUMNS = (
     "sku", "option_label", "price_idr", "stock", "weight_g", "length_mm", "width_mm",
-    "height_mm", "variant_active",
+    "height_mm", "variant_active", "net_weight_g",
 )  # fmt: skip
 COLUMNS = PRODUCT_COLUMNS + VARIANT_COLUMNS
+# Columns added later (customs data): a file without them leaves those values as they are.
+OPTIONAL_COLUMNS = frozenset({"hs_code", "origin_country", "net_weight_g"})
 
 _EXPORT_BATCH = 200
 _YES = frozenset({"yes", "y", "ya", "true", "1"})
@@ -155,6 +157,22 @@ def block_value(text: str, limit: int = rules.MAX_DESCRIPTION) -> str:
     return value
 
 
+def hs_code_value(text: str) -> str:
+    """An HS code of 6–10 digits, dots allowed ("4419.90"); empty means none given."""
+    code = rules.clean_hs_code(text)
+    if rules.check_hs_code(code):
+        raise BadValue("hs_code")
+    return code
+
+
+def country_value(text: str) -> str:
+    """An ISO country code ("ID"); empty means Indonesia, where the workshops are."""
+    code = rules.clean_country(text) or rules.DEFAULT_ORIGIN
+    if rules.check_country(code):
+        raise BadValue("country")
+    return code
+
+
 Rules = dict[str, tuple[str, Callable[[str], Any]]]
 
 # Column → (attribute it fills, rule that reads it).
@@ -175,6 +193,8 @@ PRODUCT_RULES: Rules = {
     ),
     "maker_share_pct": ("maker_share_pct", percent_value),
     "featured": ("featured", lambda t: yes_no_value(t, False)),
+    "hs_code": ("hs_code", hs_code_value),
+    "origin_country": ("origin_country", country_value),
 }
 VARIANT_RULES: Rules = {
     "sku": ("sku", sku_value),
@@ -186,6 +206,7 @@ VARIANT_RULES: Rules = {
     "width_mm": ("width_mm", lambda t: optional_count_value(t, rules.MAX_SIZE_MM)),
     "height_mm": ("height_mm", lambda t: optional_count_value(t, rules.MAX_SIZE_MM)),
     "variant_active": ("is_active", lambda t: yes_no_value(t, True)),
+    "net_weight_g": ("net_weight_g", lambda t: optional_count_value(t, rules.MAX_WEIGHT_G)),
 }
 
 
@@ -225,6 +246,7 @@ def _product_cells(product: Product) -> list[str]:
         product.slug, product.name, product.category.slug, product.workshop.slug, product.status,
         product.summary, product.description_md, product.materials, product.care_notes,
         product.made_to_order, product.lead_time_days, product.maker_share_pct, product.featured,
+        product.hs_code, product.origin_country,
     ]  # fmt: skip
     return [_cell(value) for value in values]
 
@@ -233,6 +255,7 @@ def _variant_cells(variant: Variant) -> list[str]:
     values = [
         variant.sku, variant.option_label, variant.price_idr, variant.stock, variant.weight_g,
         variant.length_mm, variant.width_mm, variant.height_mm, variant.is_active,
+        variant.net_weight_g,
     ]  # fmt: skip
     return [_cell(value) for value in values]
 

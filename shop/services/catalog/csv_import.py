@@ -32,6 +32,7 @@ from shop.models import (
 from shop.services import clock
 from shop.services.catalog.csv_export import (
     COLUMNS,
+    OPTIONAL_COLUMNS,
     PRODUCT_RULES,
     VARIANT_COLUMNS,
     VARIANT_RULES,
@@ -152,7 +153,11 @@ def _header(cells: list[str]) -> tuple[dict[str, int], list[RowError]]:
             errors.append(RowError(1, name, "unknown_column"))
         else:
             index[name] = position
-    errors += [RowError(1, name, "missing_column") for name in COLUMNS if name not in index]
+    errors += [
+        RowError(1, name, "missing_column")
+        for name in COLUMNS
+        if name not in index and name not in OPTIONAL_COLUMNS
+    ]
     return index, errors
 
 
@@ -183,6 +188,8 @@ def _read_cells(
 ) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for column, (attribute, rule) in rules.items():
+        if column not in raw:
+            continue  # an optional column the file leaves out: the value stays as it is
         try:
             values[attribute] = rule(raw[column])
         except BadValue as exc:
@@ -199,7 +206,7 @@ def _parse_row(
     raw = {column: unguard(cells[position]) for column, position in index.items()}
     product = _read_cells(PRODUCT_RULES, raw, number, errors)
     variant = None
-    if any(raw[column].strip() for column in VARIANT_COLUMNS):
+    if any(raw.get(column, "").strip() for column in VARIANT_COLUMNS):
         variant = _read_cells(VARIANT_RULES, raw, number, errors)
     return _Row(number, product, variant)
 

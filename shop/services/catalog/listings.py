@@ -42,10 +42,11 @@ DEFAULT_MAKER_SHARE = 30
 PRODUCT_FIELDS = (
     "name", "slug", "summary", "description_md", "category_id", "workshop_id", "materials",
     "care_notes", "made_to_order", "lead_time_days", "featured", "maker_share_pct", "status",
+    "hs_code", "origin_country",
 )  # fmt: skip
 VARIANT_FIELDS = (
     "sku", "option_label", "price_idr", "weight_g", "length_mm", "width_mm", "height_mm",
-    "is_active",
+    "is_active", "net_weight_g",
 )  # fmt: skip
 
 
@@ -63,6 +64,7 @@ class VariantDraft:
     stock: int
     stock_loaded: int | None = None  # the stock the form showed when it was opened
     weight_g: int = 0
+    net_weight_g: int | None = None  # customs: the piece alone, unpacked
     length_mm: int | None = None
     width_mm: int | None = None
     height_mm: int | None = None
@@ -88,6 +90,8 @@ class ProductDraft:
     lead_time_days: int | None = None
     featured: bool = False
     maker_share_pct: int | None = None
+    hs_code: str = ""
+    origin_country: str = rules.DEFAULT_ORIGIN
 
 
 @dataclass(frozen=True)
@@ -169,6 +173,11 @@ def _product_problems(draft: ProductDraft, product: Product | None) -> list[Prob
         problems.append(Problem("lead_time_days", reason, params={"max": rules.MAX_LEAD_TIME_DAYS}))
     if check_range(draft.maker_share_pct, rules.MAX_MAKER_SHARE_PCT):
         problems.append(Problem("maker_share_pct", "range"))
+    if rules.check_hs_code(rules.clean_hs_code(draft.hs_code)):
+        problems.append(Problem("hs_code", "format"))
+    reason = rules.check_country(rules.clean_country(draft.origin_country))
+    if reason:
+        problems.append(Problem("origin_country", reason))
     return problems
 
 
@@ -264,6 +273,8 @@ def _set_fields(product: Product, draft: ProductDraft) -> None:
     product.made_to_order = draft.made_to_order
     product.lead_time_days = draft.lead_time_days
     product.featured = draft.featured
+    product.hs_code = rules.clean_hs_code(draft.hs_code)
+    product.origin_country = rules.clean_country(draft.origin_country)
     if draft.maker_share_pct is not None:
         product.maker_share_pct = draft.maker_share_pct
 
@@ -273,6 +284,7 @@ def _set_variant(variant: Variant, row: VariantDraft, position: int) -> None:
     variant.option_label = row.option_label.strip()
     variant.price_idr = row.price_idr
     variant.weight_g = row.weight_g
+    variant.net_weight_g = row.net_weight_g
     variant.length_mm, variant.width_mm, variant.height_mm = (
         row.length_mm, row.width_mm, row.height_mm,
     )  # fmt: skip

@@ -34,7 +34,12 @@ PRODUCT_TEXT_LIMITS = {
 VARIANT_NUMBER_LIMITS = {
     "price_idr": MAX_PRICE_IDR, "stock": MAX_STOCK, "weight_g": MAX_WEIGHT_G,
     "length_mm": MAX_SIZE_MM, "width_mm": MAX_SIZE_MM, "height_mm": MAX_SIZE_MM,
+    "net_weight_g": MAX_WEIGHT_G,
 }  # fmt: skip
+# Customs: a Harmonized System code of 6 to 10 digits (6 international, more national), typed
+# with or without dots ("4419.90" or "441990"); the country of origin as an ISO 3166 code.
+HS_CODE_RE = re.compile(r"\d{6,10}")
+DEFAULT_ORIGIN = "ID"
 
 # Words of lowercase letters and digits joined by single hyphens: "teak-bowl", never
 # "-bowl" or "teak--bowl".
@@ -114,3 +119,29 @@ def check_range(value: int | None, maximum: int) -> str | None:
     if value < 0:
         return "negative"
     return "too_large" if value > maximum else None
+
+
+def clean_hs_code(text: str | None) -> str:
+    """The HS code as stored: digits only ("4419.90" → "441990"); other characters stay, to
+    be refused by check_hs_code."""
+    return re.sub(r"[.\s]", "", text or "")
+
+
+def check_hs_code(code: str) -> str | None:
+    """Return "format" unless the code is empty (not given) or 6–10 digits."""
+    return None if not code or HS_CODE_RE.fullmatch(code) else "format"
+
+
+def clean_country(text: str | None) -> str:
+    """A country code as stored: trimmed, upper case."""
+    return (text or "").strip().upper()
+
+
+def check_country(code: str) -> str | None:
+    """Return "missing" or "format" unless the code is an ISO 3166 country Babel knows."""
+    from babel import Locale
+
+    if not code:
+        return "missing"
+    known = Locale("en").territories
+    return None if re.fullmatch(r"[A-Z]{2}", code) and code in known else "format"

@@ -19,7 +19,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from shop.database import begin_write
 from shop.extensions import db
 from shop.models import Order, OrderEvent, OrderStatus
-from shop.services.ordering import reservations
+from shop.services.ordering import invoices, reservations
 
 S = OrderStatus
 ALLOWED: dict[OrderStatus, frozenset[OrderStatus]] = {
@@ -117,6 +117,7 @@ def pay(order: Order, *, actor: str, note: str, address_ok: bool = True) -> Orde
         note += "; the shipping address is outside the zone the shipping was priced for"
     to = S.ON_HOLD if reason else S.PAID
     move(order, to, actor=actor, note=note)
+    invoices.assign(order, order.paid_at)  # in this transaction: rolled back with the move
     return to
 
 

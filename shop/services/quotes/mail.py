@@ -10,7 +10,7 @@ from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from shop.gateways.mail import Mailer, MailMessage
+from shop.gateways.mail import Attachment, Mailer, MailMessage
 from shop.models import QuoteRequest
 from shop.services.ordering import mail as notifications
 
@@ -28,8 +28,14 @@ def _subject(kind: str, quote: QuoteRequest) -> str:
     return subjects[kind]
 
 
-def send_to_buyer(mailer: Mailer, quote: QuoteRequest, kind: str, quote_url: str) -> bool:
-    """Tell the buyer what changed on their request, with its private link."""
+def send_to_buyer(
+    mailer: Mailer,
+    quote: QuoteRequest,
+    kind: str,
+    quote_url: str,
+    attachments: tuple[Attachment, ...] = (),
+) -> bool:
+    """Tell the buyer what changed on their request, with its private link (and any files)."""
     locale = quote.locale or "en"
     with force_locale(locale):
         context = {"quote": quote, "kind": kind, "quote_url": quote_url, "locale": locale}
@@ -38,6 +44,7 @@ def send_to_buyer(mailer: Mailer, quote: QuoteRequest, kind: str, quote_url: str
             subject=_subject(kind, quote),
             text=render_template("mail/quote_update.txt", **context),
             html=render_template("mail/quote_update.html", **context),
+            attachments=attachments,
         )
     return _deliver(mailer, message, quote, kind)
 

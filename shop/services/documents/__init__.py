@@ -1,0 +1,1 @@
+"""Documents as PDF: invoices, packing slips, commercial invoices, quotes and pro-formas."""
