@@ -32,6 +32,10 @@ class _Collector(BaseHTTPRequestHandler):
             body = gzip.decompress(body)
         elif encoding == "deflate":
             body = zlib.decompress(body)
+        elif encoding == "br":  # sentry-sdk prefers brotli when the package is installed
+            import brotli
+
+            body = brotli.decompress(body)
         self.server.received.append((self.path, body))  # type: ignore[attr-defined]
         self.send_response(200)
         self.send_header("Content-Type", "application/json")

@@ -1,7 +1,7 @@
 """invoice numbers per year; customs data on products (HS code, origin) and variants (net weight)
 
-Revision ID: 0014_pdfdocs
-Revises: 0013
+Revision ID: 0017
+Revises: 0016
 Create Date: 2026-12-04 16:30:00
 
 """
@@ -9,8 +9,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0014_pdfdocs'
-down_revision = '0013'
+revision = '0017'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 
