@@ -13,6 +13,7 @@ from shop.models.catalog import (
 )
 from shop.models.currency import ExchangeRate
 from shop.models.customers import Customer, CustomerAddress, PriceTier
+from shop.models.mail import MailStatus, OutboundMail
 from shop.models.orders import (
     Order,
     OrderEvent,
@@ -52,6 +53,8 @@ __all__ = [
     "Customer",
     "CustomerAddress",
     "ExchangeRate",
+    "MailStatus",
+    "OutboundMail",
     "Order",
     "OrderEvent",
     "OrderRefund",
