@@ -13,6 +13,7 @@ from shop.admin import (  # noqa: E402, F401
     catalog_setup,
     dashboard,
     errors,
+    mail_queue,
     order_payments,
     orders,
     password_reset,
