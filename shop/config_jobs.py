@@ -34,7 +34,8 @@ def _positive(name: str, default: int) -> int:
 def jobs_settings(redis_url: str) -> dict[str, object]:
     """With REDIS_URL, mail, the expiry sweep and reconciliation run as RQ jobs."""
     return {
-        "JOBS_REDIS_URL": redis_url,
+        # A Redis of its own for jobs (noeviction) if REDIS_URL's evicts keys under pressure.
+        "JOBS_REDIS_URL": os.environ.get("JOBS_REDIS_URL", "").strip() or redis_url,
         "JOBS_QUEUE": os.environ.get("JOBS_QUEUE", "").strip() or "shop",
         "MAIL_MAX_ATTEMPTS": _positive("MAIL_MAX_ATTEMPTS", 8),
         "MAIL_RETRY_SECONDS": _positive("MAIL_RETRY_SECONDS", 60),
