@@ -177,3 +177,19 @@ def test_metrics_count_the_mail_queue(tmp_path: Path, postgres_schema_ready: boo
         text = body.get_data(as_text=True)
         assert 'shop_mail_queue_messages{state="retrying"} 1.0' in text
         assert 'shop_mail_queue_messages{state="failed"} 0.0' in text
+
+
+def test_on_a_server_mail_goes_out_after_the_response(app: Any, staff_user: Any, client: Any,
+                                                      monkeypatch) -> None:  # fmt: skip
+    """Not in the request: a reset link for an account takes as long as one for no account."""
+    monkeypatch.setattr(app, "testing", False)
+    page = client.get("/admin/forgot-password").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page)
+    assert token is not None
+    form = {"email": staff_user.email, "csrf_token": token.group(1)}
+    response = client.post("/admin/forgot-password", data=form, buffered=False)
+    assert response.status_code == 303
+    assert outbox(app) == [] and [m.status for m in rows()] == [MailStatus.QUEUED]
+    response.close()  # the server has sent the response
+    assert [m["To"] for m in outbox(app)] == [staff_user.email]
+    assert [m.status for m in rows()] == [MailStatus.SENT]
