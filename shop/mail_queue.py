@@ -8,13 +8,15 @@ together or not at all); otherwise it is committed on its own at once. After the
 - in tests and commands, it is delivered at once, in this process;
 - in a request, it is delivered after the response has gone out, so no request waits for
   (or is timed by) the mail server.
-Messages that fail wait with exponential backoff: `flask send-mail` (cron) or the worker's
-sweep tries them again.
+Messages that fail wait with exponential backoff: the worker's sweep, `flask send-mail` (cron),
+or, without a worker, each web process after a response (at most once a minute) tries them
+again.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from flask import Flask, current_app, g, has_app_context, has_request_context
@@ -33,6 +35,8 @@ logger = logging.getLogger("shop.mail")
 _FLUSHED = "outbound_mail_ids"  # ids of messages written in the session's transaction
 _WROTE = "outbound_mail_wrote"  # whether the session's transaction has written anything
 _AFTER_RESPONSE = "mail_after_response"
+SWEEP_SECONDS = 60
+_last_sweep = 0.0
 
 
 class QueueingMailer:
@@ -91,7 +95,8 @@ def dispatch(ids: list[int]) -> None:
         from shop.jobs import enqueue
 
         for mail_id in ids:
-            enqueue("shop.jobs.tasks.deliver_mail", mail_id)
+            if not enqueue("shop.jobs.tasks.deliver_mail", mail_id):
+                break  # Redis is away: the rest wait for the sweep too, without more waiting
     elif has_request_context() and not app.testing:
         g.setdefault(_AFTER_RESPONSE, []).extend(ids)
     else:
@@ -126,16 +131,32 @@ def _after_rollback(session: Session) -> None:
 
 
 def _send_after_response(response: Response) -> Response:
+    global _last_sweep
     ids = g.pop(_AFTER_RESPONSE, None)
-    if ids:
-        app = current_app._get_current_object()  # type: ignore[attr-defined]
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    # Without a worker, a web process also retries what is due, at most once a minute.
+    sweep = not app.testing and not app.config.get("JOBS_REDIS_URL")
+    sweep = sweep and time.monotonic() - _last_sweep > SWEEP_SECONDS
+    if sweep:
+        _last_sweep = time.monotonic()
+    if ids or sweep:
 
         def deliver() -> None:
             with app.app_context():
-                _deliver_safely(ids)
+                if ids:
+                    _deliver_safely(ids)
+                if sweep:
+                    _sweep_safely()
 
         response.call_on_close(deliver)
     return response
+
+
+def _sweep_safely() -> None:
+    try:
+        deliver_due()
+    except SQLAlchemyError:
+        logger.warning("Mail retry sweep postponed: the database did not answer", exc_info=True)
 
 
 def init_app(app: Flask) -> None:

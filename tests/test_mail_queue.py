@@ -83,7 +83,7 @@ def test_a_message_is_stored_with_its_change_or_not_at_all(app: Any) -> None:
 def test_a_message_on_its_own_is_committed_and_delivered_at_once(app: Any) -> None:
     app.extensions["mailer"].send(MESSAGE)
     assert [m["To"] for m in outbox(app)] == ["aiko@example.jp"]
-    assert [m.status for m in rows()] == [MailStatus.SENT]
+    assert [(m.status, m.text, m.html) for m in rows()] == [(MailStatus.SENT, "", None)]
 
 
 class CountingTransport:

@@ -84,7 +84,15 @@ def deliver_one(
         connection.execute(
             update(TABLE)
             .where(TABLE.c.id == mail_id)
-            .values(status=MailStatus.SENT.value, sent_at=datetime.now(UTC), last_error=None)
+            # The body goes once delivered: it may hold a one-time link (password resets), and
+            # the database need not keep a copy of every buyer's mail.
+            .values(
+                status=MailStatus.SENT.value,
+                sent_at=datetime.now(UTC),
+                last_error=None,
+                text="",
+                html=None,
+            )  # fmt: skip
         )
     return "sent"
 
