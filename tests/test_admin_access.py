@@ -57,6 +57,8 @@ def url_of(app: Flask, rule: Rule, samples: dict[str, Any]) -> str:
 def samples(staff_user: Any) -> dict[str, Any]:
     """Valid values for URL parameters of admin routes."""
     from shop.extensions import db
+    from shop.gateways.mail import MailMessage
+    from shop.services.outbox import queue
     from tests.factories import make_product, shop_with_stock
     from tests.order_factories import make_order
 
@@ -67,6 +69,8 @@ def samples(staff_user: Any) -> dict[str, Any]:
     )
     db.session.commit()
     quote = _quote_with_a_file()
+    mail = queue.record(db.session, MailMessage(to="aiko@example.jp", subject="Hi", text="Hello"))
+    db.session.commit()
     return {
         "user_id": staff_user.id,
         "order_id": order.id,
@@ -78,6 +82,7 @@ def samples(staff_user: Any) -> dict[str, Any]:
         "quote_id": quote.id,
         "file_id": quote.files[0].id,
         "token": "not-a-real-reset-token",
+        "mail_id": mail.id,
     }
 
 
