@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from shop import config, hosts
+from shop import config, config_jobs, hosts
 from shop.converters import CONVERTERS
 from shop.wrappers import ShopRequest
 
@@ -24,6 +24,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.request_class = ShopRequest
     app.url_map.converters.update(CONVERTERS)  # ids, text and paths a database can take
     app.config.from_mapping(config.DEFAULTS)
+    app.config.from_mapping(config_jobs.DEFAULTS)
     if test_config is None:
         app.config.from_mapping(config.from_environment(app.instance_path))
     else:
@@ -84,7 +85,15 @@ def register_extensions(app: Flask) -> None:
     app.extensions["payments"] = payment_gateway_for(app)
     # The same for every visitor of this app, so pages showing it can still be cached whole.
     app.jinja_env.globals["demo_payments"] = lambda: app.extensions["payments"].name == "demo"
-    app.extensions["mailer"] = mailer_from_config(app.config)
+    # Services send through a mailer that queues each message in the database; the real
+    # transport (SMTP or the outbox folder) is used by whoever delivers the queue.
+    from shop import mail_queue
+
+    app.extensions["mail_transport"] = mailer_from_config(app.config)
+    mail_queue.init_app(app)
+    from shop import jobs
+
+    jobs.init_app(app)
 
 
 def register_operations(app: Flask) -> None:
@@ -129,5 +138,7 @@ def register_errorhandlers(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     """Add the shop's CLI commands."""
     from shop.cli import register
+    from shop.jobs.worker import register as register_jobs
 
     register(app)
+    register_jobs(app)

@@ -263,6 +263,9 @@ def from_environment(instance_path: str) -> dict[str, object]:
     from shop.config_operations import operations_settings
 
     settings |= operations_settings(debug) | document_settings()
+    from shop.config_jobs import jobs_settings
+
+    settings |= jobs_settings(redis_url)
     # Checked last, so a shop missing several settings hears of the older ones first.
     return settings | media_storage_settings() | _site_settings(debug)
 

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import hmac
 import os
+from collections.abc import Iterator
 
 from flask import Flask, Response, abort, current_app, request
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest, multiprocess
+from prometheus_client.core import GaugeMetricFamily
 from prometheus_flask_exporter import PrometheusMetrics
 
 from shop.services import counters
@@ -48,6 +50,8 @@ def metrics_page() -> Response:
         body = generate_latest(_registry())
     else:
         body = generate_latest(_registry()) + generate_latest(counters.REGISTRY)
+    # Read from the database and Redis at scrape time: the same from every worker.
+    body += generate_latest(current_app.extensions["queue_registry"])
     response = Response(body, mimetype=CONTENT_TYPE_LATEST)
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -62,3 +66,31 @@ def init_app(app: Flask) -> None:
         excluded_paths=[f"^{p}" for p in NOT_MEASURED],
     )  # fmt: skip
     app.add_url_rule("/metrics", "metrics", metrics_page, methods=["GET"])
+    queues = CollectorRegistry(auto_describe=False)
+    queues.register(QueueCollector())
+    app.extensions["queue_registry"] = queues
+
+
+class QueueCollector:
+    """Mail waiting in the database by state, and jobs waiting in the RQ queue."""
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        """Count at scrape time (one small query, one Redis call)."""
+        from shop.extensions import db
+        from shop.services.outbox import queue
+
+        mail = GaugeMetricFamily(
+            "shop_mail_queue_messages", "Outgoing messages by state", labels=["state"]
+        )
+        counts = queue.counts(db.session)
+        for state in ("queued", "retrying", "failed"):
+            mail.add_metric([state], getattr(counts, state))
+        yield mail
+        if current_app.config.get("JOBS_REDIS_URL"):
+            from shop.jobs import queue_depth
+
+            depth = queue_depth()
+            if depth is not None:
+                jobs = GaugeMetricFamily("shop_job_queue_depth", "Jobs waiting in the RQ queue")
+                jobs.add_metric([], depth)
+                yield jobs

@@ -16,7 +16,7 @@ import time
 import uuid
 from datetime import UTC, datetime
 
-from flask import Flask, g, has_request_context, request
+from flask import Flask, g, has_app_context, has_request_context, request
 from flask.logging import default_handler
 from werkzeug.wrappers import Response
 
@@ -31,9 +31,11 @@ logger = logging.getLogger("shop.request")
 
 
 def request_id() -> str:
-    """The current request's id, or "-" outside a request."""
+    """The current request's id; in a background job, the id of the request that queued it."""
     if has_request_context():
         return g.get("request_id", "-")
+    if has_app_context():
+        return g.get("job_request_id", "-")
     return "-"
 
 

@@ -57,6 +57,10 @@ def url_of(app: Flask, rule: Rule, samples: dict[str, Any]) -> str:
 def samples(staff_user: Any) -> dict[str, Any]:
     """Valid values for URL parameters of admin routes."""
     from shop.extensions import db
+    from shop.gateways.mail import MailMessage
+    from shop.models import SearchSynonym
+    from shop.services.ordering import carriers
+    from shop.services.outbox import queue
     from tests.factories import make_product, shop_with_stock
     from tests.order_factories import make_order
 
@@ -67,7 +71,15 @@ def samples(staff_user: Any) -> dict[str, Any]:
     )
     db.session.commit()
     quote = _quote_with_a_file()
+    mail = queue.record(db.session, MailMessage(to="aiko@example.jp", subject="Hi", text="Hello"))
+    db.session.commit()
+    carriers.install_defaults()
+    synonym = SearchSynonym(term="plane", expansion="aircraft")
+    db.session.add(synonym)
+    db.session.commit()
     return {
+        "carrier_id": carriers.all_carriers()[0].id,
+        "synonym_id": synonym.id,
         "user_id": staff_user.id,
         "order_id": order.id,
         "product_id": product.id,
@@ -79,6 +91,7 @@ def samples(staff_user: Any) -> dict[str, Any]:
         "file_id": quote.files[0].id,
         "token": "not-a-real-reset-token",
         "kind": "packing-slips",
+        "mail_id": mail.id,
     }
 
 

@@ -14,6 +14,7 @@ from shop.admin import (  # noqa: E402, F401
     catalog_setup,
     dashboard,
     errors,
+    mail_queue,
     order_documents,
     order_payments,
     orders,

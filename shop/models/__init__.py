@@ -13,6 +13,7 @@ from shop.models.catalog import (
 )
 from shop.models.currency import ExchangeRate
 from shop.models.customers import Customer, CustomerAddress, PriceTier
+from shop.models.mail import MailStatus, OutboundMail, OutboundMailAttachment
 from shop.models.orders import (
     InvoiceCounter,
     Order,
@@ -58,6 +59,9 @@ __all__ = [
     "CustomerAddress",
     "ExchangeRate",
     "InvoiceCounter",
+    "MailStatus",
+    "OutboundMail",
+    "OutboundMailAttachment",
     "Order",
     "OrderEvent",
     "OrderRefund",

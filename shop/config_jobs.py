@@ -1,0 +1,42 @@
+"""Settings for background jobs and the mail queue."""
+
+from __future__ import annotations
+
+import os
+
+from shop.config import UnsafeConfiguration
+
+DEFAULTS: dict[str, object] = {
+    # Empty: no job queue; mail is delivered in-process after each commit, the expiry sweep
+    # runs in checkout, and `flask send-mail` / `flask expire-orders` run from cron.
+    "JOBS_REDIS_URL": "",
+    "JOBS_QUEUE": "shop",
+    # A message is tried this many times, waiting MAIL_RETRY_SECONDS, then twice that, …
+    # (at most six hours between tries), then marked failed for staff to see.
+    "MAIL_MAX_ATTEMPTS": 8,
+    "MAIL_RETRY_SECONDS": 60,
+}
+
+
+def _positive(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise UnsafeConfiguration(f"{name} must be a whole number above zero, not {raw!r}.")
+    return value
+
+
+def jobs_settings(redis_url: str) -> dict[str, object]:
+    """With REDIS_URL, mail, the expiry sweep and reconciliation run as RQ jobs."""
+    return {
+        # A Redis of its own for jobs (noeviction) if REDIS_URL's evicts keys under pressure.
+        "JOBS_REDIS_URL": os.environ.get("JOBS_REDIS_URL", "").strip() or redis_url,
+        "JOBS_QUEUE": os.environ.get("JOBS_QUEUE", "").strip() or "shop",
+        "MAIL_MAX_ATTEMPTS": _positive("MAIL_MAX_ATTEMPTS", 8),
+        "MAIL_RETRY_SECONDS": _positive("MAIL_RETRY_SECONDS", 60),
+    }

@@ -1,0 +1,94 @@
+"""The job functions RQ runs. Each runs in an app context of its own, with the request id.
+
+In a worker started by `flask worker`, the app is the one the command built; under a bare
+`rq worker`, one is built from the environment on the first job.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+
+from flask import Flask, current_app, g, has_app_context
+
+logger = logging.getLogger("shop.jobs")
+_worker_app: Flask | None = None
+
+
+def _app() -> Flask:
+    global _worker_app
+    if has_app_context():
+        return current_app._get_current_object()  # type: ignore[attr-defined]
+    if _worker_app is None:
+        from shop import create_app
+
+        _worker_app = create_app()
+    return _worker_app
+
+
+@contextmanager
+def job_context(name: str, request_id: str | None) -> Iterator[Flask]:
+    """A fresh app context (own database session) whose log lines carry the request id."""
+    from shop.extensions import db
+
+    app = _app()
+    with app.app_context():
+        g.job_request_id = request_id or "-"
+        logger.info("Job %s started", name)
+        try:
+            yield app
+        finally:
+            db.session.remove()
+
+
+def deliver_mail(mail_id: int, request_id: str | None = None) -> str | None:
+    """Deliver one queued message (a failure is rescheduled on the row, not raised)."""
+    from shop import mail_queue
+
+    with job_context("deliver_mail", request_id):
+        report = mail_queue.deliver_now([mail_id])
+        outcome = next((k for k in ("sent", "retrying", "failed") if getattr(report, k)), None)
+        logger.info("Mail %s: %s", mail_id, outcome or "not due or taken by another worker")
+        return outcome
+
+
+def send_due_mail(request_id: str | None = None) -> int:
+    """The retry sweep: deliver every message that is due; return how many went out."""
+    from shop import mail_queue
+
+    with job_context("send_due_mail", request_id):
+        report = mail_queue.deliver_due()
+        if report.sent or report.retrying or report.failed:
+            logger.info("Mail sweep: %s sent, %s to retry, %s failed", len(report.sent),
+                        len(report.retrying), len(report.failed))  # fmt: skip
+        return len(report.sent)
+
+
+def expire_orders(request_id: str | None = None) -> tuple[int, int]:
+    """Expire orders whose payment window closed, and lapsed quotes."""
+    from shop.services.ordering.orders import expire_overdue
+    from shop.services.quotes import requests as quotes
+
+    with job_context("expire_orders", request_id):
+        expired = (expire_overdue(), quotes.expire_overdue())
+        if any(expired):
+            logger.info("Expired %s orders and %s quotes", *expired)
+        return expired
+
+
+def reconcile_payments(request_id: str | None = None, days: int = 3) -> int:
+    """Apply the provider's payments that no webhook delivered; return how many changed."""
+    from shop.checkout.notify import order_paid
+    from shop.services.ordering.reconcile import reconcile_payments as reconcile
+
+    with job_context("reconcile_payments", request_id) as app:
+        gateway = app.extensions["payments"]
+        if gateway.name == "demo":
+            return 0
+        mail = order_paid if app.config.get("SERVER_NAME") else None
+        report = reconcile(gateway, datetime.now(UTC) - timedelta(days=days), on_paid=mail)
+        for label, outcome in report.changes + report.problems:
+            logger.info("Reconciled %s: %s", label, outcome)
+        return len(report.changes)
