@@ -22,6 +22,7 @@ from shop.models.orders import (
     ProcessedPaymentEvent,
     RefundStatus,
 )
+from shop.models.pages import PAGE_LOCALES, ShopPage, ShopPageVersion
 from shop.models.quotes import (
     QuoteEvent,
     QuoteFile,
@@ -71,7 +72,10 @@ __all__ = [
     "QuoteRequest",
     "QuoteStatus",
     "Role",
+    "PAGE_LOCALES",
     "ShippingCountry",
+    "ShopPage",
+    "ShopPageVersion",
     "ShippingZone",
     "StockAdjustment",
     "StockReason",
