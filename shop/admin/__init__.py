@@ -15,6 +15,7 @@ from shop.admin import (  # noqa: E402, F401
     errors,
     order_payments,
     orders,
+    pages,
     password_reset,
     photos,
     products,
