@@ -10,9 +10,15 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 ORDER_NUMBER = r"^\s*[Kk][Bb]-\d{4}-\d{6,12}\s*$"
 
 
+def _stripped(value: object) -> object:
+    """Spaces around an address (pasted from a mail) are not part of it."""
+    return value.strip() if isinstance(value, str) else value
+
+
 def email_field() -> EmailField:
     return EmailField(
         _l("Email address"),
+        filters=[_stripped],
         validators=[
             DataRequired(_l("Enter your email address.")),
             Length(max=254, message=_l("An email address has at most 254 characters.")),

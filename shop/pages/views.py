@@ -8,6 +8,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from shop.extensions import limiter
+from shop.i18n import url_in_language
 from shop.page_cache import cached_page
 from shop.pages import bp
 from shop.pages.forms import ContactForm
@@ -75,8 +76,10 @@ def contact() -> tuple[str, int] | Response:
     mailer = current_app.extensions["mailer"]
     if not contact_mail.send_to_staff(mailer, message, current_app.config["STAFF_EMAIL"]):
         return _contact_page(form, 503, failed=True)
-    links = {slug: url_for("pages.show", slug=slug, _external=True)
-             for slug in ("shipping", "returns", "faq")}  # fmt: skip
+    links = {
+        slug: url_in_language(url_for("pages.show", slug=slug, _external=True), message.locale)
+        for slug in ("shipping", "returns", "faq")
+    }
     contact_mail.send_acknowledgement(mailer, message, links)
     return redirect(url_for("pages.contact_sent"), 303)
 
