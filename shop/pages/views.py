@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from babel import Locale
+from babel.lists import format_list
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext
 from werkzeug.exceptions import HTTPException
@@ -34,16 +36,21 @@ def show(slug: str) -> str | Response:
     if slug == "contact":
         return redirect(url_for("pages.contact"), 301)
     text = pages.shown_text(slug, _locale()) or abort(404)
-    zones = []
-    if slug == "shipping":
-        zones = [
-            (zone, shipping.zone_countries(zone.zone_code))
-            for zone in shipping.zone_fees(EXAMPLE_WEIGHT_G)
-        ]
+    zones = _zones() if slug == "shipping" else []
     return render_template(
         "pages/page.html", page=text, zones=zones, weight=EXAMPLE_WEIGHT_G,
         description=plain_excerpt(text.body_md),
     )  # fmt: skip
+
+
+def _zones() -> list[tuple[shipping.ShippingQuote, str]]:
+    """Each zone's fee and delivery time, with its countries named as the visitor reads them."""
+    locale = Locale.parse(_locale())
+    return [
+        (zone, format_list(sorted(locale.territories.get(c, c) for c in
+                                  shipping.zone_countries(zone.zone_code)), locale=locale))
+        for zone in shipping.zone_fees(EXAMPLE_WEIGHT_G)
+    ]  # fmt: skip
 
 
 def _sent(response: Response) -> bool:
