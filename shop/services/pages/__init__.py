@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from shop.extensions import db
 from shop.models import PAGE_LOCALES, ShopPage, ShopPageVersion
@@ -190,6 +191,15 @@ def restore(actor: audit.Actor, page: ShopPage, version_id: int) -> ShopPageVers
 def install_defaults() -> int:
     """Add missing pages and the default text of every language that has none; return how many
     texts were added. Staff's texts are never touched, so this is safe to run again."""
+    try:
+        return _install_defaults()
+    except IntegrityError:
+        # Another server starting at the same moment added the pages first: add what it left.
+        db.session.rollback()
+        return _install_defaults()
+
+
+def _install_defaults() -> int:
     existing = {p.slug: p for p in db.session.scalars(select(ShopPage))}
     texted = set(db.session.execute(
         select(ShopPageVersion.page_id, ShopPageVersion.locale).distinct()
