@@ -67,7 +67,13 @@ def samples(staff_user: Any) -> dict[str, Any]:
     )
     db.session.commit()
     quote = _quote_with_a_file()
+    from shop.services import pages
+
+    pages.install_defaults()
+    terms = pages.find_page(1)
     return {
+        "page_id": terms.id,
+        "version_id": pages.history(terms)[-1].id,
         "user_id": staff_user.id,
         "order_id": order.id,
         "product_id": product.id,
