@@ -24,6 +24,7 @@ translations: $(VENV)/.runtime
 run: $(VENV)/.runtime translations
 	FLASK_DEBUG=1 $(BIN)/flask db upgrade
 	FLASK_DEBUG=1 $(BIN)/flask seed-demo --if-empty
+	FLASK_DEBUG=1 $(BIN)/flask install-pages
 	FLASK_DEBUG=1 $(BIN)/flask create-demo-admin
 	FLASK_DEBUG=1 $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 

@@ -114,6 +114,7 @@ def register_blueprints(app: Flask) -> None:
     from shop.checkout import bp as checkout_bp
     from shop.main import bp as main_bp
     from shop.orders import bp as orders_bp
+    from shop.pages import bp as pages_bp
     from shop.quotes import bp as quotes_bp
     from shop.webhooks import bp as webhooks_bp
 
@@ -122,6 +123,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(cart_bp)
     app.register_blueprint(checkout_bp)
     app.register_blueprint(orders_bp)
+    app.register_blueprint(pages_bp)
     app.register_blueprint(account_bp)
     app.register_blueprint(quotes_bp)
     app.register_blueprint(webhooks_bp)

@@ -37,6 +37,9 @@ def register(app: Flask) -> None:
         from shop.services.ordering.shipping import install_default_zones
 
         install_default_zones()
+        from shop.services.pages import install_defaults
+
+        install_defaults()
         storage = current_app.extensions["media"]
         added = seed_demo(storage, limit=limit, progress=lambda name: click.echo(f"  + {name}"))
         refresh_statistics(db.engine)
@@ -98,6 +101,13 @@ def register(app: Flask) -> None:
         from shop.services.ordering.shipping import install_default_zones
 
         click.echo(f"Shipping zones added: {install_default_zones()}")
+
+    @app.cli.command("install-pages")
+    def install_pages_command() -> None:
+        """Add the shop's pages and default texts that are missing (staff's edits are kept)."""
+        from shop.services.pages import install_defaults
+
+        click.echo(f"Page texts added: {install_defaults()}")
 
     @app.cli.command("expire-orders")
     def expire_orders_command() -> None:

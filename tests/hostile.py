@@ -19,6 +19,7 @@ from werkzeug.routing import Rule
 
 from shop.extensions import db
 from shop.models import Role
+from shop.services import pages
 from shop.services.accounts import addresses, customers
 from shop.services.accounts import staff as users
 from shop.services.quotes import requests as quotes
@@ -276,6 +277,8 @@ def seed(app: Flask) -> tuple[dict[str, str], dict[tuple[str, str], str]]:
         locale="en",
     )  # fmt: skip
     db.session.commit()
+    pages.install_defaults()
+    terms = pages.find_page(1)
     photo = pictured.photos[0]
     valid = {
         "product_id": str(product.id), "variant_id": str(variant.id),
@@ -285,12 +288,14 @@ def seed(app: Flask) -> tuple[dict[str, str], dict[tuple[str, str], str]]:
         "user_id": str(staff.id), "address_id": str(address.id), "line_id": "1",
         "slug": product.slug, "token": quote.token, "code": "en",
         "name": f"{photo.image_key}-320.webp", "session_id": "cs_demo_1",
-        "filename": "css/site.css",
+        "filename": "css/site.css", "page_id": str(terms.id),
+        "version_id": str(pages.history(terms)[-1].id),
     }  # fmt: skip
     by_endpoint = {
         ("catalog.workshop_detail", "slug"): product.workshop.slug,
         ("orders.show", "token"): order.token,
         ("checkout.done", "token"): order.token,
+        ("pages.show", "slug"): "shipping",
         # Deleting works on spares, so the forms after it still find what they edit.
         ("admin.product_delete", "product_id"): str(spare.id),
         ("admin.photo_delete", "photo_id"): str(pictured.photos[1].id),

@@ -77,7 +77,13 @@ def samples(staff_user: Any) -> dict[str, Any]:
     synonym = SearchSynonym(term="plane", expansion="aircraft")
     db.session.add(synonym)
     db.session.commit()
+    from shop.services import pages
+
+    pages.install_defaults()
+    terms = pages.find_page(1)
     return {
+        "page_id": terms.id,
+        "version_id": pages.history(terms)[-1].id,
         "carrier_id": carriers.all_carriers()[0].id,
         "synonym_id": synonym.id,
         "user_id": staff_user.id,

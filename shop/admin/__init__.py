@@ -18,6 +18,7 @@ from shop.admin import (  # noqa: E402, F401
     order_documents,
     order_payments,
     orders,
+    pages,
     password_reset,
     photos,
     products,

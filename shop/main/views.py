@@ -31,6 +31,7 @@ from shop.i18n import (
 from shop.main import bp, readiness
 from shop.page_cache import cached_page
 from shop.redirects import local_path
+from shop.services import pages
 from shop.services.catalog import products as catalog
 from shop.services.currency import CURRENCIES
 
@@ -164,5 +165,6 @@ def sitemap() -> Response:
         products=catalog.sitemap_entries(),
         categories=catalog.categories_with_counts(),
         workshops=catalog.workshops_with_counts(),
+        pages=pages.sitemap_entries(),
     )
     return Response(body, mimetype="application/xml")

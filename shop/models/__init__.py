@@ -24,6 +24,7 @@ from shop.models.orders import (
     ProcessedPaymentEvent,
     RefundStatus,
 )
+from shop.models.pages import PAGE_LOCALES, ShopPage, ShopPageVersion
 from shop.models.quotes import (
     QuoteEvent,
     QuoteFile,
@@ -81,8 +82,11 @@ __all__ = [
     "QuoteRequest",
     "QuoteStatus",
     "Role",
+    "PAGE_LOCALES",
     "ShippingCountry",
     "Carrier",
+    "ShopPage",
+    "ShopPageVersion",
     "ShippingZone",
     "StockAdjustment",
     "StockReason",

@@ -56,7 +56,8 @@ def browser_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def live_app(tmp_path_factory: pytest.TempPathFactory, browser_database: str) -> Iterator[Flask]:
-    """The app the live server runs: migrated, seeded with the demo catalog and shipping zones.
+    """The app the live server runs: migrated, seeded with the demo catalog, shipping zones and
+    the shop pages.
 
     Tests may open `live_app.app_context()` to read the live server's database directly.
     """
@@ -64,6 +65,7 @@ def live_app(tmp_path_factory: pytest.TempPathFactory, browser_database: str) ->
 
     from shop.demo.seed import seed_demo
     from shop.services.ordering.shipping import install_default_zones
+    from shop.services.pages import install_defaults as install_pages
 
     media = tmp_path_factory.mktemp("browser-media")
     app = create_app(_test_config(media, browser_database))
@@ -71,6 +73,7 @@ def live_app(tmp_path_factory: pytest.TempPathFactory, browser_database: str) ->
         upgrade()
         seed_demo(app.extensions["media"], limit=14)
         install_default_zones()
+        install_pages()
     try:
         yield app
     finally:

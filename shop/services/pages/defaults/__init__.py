@@ -1,0 +1,16 @@
+"""The pages' default texts: `<slug>.<locale>.md`, a `# Title` line and the Markdown text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+FOLDER = Path(__file__).parent
+
+
+def default_text(slug: str, locale: str) -> tuple[str, str] | None:
+    """(title, Markdown) of a page's default text in one language, or None if there is none."""
+    path = FOLDER / f"{slug}.{locale}.md"
+    if not path.is_file():
+        return None
+    first, _, body = path.read_text(encoding="utf-8").partition("\n")
+    return first.removeprefix("#").strip(), body.strip()
