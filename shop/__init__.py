@@ -58,6 +58,7 @@ def register_extensions(app: Flask) -> None:
     from shop.gateways import payment_gateway_for
     from shop.gateways.mail import mailer_from_config
     from shop.media import media_storages
+    from shop.services.catalog import cache_tags
     from shop.services.catalog.version import track_catalog_changes
 
     db.init_app(app)
@@ -72,6 +73,7 @@ def register_extensions(app: Flask) -> None:
     with app.app_context():
         configure_engine_events(db.engine)
     track_catalog_changes(db.session)
+    cache_tags.init_app(app)
     app.extensions["media"], app.extensions["private_media"] = media_storages(app.config)
 
     from shop import http, personal, templating
