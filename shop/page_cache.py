@@ -78,10 +78,13 @@ def cached_page(view: Callable[..., Any]) -> Callable[..., Any]:
             log.warning("page cache unavailable (Redis): serving %s uncached", request.path)
             return view(*args, **kwargs)
         g.page_cache_tags = set()
-        html = view(*args, **kwargs)
-        personal = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token") in g
-        if isinstance(html, str) and not personal:
-            _store(key, started, html)
+        try:
+            html = view(*args, **kwargs)
+            personal = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token") in g
+            if isinstance(html, str) and not personal:
+                _store(key, started, html)
+        finally:
+            cache_tags.store().finish_render(db.session(), started)
         return html
 
     return wrapper

@@ -60,6 +60,9 @@ class TagStore(Protocol):
     def stamp(self, session: Session, started: Any, tags: Iterable[str]) -> Any:
         """Return the stamp of a page just rendered that depends on these tags."""
 
+    def finish_render(self, session: Session, started: Any) -> None:
+        """End what begin_render started."""
+
     def is_current(self, session: Session, tags: tuple[str, ...], stamp: Any) -> bool:
         """Whether a page stamped so is still current, in one round trip."""
 
@@ -82,12 +85,12 @@ class SqlTagStore:
             )
         )
 
-    def begin_render(self, session: Session) -> None:
+    def begin_render(self, session: Session) -> bool:
         """Start a read transaction so the page and its stamp come from one snapshot."""
         if session.in_transaction() and not (session.new or session.dirty or session.deleted):
             session.rollback()
         if session.in_transaction():
-            return  # a caller's own unit of work: its reads are already one transaction
+            return False  # a caller's own unit of work: leave it be
         if session.get_bind().dialect.name == "postgresql":
             session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
         else:
@@ -95,6 +98,12 @@ class SqlTagStore:
             # the latest commit. BEGIN holds one snapshot from the first read on.
             dbapi = session.connection().connection.dbapi_connection
             dbapi.execute("BEGIN")  # type: ignore[union-attr]
+        return True
+
+    def finish_render(self, session: Session, started: Any) -> None:
+        """End the read transaction: hold no snapshot (nor SQLite's WAL) past the render."""
+        if started:
+            session.rollback()
 
     def stamp(self, session: Session, started: Any, tags: Iterable[str]) -> dict[str, int]:
         """Return the versions of the tags as the page's snapshot holds them."""
@@ -156,6 +165,9 @@ return value
     def stamp(self, session: Session, started: Any, tags: Iterable[str]) -> int:
         """The counter as it was before the render started."""
         return int(started)
+
+    def finish_render(self, session: Session, started: Any) -> None:
+        """Nothing to end: the render read no snapshot of its own."""
 
     def is_current(self, session: Session, tags: tuple[str, ...], stamp: Any) -> bool:
         """Whether no tag was bumped after the page started, nor Redis lost its counter."""
