@@ -96,8 +96,9 @@ class SqlTagStore:
         else:
             # The SQLite driver opens no transaction before a write: each read would see
             # the latest commit. BEGIN holds one snapshot from the first read on.
-            dbapi = session.connection().connection.dbapi_connection
-            dbapi.execute("BEGIN")  # type: ignore[union-attr]
+            dbapi: Any = session.connection().connection.dbapi_connection
+            if not dbapi.in_transaction:
+                dbapi.execute("BEGIN")
         return True
 
     def finish_render(self, session: Session, started: Any) -> None:

@@ -51,6 +51,9 @@ PER_PRODUCT_COLUMNS = frozenset(
 )  # fmt: skip
 
 
+_FLUSH_TAGS = "kb_flush_cache_tags"  # session.info: what this flush stales, bumped after it
+
+
 def catalog_version() -> int:
     """Return the current catalog version (0 before anything was ever recorded)."""
     return db.session.scalar(select(CatalogVersion.version).where(CatalogVersion.id == 1)) or 0
@@ -98,6 +101,7 @@ def track_catalog_changes(session: scoped_session | Session) -> None:
     if event.contains(target, "before_flush", _before_flush):
         return
     event.listen(target, "before_flush", _before_flush)
+    event.listen(target, "after_flush", _after_flush)
 
 
 def _refresh_changed_price_ranges(session: Session) -> None:
@@ -185,7 +189,19 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
     for obj, status in changed + refreshed:
         found = _tags_for(obj, status)
         if found is None:
-            bump_catalog_version(session)
-            return
+            tags = {cache_tags.GLOBAL}
+            break
         tags |= found
-    cache_tags.bump(tags, session)
+    session.info.setdefault(_FLUSH_TAGS, set()).update(tags)
+
+
+def _after_flush(session: Session, _context: Any) -> None:
+    # Recorded after the rows are written, as stock moves do: every writer locks the rows it
+    # changes before their tags, so two writers never wait on each other in a cycle.
+    tags = session.info.pop(_FLUSH_TAGS, None)
+    if not tags:
+        return
+    if cache_tags.GLOBAL in tags:
+        bump_catalog_version(session)
+    else:
+        cache_tags.bump(tags, session)
