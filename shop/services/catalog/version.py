@@ -124,7 +124,9 @@ def _in_stock_changed(variant: Variant) -> bool:
     if not history.has_changes():
         return False
     before = [v for v in history.deleted if v is not None]
-    return bool(before) and (before[0] > 0) != ((variant.stock or 0) > 0)
+    if not before:
+        return True  # the old value was never loaded: it may have crossed zero
+    return (before[0] > 0) != ((variant.stock or 0) > 0)
 
 
 def _product_id(obj: Any) -> int | None:
