@@ -52,6 +52,8 @@ def _cached(key: str) -> str | None:
 def _store(key: str, started: Any, html: str) -> None:
     tags = tuple(sorted(g.page_cache_tags | {cache_tags.GLOBAL}))
     stamp = cache_tags.store().stamp(db.session(), started, tags)
+    if stamp is None:
+        return
     try:
         cache.set(key, (tags, stamp, html))
     except RedisError:

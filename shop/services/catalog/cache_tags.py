@@ -58,7 +58,7 @@ class TagStore(Protocol):
         """Prepare to render a page; return what `stamp` needs."""
 
     def stamp(self, session: Session, started: Any, tags: Iterable[str]) -> Any:
-        """Return the stamp of a page just rendered that depends on these tags."""
+        """Return the stamp of a page just rendered on these tags; None: do not store it."""
 
     def finish_render(self, session: Session, started: Any) -> None:
         """End what begin_render started."""
@@ -86,11 +86,15 @@ class SqlTagStore:
         )
 
     def begin_render(self, session: Session) -> bool:
-        """Start a read transaction so the page and its stamp come from one snapshot."""
-        if session.in_transaction() and not (session.new or session.dirty or session.deleted):
-            session.rollback()
+        """Start a read transaction so the page and its stamp come from one snapshot.
+
+        Returns False (the page is then not stored) when the session holds changes of its
+        own not yet flushed: they are left alone.
+        """
+        if session.new or session.dirty or session.deleted:
+            return False
         if session.in_transaction():
-            return False  # a caller's own unit of work: leave it be
+            session.commit()  # ends what was read (or flushed) so far, losing nothing
         if session.get_bind().dialect.name == "postgresql":
             session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
         else:
@@ -106,9 +110,9 @@ class SqlTagStore:
         if started:
             session.rollback()
 
-    def stamp(self, session: Session, started: Any, tags: Iterable[str]) -> dict[str, int]:
-        """Return the versions of the tags as the page's snapshot holds them."""
-        return self._versions(session, tuple(tags))
+    def stamp(self, session: Session, started: Any, tags: Iterable[str]) -> dict[str, int] | None:
+        """Return the versions of the tags as the page's snapshot holds them (None: no snapshot)."""
+        return self._versions(session, tuple(tags)) if started else None
 
     def is_current(self, session: Session, tags: tuple[str, ...], stamp: Any) -> bool:
         """Whether no tag changed since the page's snapshot."""
