@@ -73,24 +73,31 @@ def bump_catalog_version(session: Session | None = None) -> None:
     cache_tags.bump([cache_tags.GLOBAL], session)
 
 
-def stock_moved(moves: dict[int, int], session: Session | None = None) -> None:
+def stock_moved(
+    moves: dict[int, int],
+    session: Session | None = None,
+    after: dict[int, tuple[int, int]] | None = None,
+) -> None:
     """Record stock moved by Core statements ({variant id: change}); the caller commits.
 
     Stales the pages of the products concerned, and the listings of what is in stock only
-    when a variant went from in stock to sold out or back.
+    when a variant went from in stock to sold out or back. `after` ({variant id: (product
+    id, stock now)}), when the updates returned it, saves reading it again.
     """
     session = session or db.session()
     moves = {variant_id: delta for variant_id, delta in moves.items() if delta}
     if not moves:
         return
-    # On the connection, as the updates were: no autoflush of the caller's pending rows.
-    rows = session.connection().execute(
-        select(Variant.id, Variant.product_id, Variant.stock).where(Variant.id.in_(moves))
-    )
+    if after is None:
+        # On the connection, as the updates were: no autoflush of the caller's pending rows.
+        rows = session.connection().execute(
+            select(Variant.id, Variant.product_id, Variant.stock).where(Variant.id.in_(moves))
+        )
+        after = {variant_id: (product_id, stock) for variant_id, product_id, stock in rows}
     tags: set[str] = set()
-    for variant_id, product_id, after in rows:
+    for variant_id, (product_id, stock) in after.items():
         tags.add(cache_tags.product_tag(product_id))
-        if (after > 0) != (after - moves[variant_id] > 0):
+        if (stock > 0) != (stock - moves.get(variant_id, 0) > 0):
             tags.add(cache_tags.STOCK)
     cache_tags.bump(tags, session)
 

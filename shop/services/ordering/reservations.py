@@ -29,6 +29,7 @@ def reserve(order: Order, made_to_order: dict[int, bool]) -> None:
     """
     # Lock rows in one global order so two checkouts never wait on each other in a cycle.
     moves: dict[int, int] = {}
+    after: dict[int, tuple[int, int]] = {}
     for line in sorted(order.lines, key=lambda ln: ln.variant_id or 0):
         if not line.variant_id:
             continue
@@ -42,14 +43,16 @@ def reserve(order: Order, made_to_order: dict[int, bool]) -> None:
             update(Variant)
             .where(Variant.id == line.variant_id, Variant.stock >= wanted)
             .values(stock=Variant.stock - wanted)
+            .returning(Variant.product_id, Variant.stock)
             .execution_options(synchronize_session=False)
-        ).rowcount
-        if taken == 1:
+        ).first()
+        if taken is not None:
             line.reserved_quantity += wanted
             moves[line.variant_id] = moves.get(line.variant_id, 0) - wanted
+            after[line.variant_id] = (taken.product_id, taken.stock)
         elif not made_to_order.get(line.variant_id):
             raise StockChanged(line.sku)
-    stock_moved(moves)  # through Core statements, which the ORM hook does not see
+    stock_moved(moves, after=after)  # through Core statements, which the ORM hook does not see
 
 
 def reserve_again(order: Order) -> bool:
