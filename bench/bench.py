@@ -35,6 +35,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+import buying
 import photos
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -244,7 +245,7 @@ def shopping_scenarios(base: str, items: list[tuple[str, str]]) -> dict[str, lis
         "cart page": [Request("/cart", headers=(("Cookie", shopper.cookie),))],
         # Each POST places an order holding stock and opens a demo payment session; the cart
         # keeps its lines until payment, so the same request works every time. Placing an
-        # order bumps the catalog version, emptying the page cache: keep this scenario last.
+        # order stales the cached pages of the products it holds: keep this scenario last.
         "checkout redirect": [
             shopper.replay("/checkout", "/demo-pay/", email="bench@example.com", country="JP")
         ],
@@ -347,6 +348,7 @@ def main() -> int:
             "WHERE p.made_to_order = 1 AND v.sku LIKE 'BENCH-%' ORDER BY v.id LIMIT ?",
             (3 + ADD_CARTS * SKUS_PER_ADD_CART,),
         ).fetchall()
+    stocked = buying.stocked_items(scratch / "bench.db")
     photo_run = subprocess.run(
         [str(BIN / "python"), str(ROOT / "bench" / "photos.py"), "--json"],
         capture_output=True, text=True, check=True, cwd=ROOT,
@@ -354,7 +356,9 @@ def main() -> int:
     photo_results = json.loads(photo_run.stdout)
     try:
         tables = {
-            "page cache on (the default)": measure(env, slugs, tiered, made_to_order, scratch),
+            "page cache on (the default)": measure(
+                env, slugs, tiered, made_to_order, scratch, stocked
+            ),
             "page cache off (every request renders)": measure(
                 env | {"PAGE_CACHE_DISABLED": "1"}, slugs, tiered, made_to_order, scratch
             ),
@@ -371,6 +375,7 @@ def main() -> int:
     for title, results in tables.items():
         print_table(title, results)
     photos.print_table(photo_results)
+    buying.print_ratio(tables["page cache on (the default)"])
     return 0
 
 
@@ -380,8 +385,12 @@ def measure(
     tiered: list[str],
     made_to_order: list[tuple[str, str]],
     scratch: Path,
+    stocked: list[tuple[str, str]] | None = None,
 ) -> dict[str, dict]:
-    """Serve the app with gunicorn and run wrk against every scenario."""
+    """Serve the app with gunicorn and run wrk against every scenario.
+
+    With `stocked` (slug, SKU) pieces, browsing is also timed while buyers check them out.
+    """
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
@@ -409,6 +418,11 @@ def measure(
         # The floor is measured again after the pages: on a shared 2-core machine it drifts,
         # and the ratios use the mean of both runs.
         results["floor, again"] = run_wrk(base, pages["floor (/robots.txt)"], scratch)
+        if stocked:
+            browsing = pages["listing"] + pages["product"]
+            results |= buying.measure(
+                base, browsing, stocked, lambda r: run_wrk(base, r, scratch), USER_AGENT
+            )
         for name, requests in admin_scenarios(base).items():
             for r in requests:
                 send(base, r)

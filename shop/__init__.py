@@ -59,6 +59,7 @@ def register_extensions(app: Flask) -> None:
     from shop.gateways import payment_gateway_for
     from shop.gateways.mail import mailer_from_config
     from shop.media import media_storages
+    from shop.services.catalog import cache_tags
     from shop.services.catalog.search_index import track_search_changes
     from shop.services.catalog.version import track_catalog_changes
 
@@ -75,6 +76,7 @@ def register_extensions(app: Flask) -> None:
         configure_engine_events(db.engine)
     track_catalog_changes(db.session)
     track_search_changes(db.session)
+    cache_tags.init_app(app)
     app.extensions["media"], app.extensions["private_media"] = media_storages(app.config)
 
     from shop import http, personal, templating

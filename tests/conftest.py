@@ -107,6 +107,7 @@ def _as_on_a_server(error: BaseException | None) -> None:
     request a new context and session. Expiring keeps the test's own objects usable.
     """
     g.pop("_flask_babel", None)
+    g.pop("csrf_token", None)  # a fresh request has no token yet (the page cache looks)
     db.session.expire_all()
 
 

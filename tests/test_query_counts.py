@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shop.extensions import db
+from shop.extensions import cache, db
 from shop.models import Product
 from tests.factories import make_category, make_product, make_workshop
 
@@ -25,7 +25,9 @@ def _add_products(prefix: str, n: int, variants: int, photos: int) -> list[Produ
     return products
 
 
-def _queries_for(client, count_queries, url: str) -> int:
+def _queries_for(client, count_queries, url: str, *, fresh: bool = False) -> int:
+    if fresh:  # render it, rather than check a stored copy first
+        cache.clear()
     db.session.expire_all()
     before = count_queries.count
     assert client.get(url).status_code == 200
@@ -35,24 +37,25 @@ def _queries_for(client, count_queries, url: str) -> int:
 def test_listing_home_and_product_pages_run_a_fixed_number_of_queries(client, count_queries):
     few = _add_products("few", 2, variants=1, photos=1)
     first = {
-        "/products": _queries_for(client, count_queries, "/products"),
-        "/": _queries_for(client, count_queries, "/"),
-        "product": _queries_for(client, count_queries, f"/products/{few[0].slug}"),
+        "/products": _queries_for(client, count_queries, "/products", fresh=True),
+        "/": _queries_for(client, count_queries, "/", fresh=True),
+        "product": _queries_for(client, count_queries, f"/products/{few[0].slug}", fresh=True),
     }
     many = _add_products("many", 30, variants=4, photos=3)
     second = {
-        "/products": _queries_for(client, count_queries, "/products"),
-        "/": _queries_for(client, count_queries, "/"),
-        "product": _queries_for(client, count_queries, f"/products/{many[0].slug}"),
+        "/products": _queries_for(client, count_queries, "/products", fresh=True),
+        "/": _queries_for(client, count_queries, "/", fresh=True),
+        "product": _queries_for(client, count_queries, f"/products/{many[0].slug}", fresh=True),
     }
     assert first == second
-    assert second["/products"] <= 9  # 8 for the listing, 1 for the exchange rates
+    # 8 for the listing, 1 for the exchange rates, 1 for the versions of what it shows
+    assert second["/products"] <= 10
 
 
 def test_a_cached_page_costs_one_query_and_a_catalog_change_refreshes_it(client, count_queries):
     products = _add_products("shelf", 3, variants=1, photos=0)
     assert _queries_for(client, count_queries, "/products") > 1
-    assert _queries_for(client, count_queries, "/products") == 1  # the catalog version
+    assert _queries_for(client, count_queries, "/products") == 1  # the versions of its tags
 
     products[0].variants[0].price_idr = 777_000
     db.session.commit()
@@ -93,7 +96,9 @@ def test_pages_in_another_language_also_run_a_fixed_number_of_queries(app, clien
         urls = {"/products": "/products", "/": "/", "/workshops": "/workshops"}
         urls |= {"product": f"/products/{products[0].slug}", "search": "/products?q=訳"}
         return {
-            page: _queries_for(client, count_queries, f"{url}{'&' if '?' in url else '?'}lang=ja")
+            page: _queries_for(
+                client, count_queries, f"{url}{'&' if '?' in url else '?'}lang=ja", fresh=True
+            )
             for page, url in urls.items()
         }
 

@@ -10,8 +10,8 @@ from flask_babel import get_locale
 from shop.catalog import bp
 from shop.catalog.forms import default_sort, parse_listing
 from shop.converters import page_number
-from shop.page_cache import cached_page
-from shop.services.catalog import pricing
+from shop.page_cache import cached_page, page_shows
+from shop.services.catalog import cache_tags, pricing
 from shop.services.catalog import products as catalog
 from shop.services.catalog.products import ListingFilters
 from shop.services.ordering import shipping
@@ -53,6 +53,7 @@ def product_list() -> str:
     filters = catalog.with_page(filters, results.page)
     categories = catalog.categories_with_counts(_locale())
     workshops = catalog.workshops_with_counts(_locale())
+    page_shows(results.items, *cache_tags.listing_tags(filters))
     return render_template(
         "catalog/list.html",
         filters=filters,
@@ -77,6 +78,7 @@ def product_detail(slug: str) -> str:
     product = catalog.get_product(slug, locale)
     if product is None:
         abort(404)
+    page_shows([product])
     variants = catalog.active_variants(product)
     pricing.load_tiers(variants)
     volume_prices = [(v, pricing.tier_table(v)) for v in variants if v.price_tiers]
@@ -125,6 +127,7 @@ def workshop_detail(slug: str) -> str:
         current_app.config["PRODUCTS_PER_PAGE"],
         _locale(),
     )
+    page_shows(results.items)
     return render_template(
         "catalog/workshop.html",
         workshop=workshop,

@@ -29,7 +29,7 @@ from shop.i18n import (
     url_in_language,
 )
 from shop.main import bp, readiness
-from shop.page_cache import cached_page
+from shop.page_cache import cached_page, page_shows
 from shop.redirects import local_path
 from shop.services import pages
 from shop.services.catalog import products as catalog
@@ -47,9 +47,11 @@ def _locale() -> str:
 @cached_page
 def home() -> str:
     """Show featured products, the categories, the workshops and why buying here matters."""
+    featured = catalog.featured_products(limit=8, locale=_locale())
+    page_shows(featured)
     return render_template(
         "main/home.html",
-        featured=catalog.featured_products(limit=8, locale=_locale()),
+        featured=featured,
         categories=catalog.categories_with_counts(_locale()),
         workshops=catalog.workshops_with_counts(_locale()),
     )

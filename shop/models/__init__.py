@@ -3,6 +3,7 @@
 from shop.models.backoffice import AuditEntry, RevenueSplitRate, StockAdjustment, StockReason
 from shop.models.cart import Cart, CartLine
 from shop.models.catalog import (
+    CacheTag,
     CatalogVersion,
     Category,
     Product,
@@ -54,6 +55,7 @@ __all__ = [
     "AuditEntry",
     "Cart",
     "CartLine",
+    "CacheTag",
     "CatalogVersion",
     "Category",
     "Customer",

@@ -245,3 +245,12 @@ class CatalogVersion(db.Model):
     changed_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
+
+
+class CacheTag(db.Model):
+    """How often what one tag names (a product's page data) has changed; see cache_tags."""
+
+    __tablename__ = "cache_tag"
+
+    name: Mapped[str] = mapped_column(String(80), primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger, default=1)

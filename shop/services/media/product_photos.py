@@ -2,8 +2,8 @@
 
 Each function changes one product's photos in one transaction, with its audit entry, and
 commits; a refused change raises a `PhotoError` and leaves the database as it was. The
-storefront picks the change up at once: photo rows are catalog rows, so the flush bumps
-the catalog version (services.catalog_version).
+storefront picks the change up at once: photo rows are catalog rows, so the flush stales
+the product's cached pages (services.catalog.version).
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 
 from shop.extensions import db
 from shop.models import Order, Product, Variant
-from shop.services.catalog.version import bump_catalog_version
+from shop.services.catalog.version import stock_moved
 
 
 class StockChanged(Exception):
@@ -28,6 +28,8 @@ def reserve(order: Order, made_to_order: dict[int, bool]) -> None:
     back on StockChanged.
     """
     # Lock rows in one global order so two checkouts never wait on each other in a cycle.
+    moves: dict[int, int] = {}
+    after: dict[int, tuple[int, int]] = {}
     for line in sorted(order.lines, key=lambda ln: ln.variant_id or 0):
         if not line.variant_id:
             continue
@@ -41,14 +43,16 @@ def reserve(order: Order, made_to_order: dict[int, bool]) -> None:
             update(Variant)
             .where(Variant.id == line.variant_id, Variant.stock >= wanted)
             .values(stock=Variant.stock - wanted)
+            .returning(Variant.product_id, Variant.stock)
             .execution_options(synchronize_session=False)
-        ).rowcount
-        if taken == 1:
+        ).first()
+        if taken is not None:
             line.reserved_quantity += wanted
+            moves[line.variant_id] = moves.get(line.variant_id, 0) - wanted
+            after[line.variant_id] = (taken.product_id, taken.stock)
         elif not made_to_order.get(line.variant_id):
             raise StockChanged(line.sku)
-    if any(line.reserved_quantity for line in order.lines):
-        bump_catalog_version()  # stock moved through Core statements
+    stock_moved(moves, after=after)  # through Core statements, which the ORM hook does not see
 
 
 def reserve_again(order: Order) -> bool:
@@ -74,10 +78,10 @@ def reserve_again(order: Order) -> bool:
 
 def release(order: Order) -> None:
     """Put the order's pieces back on the shelf; the caller commits."""
-    released = False
+    moves: dict[int, int] = {}
     for line in order.lines:
         if line.reserved_quantity and line.variant_id:
-            released = True
+            moves[line.variant_id] = moves.get(line.variant_id, 0) + line.reserved_quantity
             db.session.execute(
                 update(Variant)
                 .where(Variant.id == line.variant_id)
@@ -85,5 +89,4 @@ def release(order: Order) -> None:
                 .execution_options(synchronize_session=False)
             )
             line.reserved_quantity = 0
-    if released:
-        bump_catalog_version()
+    stock_moved(moves)

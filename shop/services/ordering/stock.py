@@ -14,7 +14,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from shop.extensions import db
 from shop.models import Product, StockAdjustment, StockReason, User, Variant
 from shop.services.catalog.search import ResultPage, clamp_page
-from shop.services.catalog.version import bump_catalog_version
+from shop.services.catalog.version import stock_moved
 from shop.services.reporting import audit
 
 MAX_NOTE = 300
@@ -66,7 +66,7 @@ def apply_delta(variant: Variant, delta: int) -> int | None:
     """Add `delta` to the variant's stock in one conditional UPDATE; the caller commits.
 
     Returns the stock afterwards, or None when the change would make it negative (then
-    nothing changed). Bumps the catalog version, since Core updates skip the ORM hook.
+    nothing changed). Stales the product's cached pages, since Core updates skip the ORM hook.
     """
     new_stock = db.session.execute(
         update(Variant)
@@ -78,7 +78,7 @@ def apply_delta(variant: Variant, delta: int) -> int | None:
     if new_stock is None:
         return None
     set_committed_value(variant, "stock", new_stock)
-    bump_catalog_version()
+    stock_moved({variant.id: delta})
     return new_stock
 
 
@@ -157,7 +157,7 @@ def _set_counted(variant: Variant, counted: int) -> tuple[int, int]:
         ).rowcount
         if written == 1:
             set_committed_value(variant, "stock", counted)
-            bump_catalog_version()
+            stock_moved({variant.id: counted - seen})
             return counted - seen, counted
     raise StockError("the stock kept changing while it was being counted")
 
