@@ -6,6 +6,11 @@ cache invalidation to forget. ORM changes to catalog rows bump it inside the sam
 (see track_catalog_changes), which also keeps each product's stored price range in step
 with its variants; code that changes catalog rows with Core statements (bulk
 inserts, conditional stock updates) calls bump_catalog_version itself.
+
+Lock order: the version row first, then catalog rows. A flush bumps the version before it
+writes, so code that writes with Core statements bumps first too; otherwise a checkout
+holding a variant while it waits for the version, and a staff edit holding the version while
+it waits for that variant, deadlock (PostgreSQL ends one of them: a 503 for the visitor).
 """
 
 from __future__ import annotations

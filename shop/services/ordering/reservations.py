@@ -27,6 +27,10 @@ def reserve(order: Order, made_to_order: dict[int, bool]) -> None:
     A made-to-order line takes what is on the shelf and the rest is made. The caller rolls
     back on StockChanged.
     """
+    if any(line.variant_id for line in order.lines):
+        # The catalog version first, then the variants: the order every writer of catalog
+        # rows takes its locks in (see catalog.version), so none waits on another in a cycle.
+        bump_catalog_version()  # stock moves through Core statements
     # Lock rows in one global order so two checkouts never wait on each other in a cycle.
     for line in sorted(order.lines, key=lambda ln: ln.variant_id or 0):
         if not line.variant_id:
@@ -47,8 +51,6 @@ def reserve(order: Order, made_to_order: dict[int, bool]) -> None:
             line.reserved_quantity += wanted
         elif not made_to_order.get(line.variant_id):
             raise StockChanged(line.sku)
-    if any(line.reserved_quantity for line in order.lines):
-        bump_catalog_version()  # stock moved through Core statements
 
 
 def reserve_again(order: Order) -> bool:
@@ -74,16 +76,14 @@ def reserve_again(order: Order) -> bool:
 
 def release(order: Order) -> None:
     """Put the order's pieces back on the shelf; the caller commits."""
-    released = False
-    for line in order.lines:
-        if line.reserved_quantity and line.variant_id:
-            released = True
-            db.session.execute(
-                update(Variant)
-                .where(Variant.id == line.variant_id)
-                .values(stock=Variant.stock + line.reserved_quantity)
-                .execution_options(synchronize_session=False)
-            )
-            line.reserved_quantity = 0
-    if released:
-        bump_catalog_version()
+    held = [line for line in order.lines if line.reserved_quantity and line.variant_id]
+    if held:
+        bump_catalog_version()  # first: see `reserve`
+    for line in held:
+        db.session.execute(
+            update(Variant)
+            .where(Variant.id == line.variant_id)
+            .values(stock=Variant.stock + line.reserved_quantity)
+            .execution_options(synchronize_session=False)
+        )
+        line.reserved_quantity = 0

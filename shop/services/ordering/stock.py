@@ -68,6 +68,7 @@ def apply_delta(variant: Variant, delta: int) -> int | None:
     Returns the stock afterwards, or None when the change would make it negative (then
     nothing changed). Bumps the catalog version, since Core updates skip the ORM hook.
     """
+    bump_catalog_version()  # before the variant's row: the lock order of catalog.version
     new_stock = db.session.execute(
         update(Variant)
         .where(Variant.id == variant.id, Variant.stock + delta >= 0)
@@ -78,7 +79,6 @@ def apply_delta(variant: Variant, delta: int) -> int | None:
     if new_stock is None:
         return None
     set_committed_value(variant, "stock", new_stock)
-    bump_catalog_version()
     return new_stock
 
 
@@ -145,6 +145,7 @@ def _check_request(delta: int | None, counted: int | None, reason: StockReason, 
 
 def _set_counted(variant: Variant, counted: int) -> tuple[int, int]:
     """Set the stock to `counted` unless an order moved it between reading and writing."""
+    bump_catalog_version()  # before the variant's row: the lock order of catalog.version
     for _ in range(_COUNT_RETRIES):
         seen = current_stock(variant)
         if seen == counted:
@@ -157,7 +158,6 @@ def _set_counted(variant: Variant, counted: int) -> tuple[int, int]:
         ).rowcount
         if written == 1:
             set_committed_value(variant, "stock", counted)
-            bump_catalog_version()
             return counted - seen, counted
     raise StockError("the stock kept changing while it was being counted")
 
