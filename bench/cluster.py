@@ -219,7 +219,7 @@ class Cluster:
             if (
                 process.probe
                 and subprocess.run(
-                    process.probe, env=self.env, cwd=ROOT, capture_output=True, timeout=60
+                    process.probe, env=self.env, cwd=ROOT, capture_output=True, timeout=300
                 ).returncode
             ):
                 say(f"{process.name}: skipped (`{' '.join(process.probe[1:-1])}` not available)")
