@@ -6,7 +6,8 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := app
 
-.PHONY: run test lint format translations extract-messages bench race lighthouse clean
+.PHONY: run test lint format translations extract-messages bench race lighthouse clean \
+	cluster cluster-test cluster-load
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -53,6 +54,20 @@ bench: $(VENV)/.dev translations
 ## databases); paying, cancelling, expiry and doubled webhooks collide; fails on any lost piece or 5xx.
 race: $(VENV)/.dev translations
 	$(BIN)/python bench/race.py
+
+## Two gunicorn servers behind HAProxy (deploy/haproxy.cfg) sharing a scratch PostgreSQL
+## database, Redis (db 5) and a moto S3 server, demo catalog seeded; Ctrl-C stops it all.
+cluster: $(VENV)/.dev translations
+	$(BIN)/python bench/cluster.py
+
+## The cluster under test: a buyer pays while one server is SIGKILLed; staff edits show on
+## both servers; sessions, carts, CSRF, 2FA codes and rate limits hold across servers.
+cluster-test: $(VENV)/.dev translations
+	KB_CLUSTER_TEST=1 $(BIN)/python -m pytest -q tests/cluster
+
+## 60 s of mixed load through HAProxy: errors, and each gunicorn worker's memory at start/end.
+cluster-load: $(VENV)/.dev translations
+	$(BIN)/python bench/cluster_load.py
 
 ## Lighthouse scores at a phone profile for home, listing and product pages.
 lighthouse: $(VENV)/.dev translations

@@ -28,6 +28,9 @@ def _worker_database(url: str, worker: str) -> str:
     return parsed.set(database=f"{parsed.database}_{worker}").render_as_string(hide_password=False)
 
 
+# The cluster tests start PostgreSQL-backed servers behind HAProxy: `make cluster-test` only.
+collect_ignore = [] if os.environ.get("KB_CLUSTER_TEST") == "1" else ["cluster"]
+
 # Workers running in parallel (make test uses two) each get a database of their own, since
 # every test truncates every table.
 POSTGRES_URL = _worker_database(

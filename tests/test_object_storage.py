@@ -157,6 +157,16 @@ def test_media_migrate_copies_local_files_once(app, runner, s3, tmp_path) -> Non
     assert again.exit_code == 0 and again.output.count("0 copied, 1 already in the bucket") == 2
 
 
+def test_seed_demo_draws_its_photos_into_the_bucket(app, runner, s3) -> None:
+    # Photos are drawn in a process pool: the storage crosses to it, and connects anew there.
+    result = runner.invoke(args=["seed-demo", "--limit", "1"])
+    assert result.exit_code == 0, result.output
+    assert "Demo catalog ready: 1 products added." in result.output
+    photo = db.session.scalars(select(ProductPhoto)).first()
+    assert f"{photo.image_key}-640.webp" in _keys(s3, s3.public_bucket)
+    assert not any((Path(app.config["MEDIA_ROOT"])).glob("*"))
+
+
 @pytest.mark.parametrize("missing", ["S3_BUCKET", "S3_PRIVATE_BUCKET"])
 def test_s3_storage_without_a_bucket_refuses_to_start_naming_it(monkeypatch, missing) -> None:
     monkeypatch.setenv("MEDIA_STORAGE", "s3")

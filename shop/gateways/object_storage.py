@@ -40,6 +40,22 @@ class S3MediaStorage:
         self.base_url = base_url if base_url.endswith("/") else base_url + "/"
         self.public = public
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Everything but the client, which can't be pickled: `flask seed-demo` hands the
+        storage to a process pool to draw photos on every core. The copy connects anew."""
+        state = self.__dict__.copy()
+        client = state.pop("client")
+        state["client_settings"] = {
+            "S3_ENDPOINT_URL": client.meta.endpoint_url,
+            "S3_REGION": client.meta.region_name,
+        }
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        settings = state.pop("client_settings")
+        self.__dict__.update(state)
+        self.client = s3_client(settings)
+
     def _call(self, operation: str, **kwargs: Any) -> Any:
         failed = f"S3 {operation} in bucket {self.bucket!r} failed"
         try:
