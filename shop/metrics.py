@@ -17,6 +17,7 @@ from flask import Flask, Response, abort, current_app, request
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest, multiprocess
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_flask_exporter import PrometheusMetrics
+from sqlalchemy.exc import SQLAlchemyError
 
 from shop.services import counters
 
@@ -82,10 +83,17 @@ class QueueCollector:
         mail = GaugeMetricFamily(
             "shop_mail_queue_messages", "Outgoing messages by state", labels=["state"]
         )
-        counts = queue.counts(db.session)
-        for state in ("queued", "retrying", "failed"):
-            mail.add_metric([state], getattr(counts, state))
-        yield mail
+        try:
+            counts = queue.counts(db.session)
+        except SQLAlchemyError:
+            # The database is away (or not migrated yet): the other figures still matter,
+            # and /readyz is what says the database is down.
+            db.session.rollback()
+            current_app.logger.warning("Mail queue not counted: the database did not answer")
+        else:
+            for state in ("queued", "retrying", "failed"):
+                mail.add_metric([state], getattr(counts, state))
+            yield mail
         if current_app.config.get("JOBS_REDIS_URL"):
             from shop.jobs import queue_depth
 

@@ -240,6 +240,26 @@ def test_bad_files_are_refused(storage: LocalMediaStorage, kind: str) -> None:
     assert _stored_files(storage.root) == []
 
 
+def test_a_truncated_photo_is_refused_even_after_a_pdf_was_rendered(
+    storage: LocalMediaStorage,
+) -> None:
+    """WeasyPrint's import makes Pillow accept truncated images process-wide."""
+    from shop.services.documents.pdf import render_pdf
+
+    render_pdf("<p>Invoice</p>")
+    Image.open(io.BytesIO(_truncated_jpeg()))  # opening is not decoding
+    with pytest.raises(InvalidImage, match=images.MSG_DAMAGED):
+        process_image(_truncated_jpeg(), storage)
+    import PIL.ImageFile
+
+    PIL.ImageFile.LOAD_TRUNCATED_IMAGES = True  # as if another library set it meanwhile
+    try:
+        with pytest.raises(InvalidImage, match=images.MSG_DAMAGED):
+            process_image(_truncated_jpeg(), storage)
+    finally:
+        PIL.ImageFile.LOAD_TRUNCATED_IMAGES = False
+
+
 def test_file_over_byte_limit(storage: LocalMediaStorage, monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(InvalidImage, match=r"^The file is larger than 15 MB\.$"):
         process_image(b"\xff" * (images.MAX_UPLOAD_BYTES + 1), storage)

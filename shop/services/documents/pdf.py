@@ -11,6 +11,8 @@ from __future__ import annotations
 import logging
 from typing import Any, NoReturn
 
+from PIL import ImageFile
+
 log = logging.getLogger(__name__)
 
 
@@ -29,4 +31,8 @@ def render_pdf(html: str) -> bytes:
     except (ImportError, OSError) as exc:
         log.error("WeasyPrint cannot be loaded: %r", exc)
         raise DocumentsUnavailable(str(exc)) from None
+    finally:
+        # WeasyPrint's import tells Pillow, for the whole process, to accept truncated
+        # images; uploads must still be refused when damaged (shop/services/media/images.py).
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
     return HTML(string=html, url_fetcher=_no_fetching, base_url=None).write_pdf()

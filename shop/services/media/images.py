@@ -6,7 +6,7 @@ import hashlib
 import io
 from dataclasses import dataclass
 
-from PIL import Image, ImageCms
+from PIL import Image, ImageCms, ImageFile
 
 from shop.media import MediaStorage
 
@@ -122,7 +122,9 @@ def _decode(data: bytes) -> tuple[Image.Image, int, int, int]:
             target = min(max(RENDITION_WIDTHS), width)
             img.draft("RGB", (1, target) if transposed else (target, 1))
         # Force the full decode so truncated/corrupt data fails here; for an animated
-        # WebP/APNG this is the first frame, which is what we keep.
+        # WebP/APNG this is the first frame, which is what we keep. A library may have told
+        # Pillow to accept truncated images for the whole process (WeasyPrint does): not here.
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
         img.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise _too_big() from None
