@@ -221,4 +221,8 @@ def track_search_changes(session: scoped_session | Session) -> None:
     """Rewrite the search documents a flush makes stale, in the same transaction."""
     target: Any = Session if isinstance(session, scoped_session) else session
     if not event.contains(target, "after_flush", _after_flush):
-        event.listen(target, "after_flush", _after_flush)
+        # First among the flush hooks: it locks the products it rewrites, and every writer
+        # locks catalog rows before it bumps cache tags or the catalog version (see
+        # catalog.version). Run after the version bump, a category rename and a product rename
+        # at once deadlocked on PostgreSQL.
+        event.listen(target, "after_flush", _after_flush, insert=True)
