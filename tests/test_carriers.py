@@ -111,3 +111,24 @@ def test_carriers_need_staff_and_a_form_token(app, client, signed_in) -> None:
     assert response.status_code == 400  # no form token
     assert db.session.scalar(select(Carrier).where(Carrier.name == "JNE")) is None
     assert post(signed_in, "/admin/carriers/99999/delete").status_code == 404
+
+
+def test_two_staff_adding_the_same_carrier_at_once_get_one_carrier_and_a_message(
+    app, staff_user
+) -> None:
+    from tests.races import run_together
+
+    staff_id = staff_user.id
+
+    def add() -> str:
+        from shop.models import User
+
+        try:
+            carriers.save(None, "JNE", "", db.session.get(User, staff_id))
+        except carriers.CarrierProblem as problem:
+            return problem.reason
+        return "saved"
+
+    results = run_together(app, add, add)
+    assert sorted(r.value for r in results) == ["saved", "taken"]
+    assert db.session.scalar(select(func.count()).where(Carrier.name == "JNE")) == 1

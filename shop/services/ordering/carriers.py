@@ -9,6 +9,7 @@ from __future__ import annotations
 from urllib.parse import quote, urlsplit
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 
 from shop.extensions import db
 from shop.models import Carrier
@@ -80,7 +81,11 @@ def save(carrier: Carrier | None, name: str, tracking_url: str, actor: audit.Act
     if carrier is None:
         carrier = Carrier(name=name, tracking_url=tracking_url)
         db.session.add(carrier)
-        db.session.flush()
+        try:
+            db.session.flush()
+        except IntegrityError:
+            db.session.rollback()
+            raise CarrierProblem("name", "taken") from None
         action, changes = "carrier.created", {}
     else:
         changes = {
@@ -93,7 +98,11 @@ def save(carrier: Carrier | None, name: str, tracking_url: str, actor: audit.Act
     audit.record(
         actor, action, target_type="carrier", target_id=carrier.id, label=name, changes=changes
     )
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # another staff member saved the same name meanwhile
+        db.session.rollback()
+        raise CarrierProblem("name", "taken") from None
     return carrier
 
 

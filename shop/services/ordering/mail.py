@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 
 from shop.gateways.mail import Mailer, MailError, MailMessage
 from shop.models.orders import Order, OrderStatus
+from shop.services import currency
 from shop.services.money import format_idr
 from shop.services.ordering import carriers, presentation
 
@@ -122,6 +123,8 @@ def _order_context(order: Order, locale: str, **extra: Any) -> dict[str, Any]:
     # while a visitor in another language is being served (or with no request at all).
     money: Callable[[int], str] = partial(format_idr, locale=locale)
     shown = presentation.mail_currency(locale)
+    # Read once per mail: the templates show the figure in both parts, some twice.
+    rates = currency.current_rates() if shown else None
     return {
         "order": order,
         "lines": list(order.lines),
@@ -130,7 +133,9 @@ def _order_context(order: Order, locale: str, **extra: Any) -> dict[str, Any]:
         "locale": locale,
         "money": money,
         # "≈ ￥2,627" beside rupiah in the buyer's currency, at today's rate, as pages show it.
-        "approx": lambda amount_idr: presentation.approx_in(amount_idr, shown, locale),
+        "approx": lambda amount_idr: (
+            presentation.approx_in(amount_idr, shown, locale, rates) if rates else ""
+        ),
         "status": status_label(order.status),
         "delivery": delivery_estimate(order.delivery_min_days, order.delivery_max_days),
         **extra,

@@ -90,12 +90,9 @@ def moment(value: datetime | None, country: str, locale: str) -> str:
     return f"{shown} {local.tzname() or 'UTC'}"
 
 
-def approx_in(amount_idr: int, code: str | None, locale: str) -> str:
-    """ "≈ ￥2,627" in the currency, at today's rate; empty for rupiah alone or no rate."""
-    if not code:
-        return ""
-    rates = currency.current_rates()
-    if not rates.has(code):
+def approx_in(amount_idr: int, code: str | None, locale: str, rates: currency.Rates) -> str:
+    """ "≈ ￥2,627" in the currency at the given rates; empty for rupiah alone or no rate."""
+    if not code or not rates.has(code):
         return ""
     return "≈ " + currency.format_approx(amount_idr, code, rates.by_currency[code], locale)
 
