@@ -118,6 +118,13 @@ def register(app: Flask) -> None:
         click.echo(f"Orders expired: {expire_overdue()}")
         click.echo(f"Quotes expired: {quotes.expire_overdue()}")
 
+    @app.cli.command("send-payment-reminders")
+    def send_payment_reminders_command() -> None:
+        """Remind buyers paying a quote by bank transfer that its deadline is near (hourly)."""
+        from shop.jobs.tasks import payment_reminders
+
+        click.echo(f"Payment reminders sent: {payment_reminders(app)}")
+
     @app.cli.command("reconcile-payments")
     @click.option("--days", type=click.IntRange(1, 90), default=3, show_default=True,
                   help="Check the payment sessions created in the last DAYS days.")  # fmt: skip

@@ -243,10 +243,6 @@ def from_environment(instance_path: str) -> dict[str, object]:
         # Buyers' reference files: never under MEDIA_URL, served only after an access check.
         # Defaults to a "private" folder beside MEDIA_ROOT.
         "PRIVATE_MEDIA_ROOT": os.environ.get("PRIVATE_MEDIA_ROOT", ""),
-        # Shown to a buyer whose order is above the card limit and paid by bank transfer.
-        "BANK_TRANSFER_DETAILS": os.environ.get(
-            "BANK_TRANSFER_DETAILS", DEFAULTS["BANK_TRANSFER_DETAILS"]
-        ),
         "PRODUCTS_PER_PAGE": _int("PRODUCTS_PER_PAGE", 24, minimum=1),
         "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE") == "1",
         "PROXY_COUNT": _int("PROXY_COUNT", 0),
@@ -293,9 +289,6 @@ DEFAULTS: dict[str, object] = {
     "STRIPE_WEBHOOK_SECRET": "",
     "STRIPE_API_BASE": "",
     "CARD_LIMIT_IDR": 250_000_000,
-    "BANK_TRANSFER_DETAILS": (
-        "Bank Mandiri, account 123-00-0000000-0, PT Karya Binaan Nusantara (demo details)"
-    ),
     "STAFF_EMAIL": "orders@karyabinaan.example",
     "MAIL_SERVER": "",
     "MAIL_DEFAULT_SENDER": "Karya Binaan <shop@karyabinaan.example>",

@@ -15,17 +15,15 @@ from pypdf import PdfWriter
 from sqlalchemy import select
 
 from shop.extensions import db
-from shop.models import AuditEntry, Order, OrderStatus, QuoteRequest, QuoteStatus
+from shop.models import AuditEntry, QuoteRequest, QuoteStatus
 from shop.services.money import format_idr
 from shop.services.ordering import shipping
 from shop.services.quotes import offers as quote_offers
-from shop.services.quotes import payments as quote_payments
 from shop.services.quotes import requests as quotes
 from shop.services.quotes.files import Upload
 from shop.services.quotes.offers import OfferDetails
 from shop.services.quotes.requests import RequestDetails
-from tests.factories import TODAY, csrf_from, png_bytes, shop_with_stock
-from tests.order_factories import make_order
+from tests.factories import TODAY, csrf_from, png_bytes
 
 Q = QuoteStatus
 
@@ -362,78 +360,6 @@ def test_quote_actions_need_the_csrf_token(app, signed_in, quote, action) -> Non
     quote = fresh(quote)
     assert (quote.status, quote.offers, quote.messages, len(quote.events)) == (Q.NEW, [], [], 1)
     assert outbox(app) == []
-
-
-# --- Paying by bank transfer ---------------------------------------------------------------
-
-
-@pytest.fixture
-def waiting_order(app) -> Order:
-    variant = shop_with_stock(stock=10, price=100_000).variants[0]
-    return make_order(variant, quantity=2, status=OrderStatus.PENDING_PAYMENT, payment_intent=None)
-
-
-def transfer(client, order: Order, **data: str):
-    token = csrf_from(client.get(f"/admin/orders/{order.id}").get_data(as_text=True))
-    response = client.post(
-        f"/admin/orders/{order.id}/bank-transfer", data={"csrf_token": token, **data}
-    )
-    return followed(client, response)
-
-
-def test_a_bank_transfer_of_the_wrong_amount_is_refused(app, signed_in, waiting_order) -> None:
-    page = signed_in.get(f"/admin/orders/{waiting_order.id}").get_data(as_text=True)
-    assert "Record bank transfer" in page and 'value="250000"' in page
-    page = transfer(signed_in, waiting_order, reference="BCA 0412-77", amount="240.000")
-    assert f"The amount received must be the order total, {rp(250_000)}" in page
-    page = transfer(signed_in, waiting_order, reference="  ", amount="250000")
-    assert "Enter the transfer&#39;s reference." in page
-    page = transfer(signed_in, waiting_order, reference="BCA 0412-77", amount="lots")
-    assert "Enter the amount in whole rupiah" in page
-    db.session.expire_all()
-    order = db.session.get(Order, waiting_order.id)
-    assert (order.status, len(order.events)) == (OrderStatus.PENDING_PAYMENT, 1)
-    assert outbox(app) == []
-    assert order_audit() == []
-
-
-def test_the_right_bank_transfer_marks_the_order_paid_and_emails(app, signed_in, waiting_order):
-    page = transfer(signed_in, waiting_order, reference="BCA 0412-77", amount="Rp250.000")
-    assert "is paid by bank transfer" in page
-    assert "Record bank transfer" not in page
-    db.session.expire_all()
-    order = db.session.get(Order, waiting_order.id)
-    assert (order.status, order.payment_intent) == (OrderStatus.PAID, "bank:BCA 0412-77")
-    assert {m["To"] for m in outbox(app)} == {"aiko@example.jp", app.config["STAFF_EMAIL"]}
-    [entry] = order_audit()
-    assert (entry.action, entry.target_id) == ("order.paid", order.id)
-    page = transfer(signed_in, order, reference="BCA 0412-77", amount="250000")
-    assert "This order isn&#39;t waiting for payment" in page  # a second recording is refused
-    assert len(outbox(app)) == 2
-
-
-def test_a_bank_transfer_for_a_quote_pays_the_quote_and_opens_production(app, signed_in, quote):
-    offer = quote_offers.send_offer(quote, an_offer(), actor="staff@example.com")
-    quotes.accept(quote, offer.version)
-    order = quote_payments.payment_order(
-        quote, app.extensions["payments"], card_limit_idr=1_000_000
-    )
-    page = page_of(signed_in, quote)
-    assert f'href="/admin/orders/{order.id}"' in page
-    transfer(signed_in, order, reference="Mandiri 99-1", amount=str(offer.total_idr))
-    quote = fresh(quote)
-    assert quote.status == Q.PAID
-    assert "Production progress" in page_of(signed_in, quote)
-
-
-def test_recording_a_transfer_needs_the_csrf_token(app, signed_in, waiting_order) -> None:
-    response = signed_in.post(
-        f"/admin/orders/{waiting_order.id}/bank-transfer",
-        data={"reference": "BCA 1", "amount": "250000"},
-    )
-    assert response.status_code == 400
-    db.session.expire_all()
-    assert db.session.get(Order, waiting_order.id).status == OrderStatus.PENDING_PAYMENT
 
 
 def test_wanted_by_dates_show_in_the_inbox(app, signed_in, quote) -> None:

@@ -26,7 +26,7 @@ from tests.test_admin_orders import act
 from tests.test_admin_quotes import offer_form
 from tests.test_cart import add
 from tests.test_checkout import checkout
-from tests.test_quotes import form_data, send_request
+from tests.test_quotes import ACCEPT, form_data, send_request
 
 LINK = '<a href="https://evil.example">x</a>'
 IMG = "<img src=x onerror=alert(1)>"
@@ -144,7 +144,12 @@ def test_a_hostile_quote_buyer_gets_only_text_into_every_quote_and_order_mail(
     auth.login(staff_user.email)
     staff_post(client, quote, "offer", **offer_form(notes=HOSTILE))
     staff_post(client, quote, "messages", body=HOSTILE)
-    assert buyer_post(client, f"{page}/accept", version="1").status_code == 303
+    hostile_details = {
+        name: HOSTILE[:110]
+        for name in ("company_name", "delivery_name", "delivery_line1", "delivery_city")
+    }
+    accepted = buyer_post(client, f"{page}/accept", version="1", **ACCEPT | hostile_details)
+    assert accepted.status_code == 303
     paying = buyer_post(client, f"{page}/pay")
     assert "/demo-pay/" in paying.headers["Location"]
     pay_on_demo_page(client, paying.headers["Location"])

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from shop.extensions import db
 from shop.models import Order, OrderStatus, QuoteFile, QuoteRequest, QuoteStatus
+from shop.services import clock
 from shop.services.ordering import fulfilment
 from shop.services.ordering.shipping import install_default_zones
 from shop.services.quotes import files as quote_files
@@ -81,6 +82,20 @@ def offer(quote: QuoteRequest, price: int = 1_250_000, **kw) -> None:
         notes=kw.get("notes", ""),
     )
     quote_offers.send_offer(quote, details, actor="staff@karyabinaan.example")
+
+
+# What a buyer types when accepting: the company invoiced and where the models go.
+ACCEPT = {
+    "company_name": "PT Garuda Indonesia (Persero) Tbk",
+    "tax_id": "01.061.159.0-093.000",
+    "delivery_name": "Corporate Communications",
+    "delivery_line1": "Garuda City Center, Soekarno-Hatta Airport",
+    "delivery_line2": "",
+    "delivery_city": "Tangerang",
+    "delivery_state": "Banten",
+    "delivery_postal_code": "19120",
+    "delivery_phone": "+62 21 2560 1010",
+}
 
 
 def post(client, path: str, **data):
@@ -230,7 +245,7 @@ def test_the_buyer_accepts_the_quote_and_pays_through_the_demo_gateway(app, clie
     offer(quote)
     page = client.get(f"/quote/{quote.token}").get_data(as_text=True)
     assert "Accept this quote" in page and "154,500,000" in page  # 120 × 1,250,000 + 4.5M
-    response = post(client, f"/quote/{quote.token}/accept", version="1")
+    response = post(client, f"/quote/{quote.token}/accept", version="1", **ACCEPT)
     assert response.status_code == 303 and only_quote().status == QuoteStatus.ACCEPTED
     response = post(client, f"/quote/{quote.token}/pay")
     assert response.status_code == 303 and "/demo-pay/" in response.headers["Location"]
@@ -246,6 +261,7 @@ def test_the_buyer_accepts_the_quote_and_pays_through_the_demo_gateway(app, clie
     order = db.session.get(Order, quote.order_id)
     assert quote.status == QuoteStatus.PAID and order.status == OrderStatus.PAID
     assert order.total_idr == 154_500_000 and order.lines[0].quantity == 120
+    assert (order.company_name, order.tax_id) == (ACCEPT["company_name"], ACCEPT["tax_id"])
     again = post(client, f"/quote/{quote.token}/pay")
     assert again.status_code == 303
     assert "already paid" in client.get(f"/quote/{quote.token}").get_data(as_text=True)
@@ -258,9 +274,12 @@ def test_shipping_the_order_shows_on_the_quote_page(app, client, zones) -> None:
     offer(quote)
     quotes.accept(quote, 1)
     order = quote_payments.payment_order(quote, app.extensions["payments"], card_limit_idr=10**12)
-    from shop.services.ordering import payments
+    from shop.services.ordering import bank_transfers
 
-    payments.record_bank_transfer(order, "TRX-1", order.total_idr, actor="staff@example")
+    bank_transfers.record_incoming(
+        order.id, amount_idr=order.total_idr, reference="TRX-1",
+        transferred_on=clock.shop_today(), actor="staff@example",
+    )  # fmt: skip
     quote_offers.mark_in_production(quote, "Fuselages painted, decals next week", actor="staff@x")
     fulfilment.mark_packed(order, "staff@example")
     fulfilment.mark_shipped(order, "DHL Express", "JD0123", "staff@example")
@@ -275,7 +294,7 @@ def test_an_old_version_or_an_expired_quote_cannot_be_accepted(client, zones) ->
     quote = only_quote()
     offer(quote)
     offer(quote, price=1_100_000)
-    response = post(client, f"/quote/{quote.token}/accept", version="1")
+    response = post(client, f"/quote/{quote.token}/accept", version="1", **ACCEPT)
     assert response.status_code == 303
     assert "The quote was revised" in client.get(f"/quote/{quote.token}").get_data(as_text=True)
     assert only_quote().status == QuoteStatus.ANSWERED
@@ -312,7 +331,8 @@ def test_above_the_card_limit_the_buyer_gets_bank_transfer_details(app, client, 
     assert response.status_code == 303 and "/demo-pay/" not in response.headers["Location"]
     page = client.get(f"/quote/{quote.token}").get_data(as_text=True)
     order = db.session.get(Order, only_quote().order_id)
-    assert app.config["BANK_TRANSFER_DETAILS"] in page and order.number in page
+    assert app.config["BANK_SWIFT_BIC"] in page and app.config["BANK_ACCOUNT_NUMBER"] in page
+    assert order.number in page
     post(client, f"/quote/{quote.token}/pay")  # asking again keeps the same reference
     assert only_quote().order_id == order.id
 

@@ -9,6 +9,7 @@ from shop.admin import (  # noqa: E402, F401
     access,
     audit_log,
     auth,
+    bank_transfers,
     bulk,
     carriers,
     catalog_setup,

@@ -21,7 +21,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from shop.admin.forms import sensible_year
 from shop.models import OrderStatus
-from shop.services.ordering import fulfilment, payments, refunds
+from shop.services.ordering import bank_transfers, fulfilment, refunds
 from shop.services.ordering.mail import status_label
 
 # Whole rupiah, with or without thousands separators: "150000", "150.000", "Rp 150,000".
@@ -151,18 +151,23 @@ class ReleaseHoldForm(FlaskForm):
 
 
 class BankTransferForm(_RupiahAmountForm):
-    """The reference and the amount of a bank transfer staff saw arrive."""
+    """A bank transfer staff saw on the statement: amount, date and the bank's reference."""
 
+    amount = StringField(
+        _l("Amount (Rp)"),
+        validators=[DataRequired(_l("Enter the amount of the transfer.")), Length(max=32)],
+        description=_l("As the bank statement shows it, in whole rupiah."),
+    )
+    transferred_on = DateField(
+        _l("Date on the statement"),
+        validators=[DataRequired(_l("Enter the date of the transfer.")), sensible_year],
+    )
     reference = StringField(
-        _l("Transfer reference"),
+        _l("Bank reference"),
         validators=[
             DataRequired(_l("Enter the transfer's reference.")),
-            Length(max=payments.MAX_REFERENCE),
+            Length(max=bank_transfers.MAX_REFERENCE),
         ],
-        description=_l("As the bank statement shows it, e.g. the order number or a transfer ID."),
+        description=_l("The bank's reference for this transfer, as the statement shows it."),
     )
-    amount = StringField(
-        _l("Amount received (Rp)"),
-        validators=[DataRequired(_l("Enter the amount received.")), Length(max=32)],
-    )
-    submit = SubmitField(_l("Record bank transfer"))
+    submit = SubmitField(_l("Record transfer received"))

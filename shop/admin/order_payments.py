@@ -7,12 +7,12 @@ from flask_babel import gettext
 from werkzeug.wrappers import Response as BaseResponse
 
 from shop.admin import bp
-from shop.admin.order_forms import BankTransferForm, HoldRefundForm, RefundForm, ReleaseHoldForm
+from shop.admin.order_forms import HoldRefundForm, RefundForm, ReleaseHoldForm
 from shop.admin.orders import _back, _form_errors, _order_or_404, _refused, _staff
-from shop.checkout.notify import order_paid
+from shop.gateways.bank import BankTransferRefunds
 from shop.gateways.payments import PaymentError
 from shop.models import Order
-from shop.services.ordering import fulfilment, payments, refunds
+from shop.services.ordering import fulfilment, refunds
 from shop.services.ordering import mail as notifications
 from shop.services.ordering.fulfilment import InvalidTransition
 from shop.services.ordering.refunds import InvalidRefund
@@ -43,7 +43,8 @@ def refund_hold(order_id: int) -> BaseResponse:
 
 
 def _refund(order: Order, amount_idr: int, token: str, reason: str) -> None:
-    gateway = current_app.extensions["payments"]
+    bank = order.payment_gateway == "bank"  # no provider: staff send the money themselves
+    gateway = BankTransferRefunds() if bank else current_app.extensions["payments"]
     try:
         refunds.refund(order.id, amount_idr, token=token, reason=reason, gateway=gateway,
                        actor=_staff())  # fmt: skip
@@ -61,6 +62,11 @@ def _refund(order: Order, amount_idr: int, token: str, reason: str) -> None:
         return
     order_url = url_for("orders.show", token=order.token, _external=True)
     notifications.send_refund_notice(current_app.extensions["mailer"], order, amount_idr, order_url)
+    if bank:
+        flash(gettext("Refund of %(amount)s recorded for order %(number)s: send it to the "
+                      "customer's account by bank transfer. The customer has been emailed.",
+                      amount=format_idr(amount_idr), number=order.number), "success")  # fmt: skip
+        return
     flash(
         gettext(
             "Refunded %(amount)s for order %(number)s; the customer has been emailed.",
@@ -109,43 +115,3 @@ def _refund_message(exc: InvalidRefund) -> str:
         "Enter an amount between %(low)s and %(high)s.",
         low=format_idr(1), high=format_idr(exc.remaining_idr),
     )  # fmt: skip
-
-
-@bp.post("/orders/<int:order_id>/bank-transfer")
-def record_bank_transfer(order_id: int) -> BaseResponse:
-    """Mark a waiting order paid by a bank transfer staff saw arrive, then email the customer."""
-    order = _order_or_404(order_id)
-    form = BankTransferForm()
-    if _form_errors(form):
-        return _back(order_id)
-    reference = " ".join((form.reference.data or "").split())
-    try:
-        payments.record_bank_transfer(order, reference, form.amount_idr, actor=_staff())
-    except payments.BankTransferRefused as exc:
-        flash(_transfer_message(order, exc.key), "error")
-        return _back(order_id)
-    order_paid(order)
-    flash(
-        gettext(
-            "Order %(number)s is paid by bank transfer; a confirmation is on its way to the "
-            "customer.",
-            number=order.number,
-        ),
-        "success",
-    )
-    return _back(order_id)
-
-
-def _transfer_message(order: Order, key: str) -> str:
-    if key == "not_waiting":
-        return gettext("This order isn't waiting for payment, so no transfer can be recorded.")
-    if key == "reference":
-        return gettext(
-            "Enter the transfer's reference (at most %(num)d characters).",
-            num=payments.MAX_REFERENCE,
-        )
-    return gettext(
-        "The amount received must be the order total, %(total)s, to the rupiah. Settle a short "
-        "or extra payment with the customer first. Nothing was changed.",
-        total=format_idr(order.total_idr),
-    )

@@ -25,7 +25,8 @@ from shop.admin.order_forms import (
 )
 from shop.converters import page_number
 from shop.models import Order, OrderStatus, User
-from shop.services.ordering import carriers, fulfilment, refunds
+from shop.services import clock
+from shop.services.ordering import bank_transfers, carriers, fulfilment, refunds
 from shop.services.ordering import mail as notifications
 from shop.services.ordering.fulfilment import (
     InvalidShipment,
@@ -111,7 +112,13 @@ def order_detail(order_id: int) -> str:
         refund_form=refund_form,
         hold_refund_form=HoldRefundForm(formdata=None, token=refunds.new_token()),
         release_form=ReleaseHoldForm(formdata=None),
-        transfer_form=BankTransferForm(formdata=None, amount=str(order.total_idr)),
+        transfer_form=BankTransferForm(
+            formdata=None, transferred_on=clock.shop_today(), prefix="in"
+        ),
+        return_form=BankTransferForm(
+            formdata=None, transferred_on=clock.shop_today(), prefix="out"
+        ),
+        bank=bank_transfers.balance(order) if bank_transfers.takes_transfers(order) else None,
         carrier_names=[c.name for c in carriers.all_carriers()],
         tracking_url=carriers.tracking_link(order.carrier, order.tracking_number),
     )

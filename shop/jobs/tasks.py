@@ -92,3 +92,26 @@ def reconcile_payments(request_id: str | None = None, days: int = 3) -> int:
         for label, outcome in report.changes + report.problems:
             logger.info("Reconciled %s: %s", label, outcome)
         return len(report.changes)
+
+
+def send_payment_reminders(request_id: str | None = None) -> int:
+    """Remind buyers paying a quote by bank transfer a few days before its deadline."""
+    with job_context("send_payment_reminders", request_id) as app:
+        sent = payment_reminders(app)
+        if sent:
+            logger.info("Payment reminders sent: %s", sent)
+        return sent
+
+
+def payment_reminders(app: Flask) -> int:
+    """Queue the reminders due today, with links on the shop's public address."""
+    from flask import url_for
+
+    from shop.config_documents import shop_details
+    from shop.services.quotes import reminders
+
+    with app.test_request_context(base_url=app.config.get("SITE_URL") or "http://localhost"):
+        return reminders.send_due(
+            app.extensions["mailer"], shop_details(app.config),
+            lambda order: url_for("orders.show", token=order.token, _external=True),
+        )  # fmt: skip

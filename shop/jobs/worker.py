@@ -11,11 +11,12 @@ from rq import SimpleWorker
 from rq.cron import CronScheduler
 
 # What runs on its own: expiry every minute, the mail retry sweep every minute,
-# reconciliation hourly (at 17 past, away from the top of the hour).
+# reconciliation hourly (at 17 past, away from the top of the hour), payment reminders hourly.
 SCHEDULE = (
     ("shop.jobs.tasks.expire_orders", {"interval": 60}),
     ("shop.jobs.tasks.send_due_mail", {"interval": 60}),
     ("shop.jobs.tasks.reconcile_payments", {"cron": "17 * * * *"}),
+    ("shop.jobs.tasks.send_payment_reminders", {"cron": "41 * * * *"}),
 )
 
 

@@ -16,6 +16,7 @@ from shop.models.currency import ExchangeRate
 from shop.models.customers import Customer, CustomerAddress, PriceTier
 from shop.models.mail import MailStatus, OutboundMail, OutboundMailAttachment
 from shop.models.orders import (
+    BankTransfer,
     InvoiceCounter,
     Order,
     OrderEvent,
@@ -45,6 +46,7 @@ from shop.models.translations import (
 from shop.models.users import Role, StaffRecoveryCode, User
 
 __all__ = [
+    "BankTransfer",
     "SearchDocument",
     "SearchSynonym",
     "SearchWord",

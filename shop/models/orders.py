@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     BigInteger,
     CheckConstraint,
+    Date,
     DateTime,
     ForeignKey,
     Integer,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -80,6 +82,12 @@ class Order(db.Model):
     ship_postal_code: Mapped[str] = mapped_column(Text, default="")
     # The country the payment page collected (may differ from shipping_country, the priced one).
     ship_country: Mapped[str] = mapped_column(String(2), default="", server_default="")
+    # The buyer's company and tax/VAT id, printed on invoices (quotes for airlines collect them).
+    company_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    tax_id: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    # Bank transfers: money in (all transfers recorded) and overpayment sent back to the buyer.
+    bank_received_idr: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    bank_returned_idr: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     hold_reason: Mapped[str | None] = mapped_column(String(16))  # "stock" or "address"
     cart_id: Mapped[int | None] = mapped_column(ForeignKey("cart.id", ondelete="SET NULL"))
     customer_id: Mapped[int | None] = mapped_column(
@@ -105,6 +113,9 @@ class Order(db.Model):
     )
     events: Mapped[list[OrderEvent]] = relationship(
         back_populates="order", cascade="all, delete-orphan", order_by="OrderEvent.id"
+    )
+    bank_transfers: Mapped[list[BankTransfer]] = relationship(
+        cascade="all, delete-orphan", order_by="BankTransfer.id"
     )
     refunds: Mapped[list[OrderRefund]] = relationship(
         back_populates="order", cascade="all, delete-orphan", order_by="OrderRefund.id"
@@ -174,6 +185,34 @@ class RefundStatus(enum.StrEnum):
     PENDING = "pending"
     SUCCEEDED = "succeeded"
     FAILED = "failed"
+
+
+class BankTransfer(db.Model):
+    """One bank transfer staff saw on the shop's account: money in, or an overpayment sent back.
+
+    A bank's reference names one transfer, so it is recorded once per order and direction: the
+    same form sent twice (double click, two staff at once) records it once.
+    """
+
+    __tablename__ = "bank_transfer"
+    __table_args__ = (
+        CheckConstraint("amount_idr > 0", name="amount_positive"),
+        CheckConstraint("direction IN ('in', 'out')", name="direction_known"),
+        UniqueConstraint(
+            "order_id", "direction", "reference", name="uq_bank_transfer_one_record_per_transfer"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(
+        ForeignKey("shop_order.id", ondelete="CASCADE"), index=True
+    )
+    direction: Mapped[str] = mapped_column(String(3), default="in")  # "in" or "out"
+    amount_idr: Mapped[int] = mapped_column(BigInteger)
+    transferred_on: Mapped[date] = mapped_column(Date)
+    reference: Mapped[str] = mapped_column(String(120))
+    actor: Mapped[str] = mapped_column(String(254))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class OrderRefund(db.Model):

@@ -70,6 +70,18 @@ class QuoteRequest(db.Model):
         ForeignKey("shop_order.id", ondelete="SET NULL"), index=True
     )
     production_note: Mapped[str] = mapped_column(String(300), default="")
+    # Given when the buyer accepts: who is invoiced and where the models go (the quote's country).
+    company_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    tax_id: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    delivery_name: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    delivery_line1: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    delivery_line2: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    delivery_city: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    delivery_state: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    delivery_postal_code: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    delivery_phone: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    # The day the "your transfer is due" reminder went, so it goes once.
+    payment_reminder_sent_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow

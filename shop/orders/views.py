@@ -8,12 +8,13 @@ from flask_babel import get_locale, gettext
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
+from shop.config_documents import shop_details
 from shop.extensions import limiter
 from shop.orders import bp
 from shop.orders.forms import FindOrderForm
 from shop.pdf_views import pdf_response
 from shop.services.documents import orders as documents
-from shop.services.ordering import lookup, orders
+from shop.services.ordering import bank_transfers, lookup, orders
 
 FIND_NETWORK_LIMIT = "10 per hour"
 FIND_ADDRESS_LIMIT = "3 per hour"
@@ -23,9 +24,14 @@ FIND_ADDRESS_LIMIT = "3 per hour"
 def show(token: str) -> str:
     """Show an order's status, lines, totals and history to whoever holds its link."""
     order = orders.find_by_token(token) or abort(404)
-    return render_template(
-        "orders/order.html", order=order, has_invoice=documents.has_invoice(order)
+    by_bank = order.payment_gateway == "bank" or (
+        order.payment_gateway == "" and order.total_idr > current_app.config["CARD_LIMIT_IDR"]
     )
+    return render_template(
+        "orders/order.html", order=order, has_invoice=documents.has_invoice(order),
+        bank=bank_transfers.balance(order) if by_bank else None,
+        shop=shop_details(current_app.config),
+    )  # fmt: skip
 
 
 @bp.get("/orders/<token>/invoice.pdf")

@@ -46,3 +46,16 @@ def attachments(quote: QuoteRequest) -> tuple[Attachment, ...]:
         log.error("Quote %s: the offer mail goes without its PDFs", quote.number)
         return ()
     return tuple(files)
+
+
+def proforma(quote: QuoteRequest) -> tuple[Attachment, ...]:
+    """The pro-forma invoice PDF for the payment mail; none if it cannot be rendered."""
+    if not quote_documents.available(quote, "proforma"):
+        return ()
+    doc = quote_documents.document_for(quote)
+    try:
+        data = render_document(TEMPLATE, quote.locale or "en", doc=doc, kind="proforma")
+    except DocumentsUnavailable:
+        log.error("Quote %s: the payment mail goes without its pro-forma", quote.number)
+        return ()
+    return (Attachment(_filename(quote, "proforma"), "application/pdf", data),)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import fields as dataclass_fields
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -17,8 +19,11 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
+from shop.models import QuoteRequest
+from shop.services.quotes import acceptance
 from shop.services.quotes import files as quote_files
 from shop.services.quotes import requests as quotes
+from shop.services.quotes.acceptance import BuyerDetails
 
 COMMON_SCALES = ("1:400", "1:200", "1:150", "1:100", "1:72", "1:50", "1:25")
 
@@ -93,10 +98,59 @@ class QuoteRequestForm(FlaskForm):
 
 
 class AcceptForm(FlaskForm):
-    """Accept the offer version the buyer is looking at."""
+    """Accept the offer version the buyer is looking at, saying who is invoiced and where to."""
 
     version = HiddenField()
+    company_name = StringField(
+        _l("Company name for the invoice"),
+        validators=[_required(_l("Enter the company to invoice.")), Length(max=200)],
+    )
+    tax_id = StringField(
+        _l("Tax or VAT ID (optional)"),
+        description=_l("Printed on the pro-forma and the invoice."),
+        validators=[Optional(), Length(max=40)],
+    )
+    delivery_name = StringField(
+        _l("Deliver to (name or department)"),
+        validators=[_required(_l("Enter the recipient's name.")), Length(max=120)],
+    )
+    delivery_line1 = StringField(
+        _l("Street address"),
+        validators=[_required(_l("Enter the street address.")), Length(max=200)],
+    )
+    delivery_line2 = StringField(
+        _l("Address line 2 (optional)"), validators=[Optional(), Length(max=200)]
+    )
+    delivery_city = StringField(
+        _l("City"), validators=[_required(_l("Enter the city.")), Length(max=120)]
+    )
+    delivery_state = StringField(
+        _l("State or region (optional)"), validators=[Optional(), Length(max=120)]
+    )
+    delivery_postal_code = StringField(_l("Postal code"), validators=[Optional(), Length(max=20)])
+    delivery_phone = StringField(
+        _l("Phone (optional)"),
+        description=_l("The carrier may call if a delivery needs it."),
+        validators=[Optional(), Length(max=40)],
+    )
     submit = SubmitField(_l("Accept this quote"))
+
+    def details(self) -> BuyerDetails:
+        """What the buyer typed, each on one line."""
+        names = [f.name for f in dataclass_fields(BuyerDetails)]
+        return BuyerDetails.of(**{name: self[name].data for name in names})
+
+    def fill_from(self, quote: QuoteRequest) -> AcceptForm:
+        """Start from what the buyer gave before, or from the request itself."""
+        given = acceptance.given(quote)
+        if given is not None:
+            for f in dataclass_fields(BuyerDetails):
+                self[f.name].data = getattr(given, f.name)
+        else:
+            self.company_name.data = quote.organisation
+            self.delivery_name.data = quote.contact_name
+            self.delivery_phone.data = quote.phone
+        return self
 
 
 class DeclineForm(FlaskForm):

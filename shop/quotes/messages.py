@@ -37,6 +37,10 @@ _ERRORS = {
     "not_open": lazy_gettext("This quote can no longer be accepted or declined."),
     "not_accepted": lazy_gettext("Accept the quote before paying."),
     "already_paid": lazy_gettext("This quote is already paid. Thank you!"),
+    "part_paid": lazy_gettext(
+        "Part of the payment has arrived for the earlier version of this quote. We will write "
+        "to you about the balance; there is nothing to pay here for now."
+    ),
 }
 
 _FILE_ERRORS = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 from flask import (
@@ -19,12 +20,14 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
 from shop.account.session import current_customer
+from shop.config_documents import shop_details
 from shop.extensions import limiter
 from shop.gateways.payments import PaymentError
 from shop.http import send_stored_upload
 from shop.media import StorageUnavailable
-from shop.models import QuoteRequest
+from shop.models import Order, QuoteRequest
 from shop.quotes import bp
+from shop.quotes.documents import proforma
 from shop.quotes.forms import (
     COMMON_SCALES,
     AcceptForm,
@@ -35,7 +38,7 @@ from shop.quotes.forms import (
 )
 from shop.quotes.messages import error_message, file_message, status_label
 from shop.services.catalog import products as catalog
-from shop.services.ordering import orders, shipping
+from shop.services.ordering import bank_mail, bank_transfers, orders, shipping
 from shop.services.quotes import files as quote_files
 from shop.services.quotes import mail as quote_mail
 from shop.services.quotes import payments as quote_payments
@@ -180,14 +183,17 @@ def _quote_or_404(token: str) -> QuoteRequest:
 def _page(quote: QuoteRequest, status: int = 200, **forms: Any) -> tuple[str, int]:
     order = quote_payments.order_of(quote)
     limit = current_app.config["CARD_LIMIT_IDR"]
+    balance = bank_transfers.balance(order) if order is not None else None
     context = {
         "quote": quote,
         "offer": quote.current_offer,
-        "expired": quotes.is_expired(quote),
+        # Money already on its way: the balance stays payable past the quote's date.
+        "expired": quotes.is_expired(quote) and not (balance and balance.received_idr),
         "order": order,
         "bank_transfer": order is not None and quote_payments.needs_bank_transfer(order, limit),
-        "bank_details": current_app.config["BANK_TRANSFER_DETAILS"],
-        "accept_form": forms.get("accept_form") or AcceptForm(),
+        "shop": shop_details(current_app.config),
+        "balance": balance,
+        "accept_form": forms.get("accept_form") or AcceptForm(formdata=None).fill_from(quote),
         "decline_form": forms.get("decline_form") or DeclineForm(),
         "message_form": forms.get("message_form") or MessageForm(),
         "pay_form": PayForm(),
@@ -209,16 +215,41 @@ def accept(token: str) -> Response | tuple[str, int]:
     quote = _quote_or_404(token)
     form = AcceptForm()
     if not form.validate_on_submit():
-        abort(400)
+        if "csrf_token" in form.errors:
+            abort(400)
+        return _page(quote, 422, accept_form=form)
     version = int(form.version.data) if re.fullmatch(r"[0-9]{1,9}", form.version.data or "") else 0
     try:
-        quotes.accept(quote, version)
+        offer = quotes.accept(quote, version, details=form.details())
+        limit = current_app.config["CARD_LIMIT_IDR"]
+        order = None
+        if offer.total_idr > limit:  # paid by bank transfer: its order and reference now
+            gateway = current_app.extensions["payments"]
+            order = quote_payments.payment_order(quote, gateway, card_limit_idr=limit)
     except quotes.QuoteError as error:
         flash(error_message(error), "error")
         return redirect(url_for("quotes.show", token=token), 303)
     _notify_staff(quote, "accepted")
-    flash(gettext("Thank you: the quote is accepted. You can pay now."), "success")
+    if order is None:
+        flash(gettext("Thank you: the quote is accepted. You can pay now."), "success")
+    else:
+        _send_payment_instructions(quote, order, offer.valid_until)
+        message = gettext(
+            "Thank you: the quote is accepted. The bank transfer details are "
+            "below, and on their way to you by email with the pro-forma invoice."
+        )
+        flash(message, "success")
     return redirect(url_for("quotes.show", token=token) + "#payment", 303)
+
+
+def _send_payment_instructions(quote: QuoteRequest, order: Order, due_on: date) -> None:
+    """Mail the bank details and the pro-forma invoice to the buyer."""
+    bank_mail.send(
+        current_app.extensions["mailer"], order, "instructions",
+        shop=shop_details(current_app.config), due_on=due_on,
+        order_url=url_for("orders.show", token=order.token, _external=True),
+        attachments=proforma(quote),
+    )  # fmt: skip
 
 
 @bp.post("/quote/<token>/decline")

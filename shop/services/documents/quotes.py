@@ -41,6 +41,7 @@ class QuoteDocument:
     product_name: str
     tiers: list[Tier]
     reference: str  # what the buyer writes on the transfer
+    received_idr: int  # transfers that arrived so far
     approx_currency: str | None
     approx_total: str | None
 
@@ -83,5 +84,6 @@ def document_for(quote: QuoteRequest, locale: str | None = None) -> QuoteDocumen
         product_name=localized(product, "name", lang) if product else "",
         tiers=_tiers(product, lang),
         reference=(order.number if order and order.number else quote.number) or "",
+        received_idr=order.bank_received_idr if order is not None else 0,
         approx_currency=code if approx else None, approx_total=approx,
     )  # fmt: skip

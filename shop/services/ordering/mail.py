@@ -59,7 +59,7 @@ def send_order_confirmation(mailer: Mailer, order: Order, order_url: str) -> boo
     """Email the customer their order summary and private link; return whether it was sent."""
     locale = order.locale or "en"
     with force_locale(locale):
-        context = _order_context(order, locale, order_url=order_url)
+        context = order_context(order, locale, order_url=order_url)
         message = MailMessage(
             to=order.email,
             subject=_("Your Karya Binaan order %(number)s", number=order.number or ""),
@@ -74,7 +74,7 @@ def send_order_shipped(mailer: Mailer, order: Order, order_url: str) -> bool:
     locale = order.locale or "en"
     number = order.number or ""
     with force_locale(locale):
-        context = _order_context(order, locale, order_url=order_url)
+        context = order_context(order, locale, order_url=order_url)
         message = MailMessage(
             to=order.email,
             subject=_("Your Karya Binaan order %(number)s is on its way", number=number),
@@ -89,7 +89,7 @@ def send_refund_notice(mailer: Mailer, order: Order, amount_idr: int, order_url:
     locale = order.locale or "en"
     number = order.number or ""
     with force_locale(locale):
-        context = _order_context(order, locale, order_url=order_url, amount_idr=amount_idr)
+        context = order_context(order, locale, order_url=order_url, amount_idr=amount_idr)
         message = MailMessage(
             to=order.email,
             subject=_("A refund for your Karya Binaan order %(number)s", number=number),
@@ -104,7 +104,7 @@ def send_staff_new_order(
 ) -> bool:
     """Tell staff, in Indonesian, that an order came in; return whether it was sent."""
     with force_locale(STAFF_LOCALE):
-        context = _order_context(order, STAFF_LOCALE, admin_url=admin_url)
+        context = order_context(order, STAFF_LOCALE, admin_url=admin_url)
         subject = _("New order %(number)s", number=order.number or "")
         if order.status == OrderStatus.ON_HOLD:
             subject = _("Needs attention: order %(number)s", number=order.number or "")
@@ -118,7 +118,8 @@ def send_staff_new_order(
     return _deliver(mailer, message, order, "staff notice")
 
 
-def _order_context(order: Order, locale: str, **extra: Any) -> dict[str, Any]:
+def order_context(order: Order, locale: str, **extra: Any) -> dict[str, Any]:
+    """What every order mail's templates get: the order, its lines and money in `locale`."""
     # Money is formatted for the mail's locale, not the request's: the mail may be sent
     # while a visitor in another language is being served (or with no request at all).
     money: Callable[[int], str] = partial(format_idr, locale=locale)

@@ -21,7 +21,6 @@ from shop.services.money import from_minor_units
 from shop.services.ordering import refunds, shipping
 from shop.services.ordering import status as order_status
 from shop.services.quotes import payments as quote_payments
-from shop.services.reporting import audit
 
 PAID_OUTCOMES = ("paid", "on hold")
 
@@ -191,50 +190,3 @@ def handle_event(
     if order is not None and outcome in PAID_OUTCOMES and on_paid is not None:
         on_paid(order)
     return outcome
-
-
-class BankTransferRefused(Exception):
-    """A bank transfer that cannot be recorded; `key` says why."""
-
-    def __init__(self, key: str) -> None:
-        super().__init__(key)
-        self.key = key  # "not_waiting", "reference", "amount"
-
-
-MAX_REFERENCE = 120
-
-
-def record_bank_transfer(
-    order: Order, reference: str, amount_idr: int, *, actor: audit.Actor
-) -> None:
-    """Mark an order paid by a bank transfer staff saw arrive, with its reference; commit.
-
-    The amount must be the order's total to the rupiah: a short or extra payment is settled
-    with the buyer first, not recorded as paid.
-    """
-    reference = " ".join((reference or "").split())
-    try:
-        locked = order_status.lock(order.id)
-        if locked is None or locked.status != OrderStatus.PENDING_PAYMENT:
-            raise BankTransferRefused("not_waiting")
-        if not reference or len(reference) > MAX_REFERENCE:
-            raise BankTransferRefused("reference")
-        if amount_idr != locked.total_idr:
-            raise BankTransferRefused("amount")
-        _record_transfer(locked, reference, amount_idr, actor)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
-
-
-def _record_transfer(order: Order, reference: str, amount_idr: int, actor: audit.Actor) -> None:
-    audit.record(actor, "order.paid", target_type="order", target_id=order.id,
-                 label=order.number or f"#{order.id}",
-                 changes={"status": [str(order.status), str(OrderStatus.PAID)],
-                          "amount_idr": amount_idr, "reference": reference})  # fmt: skip
-    email = audit.actor_email(actor)
-    order.payment_gateway = order.payment_gateway or "bank"
-    order.payment_intent = f"bank:{reference}"[:255]
-    order_status.pay(order, actor=email, note=f"Bank transfer received, reference {reference}")
-    quote_payments.follow_order(order, email)

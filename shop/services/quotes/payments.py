@@ -24,6 +24,7 @@ from shop.models import (
 from shop.services import clock
 from shop.services.ordering import shipping
 from shop.services.ordering import status as order_status
+from shop.services.quotes import acceptance
 from shop.services.quotes import status as flow
 from shop.services.quotes.requests import (
     DEFAULT_MAKER_SHARE,
@@ -77,7 +78,10 @@ def _payment_order(
     stale_session = None
     if existing is not None and existing.status == OrderStatus.PENDING_PAYMENT:
         if needs_bank_transfer(existing, card_limit_idr) and existing.total_idr == offer.total_idr:
+            acceptance.copy_to_order(quote, existing)  # the buyer may have corrected them
             return existing, None
+        if existing.bank_received_idr:  # money arrived for it: staff settle a revised price
+            raise QuoteError("part_paid")
         note = "A new payment was started"
         order_status.move(existing, OrderStatus.CANCELLED, actor="buyer", note=note)
         stale_session = existing.payment_session_id
@@ -118,13 +122,15 @@ def _new_order(quote: QuoteRequest, offer: QuoteOffer) -> Order:
         quantity=offer.quantity,
         maker_share_pct=share,
     )
-    return Order(
+    order = Order(
         token=secrets.token_urlsafe(32), email=quote.email, locale=quote.locale,
         status=OrderStatus.PENDING_PAYMENT, subtotal_idr=offer.subtotal_idr,
         shipping_idr=offer.shipping_idr, total_idr=offer.total_idr,
         shipping_country=quote.country, shipping_zone=zone.zone_code,
         customer_id=quote.customer_id, created_at=datetime.now(UTC), lines=[line],
     )  # fmt: skip
+    acceptance.copy_to_order(quote, order)
+    return order
 
 
 def follow_order(order: Order, actor: str) -> None:

@@ -32,6 +32,7 @@ from shop.models import (
 from shop.services import clock
 from shop.services.ordering import shipping
 from shop.services.ordering.status import PAID_STATES
+from shop.services.quotes import acceptance
 from shop.services.quotes import files as quote_files
 from shop.services.quotes import status as flow
 from shop.services.reporting import audit
@@ -239,15 +240,24 @@ def current_offer_for_payment(quote: QuoteRequest, today: date) -> QuoteOffer:
     return _current(quote, quote.current_offer.version if quote.current_offer else 0, today)
 
 
-def accept(quote: QuoteRequest, version: int, *, today: date | None = None) -> QuoteOffer:
+def accept(
+    quote: QuoteRequest,
+    version: int,
+    *,
+    details: acceptance.BuyerDetails | None = None,
+    today: date | None = None,
+) -> QuoteOffer:
     """Accept the offer the buyer read (its version), if it is still the valid one; commit.
 
-    The quote is locked first: a revision or the expiry sweep at the same moment is either
-    seen here (the version is refused) or waits and sees the acceptance.
+    `details` (company, tax id, delivery address) are kept with the acceptance. The quote is
+    locked first: a revision or the expiry sweep at the same moment is either seen here (the
+    version is refused) or waits and sees the acceptance.
     """
     try:
         flow.lock(quote.id)
         offer = _current(quote, version, today or clock.shop_today())
+        if details is not None and quote.status in (Q.ANSWERED, Q.ACCEPTED):
+            acceptance.store(quote, details)
         if quote.status != Q.ACCEPTED:
             if not flow.can_move(quote, Q.ACCEPTED):
                 raise QuoteError("not_open")
@@ -288,8 +298,14 @@ def expire_overdue(today: date | None = None) -> int:
     for quote_id in waiting:
         quote = flow.lock(quote_id)
         if quote is not None and quote.status in (Q.ANSWERED, Q.ACCEPTED):
-            if is_expired(quote, today):
+            if is_expired(quote, today) and not _money_arrived(quote):
                 flow.move(quote, Q.EXPIRED, actor="system", note="Offer no longer valid")
                 expired += 1
         db.session.commit()
     return expired
+
+
+def _money_arrived(quote: QuoteRequest) -> bool:
+    """Whether a bank transfer arrived for the quote's order: the balance stays payable."""
+    order = db.session.get(Order, quote.order_id) if quote.order_id else None
+    return bool(order is not None and order.bank_received_idr)
