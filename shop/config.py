@@ -258,7 +258,7 @@ def from_environment(instance_path: str) -> dict[str, object]:
     from shop.config_documents import document_settings
     from shop.config_operations import operations_settings
 
-    settings |= operations_settings(debug) | document_settings()
+    settings |= operations_settings(debug) | document_settings(required=not debug and not demo)
     from shop.config_jobs import jobs_settings
 
     settings |= jobs_settings(redis_url)

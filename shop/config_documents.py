@@ -23,12 +23,32 @@ DOCUMENT_DEFAULTS: dict[str, str] = {
 }
 
 
-def document_settings() -> dict[str, str]:
-    """The document settings from the environment, each falling back to its demo default."""
-    return {
+def document_settings(*, required: bool = False) -> dict[str, str]:
+    """The document settings from the environment, each falling back to its demo default.
+
+    With `required` (a shop taking real payments) none may be missing or still a demo value:
+    they are the issuer on every invoice and where buyers send their money.
+    """
+    settings = {
         name: (os.environ.get(name) or default).replace("\\n", "\n").strip()
         for name, default in DOCUMENT_DEFAULTS.items()
     }
+    if required:
+        from shop.config import UnsafeConfiguration
+
+        missing = [name for name in DOCUMENT_DEFAULTS if not os.environ.get(name, "").strip()]
+        if missing:
+            raise UnsafeConfiguration(
+                f"{', '.join(missing)} must be set outside debug mode to take real payments: "
+                "they are printed on invoices and pro-formas, and buyers send bank transfers "
+                "to them (or set DEMO_PAYMENTS=1 for a demo shop)."
+            )
+        demo = [name for name, value in settings.items() if "(demo)" in value]
+        if demo:
+            raise UnsafeConfiguration(
+                f'{", ".join(demo)} still say "(demo)": set the shop\'s real details.'
+            )
+    return settings
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,20 @@ def _worker_database(url: str, worker: str) -> str:
     return parsed.set(database=f"{parsed.database}_{worker}").render_as_string(hide_password=False)
 
 
+# A shop taking real payments must name its legal and bank details (shop/config_documents.py):
+# the tests that start one in production mode set these (`monkeypatch.setenv`).
+PRODUCTION_DOCUMENTS = {
+    "SHOP_LEGAL_NAME": "PT Karya Binaan Uji",
+    "SHOP_LEGAL_ADDRESS": "Jl. Uji No. 1\\nJakarta 10110",
+    "SHOP_TAX_ID": "NPWP 01.234.567.8-901.000",
+    "SHOP_DOCUMENTS_EMAIL": "orders@karyabinaan.example",
+    "BANK_NAME": "Bank Uji",
+    "BANK_ACCOUNT_NUMBER": "ID00 0000 0000 0000",
+    "BANK_SWIFT_BIC": "TESTIDJA",
+    "BANK_BENEFICIARY_NAME": "PT Karya Binaan Uji",
+    "BANK_BENEFICIARY_ADDRESS": "Jl. Uji No. 1, Jakarta 10110, Indonesia",
+}
+
 # The cluster tests start PostgreSQL-backed servers behind HAProxy: `make cluster-test` only.
 collect_ignore = [] if os.environ.get("KB_CLUSTER_TEST") == "1" else ["cluster"]
 

@@ -9,6 +9,7 @@ import pytest
 from shop import create_app
 from shop.config import UnsafeConfiguration
 from shop.extensions import db
+from tests.conftest import PRODUCTION_DOCUMENTS
 from tests.factories import make_category, make_product, make_workshop
 
 STRONG = secrets.token_urlsafe(48)
@@ -34,6 +35,8 @@ def environment(monkeypatch, tmp_path):
     monkeypatch.setenv("MEDIA_ROOT", str(tmp_path / "media"))
     monkeypatch.setenv("MAIL_OUTBOX", str(tmp_path / "outbox"))
     monkeypatch.setenv("SITE_URL", "http://localhost")  # required too (tests/test_hosts.py)
+    for name, value in PRODUCTION_DOCUMENTS.items():  # required with real payments
+        monkeypatch.setenv(name, value)
 
     def set_all(**values: str) -> None:
         for name, value in values.items():
@@ -118,6 +121,21 @@ def test_production_refuses_to_start_naming_the_setting_at_fault(
         assert not settings.get("SECRET_KEY") or settings["SECRET_KEY"] not in text
     if message.startswith("STRIPE_WEBHOOK_SECRET must"):
         assert "STRIPE_SECRET_KEY" not in text  # names only the one that is missing
+
+
+def test_real_payments_need_the_shops_legal_and_bank_details(environment, monkeypatch) -> None:
+    environment(SECRET_KEY=STRONG, **STRIPE_KEYS)
+    monkeypatch.delenv("BANK_SWIFT_BIC")
+    monkeypatch.delenv("SHOP_TAX_ID")
+    with pytest.raises(UnsafeConfiguration, match="SHOP_TAX_ID, BANK_SWIFT_BIC must be set"):
+        create_app()
+    environment(BANK_SWIFT_BIC="BMRIIDJA", SHOP_TAX_ID="NPWP 00.000.000.0-000.000 (demo)")
+    with pytest.raises(UnsafeConfiguration, match='SHOP_TAX_ID still say "\\(demo\\)"'):
+        create_app()
+    monkeypatch.delenv("SHOP_TAX_ID")
+    environment(DEMO_PAYMENTS="1", STRIPE_SECRET_KEY="", STRIPE_WEBHOOK_SECRET="")
+    app = started()  # a demo shop on purpose prints the demo details
+    assert "(demo)" in app.config["SHOP_TAX_ID"]
 
 
 def test_a_malformed_number_is_refused_by_name_in_debug_mode_too(environment) -> None:
