@@ -66,8 +66,9 @@ def find(text: str | None) -> DiscountCode | None:
     return db.session.scalar(select(DiscountCode).where(DiscountCode.code == code))
 
 
-def _aware(moment: datetime | None) -> datetime | None:
-    if moment is not None and moment.tzinfo is None:  # SQLite hands back naive UTC
+def aware(moment: datetime | None) -> datetime | None:
+    """The moment as an aware datetime (SQLite hands back naive UTC)."""
+    if moment is not None and moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
     return moment
 
@@ -77,7 +78,7 @@ def check_open(code: DiscountCode, now: datetime | None = None) -> None:
     now = now or datetime.now(UTC)
     if code.paused:
         raise DiscountRefused("paused")
-    starts, ends = _aware(code.starts_at), _aware(code.ends_at)
+    starts, ends = aware(code.starts_at), aware(code.ends_at)
     if starts is not None and now < starts:
         raise DiscountRefused("not_started")
     if ends is not None and now >= ends:
