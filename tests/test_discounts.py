@@ -275,3 +275,15 @@ def test_the_revenue_split_counts_the_price_paid_after_the_discount(basket) -> N
     report = revenue.revenue_split(month, month, shop_timezone())
     assert report.total.sales_idr == 150_000
     assert report.total.maker_share_idr == 60_000  # 40 % of what was paid, not of 300.000
+
+
+def test_a_code_entered_as_a_guest_survives_signing_in(app, basket) -> None:
+    from shop.services.accounts import customers as accounts
+
+    make_code("GARUDA10")
+    customer = accounts.register("aiko@example.jp", "a long enough password 1", name="Aiko")
+    account = accounts.new_account_cart(customer.id)
+    db.session.commit()
+    guest = cart_with(basket.variants[0].id, 1, "GARUDA10")
+    merged = accounts.merge_guest_cart(customer, guest.token)
+    assert merged.cart.id == account.id and merged.cart.discount_code == "GARUDA10"
