@@ -92,14 +92,6 @@ class CartSummary:
         return self.discount.amount_idr if self.discount else 0
 
     @property
-    def discount_by_line(self) -> dict[int, int]:
-        """Each buyable line's part of the discount, by cart line id."""
-        if self.discount is None:
-            return {}
-        buyable = [v for v in self.lines if v.problem is None]
-        return {v.line.id: a for v, a in zip(buyable, self.discount.line_amounts, strict=True)}
-
-    @property
     def item_count(self) -> int:
         """How many pieces are in the cart."""
         return sum(v.line.quantity for v in self.lines)
@@ -311,21 +303,10 @@ def summarize(cart: Cart | None, locale: str = SOURCE_LOCALE) -> CartSummary:
             quote = shipping.quote(country, weight)
         except shipping.ShippingUnavailable:
             problem = "not_shipped"
-    applied, refused = _discount(cart, buyable, subtotal)
-    return CartSummary(lines, subtotal, weight, quote, problem, applied, refused)
-
-
-def _discount(
-    cart: Cart | None, buyable: list[LineView], subtotal: int
-) -> tuple[discounts.AppliedDiscount | None, discounts.DiscountRefused | None]:
-    """The cart's discount code priced for its buyable lines, or why it does not apply."""
-    if cart is None or not cart.discount_code or not buyable:
-        return None, None
     priced = [discounts.PricedLine(v.product.category_id, v.line_total_idr) for v in buyable]
-    try:
-        return discounts.evaluate(cart.discount_code, priced, subtotal), None
-    except discounts.DiscountRefused as refused:
-        return None, refused
+    code = cart.discount_code if cart else None
+    applied, refused = discounts.try_code(code, priced, subtotal)
+    return CartSummary(lines, subtotal, weight, quote, problem, applied, refused)
 
 
 def count_items(token: str | None, customer_id: int | None = None) -> int:

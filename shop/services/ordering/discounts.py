@@ -137,6 +137,18 @@ def evaluate(
     return price(code, lines, subtotal_idr)
 
 
+def try_code(
+    text: str | None, lines: Sequence[PricedLine], subtotal_idr: int
+) -> tuple[AppliedDiscount | None, DiscountRefused | None]:
+    """The cart's code priced for its lines, or why it does not apply (both None: no code)."""
+    if not text or not lines:
+        return None, None
+    try:
+        return evaluate(text, lines, subtotal_idr), None
+    except DiscountRefused as refused:
+        return None, refused
+
+
 def lock(code_id: int) -> DiscountCode | None:
     """The code's row, locked for this transaction and re-read (the caller began writing)."""
     return db.session.scalar(
