@@ -287,3 +287,15 @@ def test_a_code_entered_as_a_guest_survives_signing_in(app, basket) -> None:
     guest = cart_with(basket.variants[0].id, 1, "GARUDA10")
     merged = accounts.merge_guest_cart(customer, guest.token)
     assert merged.cart.id == account.id and merged.cart.discount_code == "GARUDA10"
+
+
+def test_the_cart_speaks_japanese_and_korean_about_codes(client, basket) -> None:
+    """Needs the merged ja/ko catalogs (strings in /tmp/kb/po/discount.json)."""
+    make_code("GARUDA10")
+    add(client, basket.variants[0].sku, "1")
+    token = csrf_from(cart_page(client))
+    client.post("/cart/discount?lang=ko", data={"code": "nope", "csrf_token": token})
+    assert "확인되지 않는 할인 코드입니다." in client.get("/cart?lang=ko").get_data(as_text=True)
+    client.post("/cart/discount?lang=ja", data={"code": "garuda10", "csrf_token": token})
+    page = client.get("/cart?lang=ja").get_data(as_text=True)
+    assert "割引（GARUDA10）" in page and "割引コードを取り消す" in page
