@@ -1,10 +1,11 @@
 """A Stripe-compatible HTTP double on 127.0.0.1, plus helpers that sign webhooks the real way.
 
 Point the real `stripe` library at it with `StripeClient(..., base_addresses={"api": double.url})`.
-It speaks the part of the API the shop uses: Checkout Sessions (create, retrieve, list, expire),
-Charges and Refunds, with Stripe's form encoding, list pagination, idempotency keys and error
-bodies. Objects start from Stripe's published fixtures (tests/stripe_fixtures). Tests can also
-play Stripe's side: a buyer paying, staff refunding in the dashboard, a slow or failing API.
+It speaks the part of the API the shop uses: Checkout Sessions (create with a coupon's
+discount, retrieve, list, expire), Coupons, Charges and Refunds, with Stripe's form encoding,
+list pagination, idempotency keys and error bodies. Objects start from Stripe's published
+fixtures (tests/stripe_fixtures). Tests can also play Stripe's side: a buyer paying, staff
+refunding in the dashboard, a slow or failing API.
 Nothing here touches the internet.
 """
 
@@ -22,6 +23,7 @@ from tests.stripe_fixtures import (
     JAPANESE_ADDRESS,
     address_object,
     charge_object,
+    coupons,
     event_payload,
     redeliveries,
     session_object,
@@ -190,6 +192,12 @@ class StripeDouble:
             return dict(self._state.charges)
 
     @property
+    def coupons(self) -> dict[str, dict[str, Any]]:
+        """Coupons created so far, by id."""
+        with self._state.lock:
+            return dict(self._state.coupons)
+
+    @property
     def refunds(self) -> dict[str, dict[str, Any]]:
         """Refunds created so far, by id."""
         with self._state.lock:
@@ -251,6 +259,7 @@ class StripeDouble:
             for key in ("customer_details", "collected_information", "shipping_details"):
                 session[key] = filled.get(key)
             session.update(status="complete", payment_status="paid", payment_intent=intent)
+            coupons.redeem(self._state.coupons, session)
             session["url"] = None
             charge = charge_object(
                 self._state.next_id("ch"), order_id=None, amount=session["amount_total"],

@@ -77,6 +77,9 @@ def samples(staff_user: Any) -> dict[str, Any]:
     synonym = SearchSynonym(term="plane", expansion="aircraft")
     db.session.add(synonym)
     db.session.commit()
+    from tests.discount_helpers import make_code
+
+    discount = make_code("GARUDA10")
     from shop.services import pages
 
     pages.install_defaults()
@@ -86,6 +89,7 @@ def samples(staff_user: Any) -> dict[str, Any]:
         "version_id": pages.history(terms)[-1].id,
         "carrier_id": carriers.all_carriers()[0].id,
         "synonym_id": synonym.id,
+        "code_id": discount.id,
         "user_id": staff_user.id,
         "order_id": order.id,
         "product_id": product.id,

@@ -14,6 +14,7 @@ from shop.admin import (  # noqa: E402, F401
     carriers,
     catalog_setup,
     dashboard,
+    discounts,
     errors,
     mail_queue,
     order_documents,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, InputRequired, NumberRange
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from shop.services.ordering.cart import MAX_LINE_QUANTITY
 
@@ -51,3 +51,17 @@ class DestinationForm(FlaskForm):
     """The country to estimate shipping for."""
 
     country = SelectField(_l("Ship to"), validators=[DataRequired()])
+
+
+class DiscountCodeForm(FlaskForm):
+    """The discount code a buyer types; whether it applies is decided by the server."""
+
+    code = StringField(
+        _l("Discount code"),
+        validators=[DataRequired(_l("Enter a discount code.")), Length(max=64)],
+    )
+    submit = SubmitField(_l("Apply"))
+
+
+class RemoveDiscountForm(FlaskForm):
+    """Take the discount code off the cart."""

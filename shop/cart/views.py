@@ -7,10 +7,18 @@ from flask_babel import get_locale, gettext, ngettext
 from werkzeug.wrappers import Response
 
 from shop.cart import bp
-from shop.cart.forms import AddToCartForm, DestinationForm, LineQuantityForm, RemoveLineForm
+from shop.cart.forms import (
+    AddToCartForm,
+    DestinationForm,
+    DiscountCodeForm,
+    LineQuantityForm,
+    RemoveDiscountForm,
+    RemoveLineForm,
+)
 from shop.cart.session import current_cart, current_or_new_cart
+from shop.services.money import format_idr
 from shop.services.ordering import cart as carts
-from shop.services.ordering import shipping
+from shop.services.ordering import cart_discount, discounts, shipping
 from shop.templating import local
 
 
@@ -27,6 +35,27 @@ def cart_error_message(error: carts.CartError) -> str:
     if isinstance(error, carts.UnknownVariant):
         return gettext("That item is no longer on sale.")
     return gettext("That line is no longer in your cart.")
+
+
+def discount_refused_message(refused: discounts.DiscountRefused) -> str:
+    """Say why a discount code cannot be used, in the visitor's language."""
+    reason = refused.reason
+    if reason == "expired":
+        return gettext("That discount code has expired.")
+    if reason == "not_started":
+        return gettext("That discount code is not valid yet.")
+    if reason == "used_up":
+        return gettext("That discount code has been used up.")
+    if reason == "used_by_you":
+        return gettext("You have already used that discount code as often as it allows.")
+    if reason == "below_minimum":
+        minimum = format_idr(refused.minimum_idr, str(get_locale()))
+        return gettext("That discount code needs an order of at least %(amount)s.", amount=minimum)
+    if reason == "not_applicable":
+        return gettext("That discount code does not apply to the items in your cart.")
+    if reason == "paused":
+        return gettext("That discount code cannot be used at the moment.")
+    return gettext("We don't know that discount code. Please check it and try again.")
 
 
 def _first_error(form) -> str:
@@ -51,6 +80,11 @@ def show() -> str:
         destination=destination,
         line_form=LineQuantityForm(),
         remove_form=RemoveLineForm(),
+        discount_form=DiscountCodeForm(),
+        remove_discount_form=RemoveDiscountForm(),
+        discount_problem=discount_refused_message(summary.discount_problem)
+        if summary.discount_problem
+        else None,
     )
 
 
@@ -118,4 +152,35 @@ def set_destination() -> Response:
         carts.set_country(current_or_new_cart(), form.country.data)
     else:
         flash(gettext("We don't ship to that country yet."), "error")
+    return redirect(url_for("cart.show"), 303)
+
+
+@bp.post("/cart/discount")
+def apply_discount() -> Response:
+    """Apply the discount code the visitor typed, or say why it cannot be used."""
+    form = DiscountCodeForm()
+    cart = current_cart()
+    if cart is None:
+        return redirect(url_for("cart.show"), 303)
+    if not form.validate():
+        flash(_first_error(form), "error")
+        return redirect(url_for("cart.show"), 303)
+    try:
+        applied = cart_discount.apply_code(cart, form.code.data or "")
+    except discounts.DiscountRefused as refused:
+        flash(discount_refused_message(refused), "error")
+    else:
+        amount = format_idr(applied.amount_idr, str(get_locale()))
+        flash(gettext("Discount code %(code)s applied: %(amount)s off.", code=applied.label,
+                      amount=amount), "success")  # fmt: skip
+    return redirect(url_for("cart.show"), 303)
+
+
+@bp.post("/cart/discount/remove")
+def remove_discount() -> Response:
+    """Take the discount code off the cart."""
+    cart = current_cart()
+    if cart is not None and RemoveDiscountForm().validate():
+        cart_discount.remove_code(cart)
+        flash(gettext("The discount code was removed."), "success")
     return redirect(url_for("cart.show"), 303)

@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 
 from shop.account.session import current_customer
 from shop.cart.session import SESSION_KEY, current_cart
+from shop.cart.views import discount_refused_message
 from shop.checkout import bp
 from shop.checkout.forms import CheckoutForm, DemoCancelForm, DemoPaymentForm
 from shop.checkout.notify import order_paid
@@ -39,6 +40,8 @@ def checkout_error_message(error: orders.CheckoutError) -> str:
         )
     if isinstance(error, orders.ShippingNotAvailable):
         return gettext("We don't ship to that country yet.")
+    if isinstance(error, orders.DiscountNotAvailable):
+        return discount_refused_message(error.refused)
     return gettext("Some items in your cart need your attention first.")
 
 

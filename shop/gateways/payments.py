@@ -45,6 +45,14 @@ class ShippingOption:
 
 
 @dataclass(frozen=True)
+class CheckoutDiscount:
+    """A discount code's amount off the order's items, shown as such on the payment page."""
+
+    code: str
+    amount_idr: int
+
+
+@dataclass(frozen=True)
 class CheckoutRequest:
     """Everything a gateway needs to open a hosted payment page for one order."""
 
@@ -60,6 +68,7 @@ class CheckoutRequest:
     cancel_url: str
     expires_at: datetime  # timezone-aware, 30–60 minutes ahead
     idempotency_key: str
+    discount: CheckoutDiscount | None = None
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from typing import Any
 import stripe
 
 from shop.gateways.payments import (
+    CheckoutDiscount,
     CheckoutRequest,
     CheckoutSession,
     InvalidWebhook,
@@ -97,6 +98,8 @@ class StripeGateway:
             "payment_intent_data": {"metadata": dict(order_meta)},
         }
         try:
+            if request.discount is not None:
+                params["discounts"] = [{"coupon": self._coupon(request, request.discount)}]
             session = self._client.v1.checkout.sessions.create(
                 params,  # type: ignore[arg-type]
                 options={"idempotency_key": request.idempotency_key},
@@ -109,6 +112,34 @@ class StripeGateway:
         if not session_id or not url:
             raise PaymentError("Stripe returned a checkout session without id or url")
         return CheckoutSession(id=session_id, url=url)
+
+    def _coupon(self, request: CheckoutRequest, discount: CheckoutDiscount) -> str:
+        """Create the order's own coupon: the discount's amount off, once, for this session.
+
+        Stripe Checkout takes a discount as a coupon (`discounts=[{"coupon": id}]`), shown by
+        its name on the payment page and the receipt. A coupon per order carries the exact
+        rupiah the shop computed (a percentage would be rounded by Stripe, and a category
+        limit could not be expressed for ad-hoc prices); `max_redemptions=1` keeps it from
+        being used again. The idempotency key makes a retried checkout reuse it.
+        """
+        coupon = self._client.v1.coupons.create(
+            {
+                "amount_off": to_minor_units(discount.amount_idr, request.currency),
+                "currency": request.currency.lower(),
+                "duration": "once",
+                "max_redemptions": 1,
+                "name": discount.code[:40],
+                "metadata": {
+                    "order_id": str(request.order_id),
+                    "order_number": request.order_number,
+                },
+            },  # fmt: skip
+            options={"idempotency_key": request.idempotency_key + "-coupon"},
+        )
+        coupon_id = as_str(coupon.to_dict().get("id"))
+        if not coupon_id:
+            raise PaymentError("Stripe returned a coupon without id")
+        return coupon_id
 
     @staticmethod
     def _shipping_rate(request: CheckoutRequest) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from shop.models.catalog import (
 )
 from shop.models.currency import ExchangeRate
 from shop.models.customers import Customer, CustomerAddress, PriceTier
+from shop.models.discounts import DiscountCode, DiscountKind, discount_code_category
 from shop.models.mail import MailStatus, OutboundMail, OutboundMailAttachment
 from shop.models.orders import (
     BankTransfer,
@@ -61,6 +62,9 @@ __all__ = [
     "CatalogVersion",
     "Category",
     "Customer",
+    "DiscountCode",
+    "DiscountKind",
+    "discount_code_category",
     "CustomerAddress",
     "ExchangeRate",
     "InvoiceCounter",

@@ -19,6 +19,8 @@ class Cart(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     token: Mapped[str] = mapped_column(String(64), unique=True)
     shipping_country: Mapped[str | None] = mapped_column(String(2))
+    # The discount code the buyer entered, normalized; checked again whenever it is priced.
+    discount_code: Mapped[str | None] = mapped_column(String(32))
     # A signed-in customer's cart; a guest cart has none until its buyer signs in.
     customer_id: Mapped[int | None] = mapped_column(
         ForeignKey("customer.id", ondelete="SET NULL"), index=True

@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
@@ -47,7 +48,12 @@ class Order(db.Model):
     __table_args__ = (
         CheckConstraint("subtotal_idr >= 0", name="subtotal_not_negative"),
         CheckConstraint("shipping_idr >= 0", name="shipping_not_negative"),
-        CheckConstraint("total_idr = subtotal_idr + shipping_idr", name="total_adds_up"),
+        CheckConstraint(
+            "total_idr = subtotal_idr - discount_idr + shipping_idr", name="total_adds_up"
+        ),
+        CheckConstraint(
+            "discount_idr >= 0 AND discount_idr <= subtotal_idr", name="discount_range"
+        ),
         CheckConstraint("refunded_idr >= 0 AND refunded_idr <= total_idr", name="refund_range"),
     )
 
@@ -62,6 +68,14 @@ class Order(db.Model):
     currency: Mapped[str] = mapped_column(String(3), default="IDR")
     subtotal_idr: Mapped[int] = mapped_column(BigInteger)
     shipping_idr: Mapped[int] = mapped_column(BigInteger)
+    # Taken off the subtotal by a discount code (`discount_code`, as the buyer saw it).
+    discount_idr: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    discount_code: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    discount_code_id: Mapped[int | None] = mapped_column(
+        ForeignKey("discount_code.id", ondelete="SET NULL"), index=True
+    )
+    # Whether the order holds one of the code's uses (placed, and not lapsed unpaid).
+    discount_use_held: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     total_idr: Mapped[int] = mapped_column(BigInteger)
     refunded_idr: Mapped[int] = mapped_column(BigInteger, default=0)
     # The refunded total the payment provider last reported (charge.refunded is cumulative):
@@ -130,6 +144,10 @@ class OrderLine(db.Model):
         CheckConstraint("quantity > 0", name="quantity_positive"),
         CheckConstraint("unit_price_idr >= 0", name="unit_price_not_negative"),
         CheckConstraint(
+            "discount_idr >= 0 AND discount_idr <= unit_price_idr * quantity",
+            name="discount_range",
+        ),
+        CheckConstraint(
             "reserved_quantity >= 0 AND reserved_quantity <= quantity", name="reserved"
         ),
     )
@@ -146,6 +164,8 @@ class OrderLine(db.Model):
     sku: Mapped[str] = mapped_column(String(64))
     unit_price_idr: Mapped[int] = mapped_column(BigInteger)
     quantity: Mapped[int] = mapped_column(Integer)
+    # This line's part of the order's discount: what was paid for it is the line total less this.
+    discount_idr: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     # Taken from stock when the order was placed; the rest is made to order.
     reserved_quantity: Mapped[int] = mapped_column(Integer, default=0)
     weight_g: Mapped[int] = mapped_column(Integer, default=0)
@@ -159,6 +179,11 @@ class OrderLine(db.Model):
     def line_total_idr(self) -> int:
         """Unit price times quantity."""
         return self.unit_price_idr * self.quantity
+
+    @property
+    def paid_idr(self) -> int:
+        """What the buyer paid for the line: its total less its part of the discount."""
+        return self.line_total_idr - self.discount_idr
 
 
 class OrderEvent(db.Model):

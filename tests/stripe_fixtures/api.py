@@ -14,6 +14,7 @@ from typing import Any
 
 from tests.stripe_fixtures import (
     charge_object,
+    coupons,
     fixture,
     list_object,
     refund_object,
@@ -52,6 +53,7 @@ class State:
     sessions: dict[str, dict[str, Any]] = field(default_factory=dict)
     charges: dict[str, dict[str, Any]] = field(default_factory=dict)
     refunds: dict[str, dict[str, Any]] = field(default_factory=dict)
+    coupons: dict[str, dict[str, Any]] = field(default_factory=dict)
     idempotent: dict[str, tuple[str, str, dict[str, str], int, dict[str, Any]]] = field(
         default_factory=dict
     )
@@ -133,9 +135,21 @@ def route(state: State, method: str, path: str, params: dict[str, Any]) -> Respo
     if path == "/v1/checkout/sessions":
         if method == "POST":
             session = _new_session(state.next_id("cs"), params)
+            refused, off, discounts = coupons.discount_for(
+                state.coupons, params, session["amount_subtotal"], session["currency"]
+            )
+            if refused is not None:
+                return refused
+            _discount(session, off, discounts)
             state.sessions[session["id"]] = session
             return 200, session
         return _list_sessions(state, params)
+    if path == "/v1/coupons" and method == "POST":
+        return coupons.create(state.coupons, state.next_id("coupon"), params)
+    if path.startswith("/v1/coupons/") and method == "GET":
+        coupon_id = path.rsplit("/", 1)[1]
+        coupon = state.coupons.get(coupon_id)
+        return (200, coupon) if coupon else _missing("coupon", coupon_id)
     if match := _SESSION_PATH.fullmatch(path):
         session = state.sessions.get(match[1])
         if session is None:
@@ -157,6 +171,15 @@ def route(state: State, method: str, path: str, params: dict[str, Any]) -> Respo
         charge = state.charges.get(charge_id)
         return (200, charge) if charge else _missing("charge", charge_id)
     return 404, error("invalid_request_error", f"Unrecognized request URL ({method}: {path})")
+
+
+def _discount(session: dict[str, Any], off: int, discounts: list[dict[str, Any]]) -> None:
+    """Take a coupon's amount off the session's total, as total_details reports it."""
+    shipping = session["amount_total"] - session["amount_subtotal"]
+    session["amount_total"] = session["amount_subtotal"] - off + shipping
+    session["discounts"] = discounts
+    session["total_details"] = {"amount_discount": off, "amount_shipping": shipping,
+                                "amount_tax": 0}  # fmt: skip
 
 
 def _list_sessions(state: State, params: dict[str, Any]) -> Response:

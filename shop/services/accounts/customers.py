@@ -238,6 +238,8 @@ def _merge(customer: Customer, guest: Cart | None) -> MergeResult:
         return MergeResult(guest or account)
     lowered = _move_lines(guest, account)
     account.shipping_country = account.shipping_country or guest.shipping_country
+    # The code the buyer entered just before signing in is the one they mean to use.
+    account.discount_code = guest.discount_code or account.discount_code
     db.session.delete(guest)
     db.session.commit()
     return MergeResult(account, lowered)

@@ -13,7 +13,7 @@ from shop.extensions import db
 from shop.models import Cart, CartLine, PriceTier, Product, ProductStatus, Variant
 from shop.services.catalog import pricing
 from shop.services.catalog.text import SOURCE_LOCALE, shown_in
-from shop.services.ordering import shipping
+from shop.services.ordering import discounts, shipping
 
 # Airlines buy display models by the hundred: a line may hold up to 500 (the 200+ volume
 # price must be reachable); more than this is a bulk order: quote, not cart.
@@ -83,6 +83,13 @@ class CartSummary:
     weight_g: int
     shipping: shipping.ShippingQuote | None
     shipping_problem: str | None  # None, "choose_country", "not_shipped"
+    discount: discounts.AppliedDiscount | None = None  # the cart's code, when it applies
+    discount_problem: discounts.DiscountRefused | None = None  # why the cart's code does not
+
+    @property
+    def discount_idr(self) -> int:
+        """What the cart's discount code takes off (0 without one)."""
+        return self.discount.amount_idr if self.discount else 0
 
     @property
     def item_count(self) -> int:
@@ -92,7 +99,9 @@ class CartSummary:
     @property
     def total_idr(self) -> int | None:
         """Subtotal plus shipping, once shipping is known."""
-        return None if self.shipping is None else self.subtotal_idr + self.shipping.fee_idr
+        if self.shipping is None:
+            return None
+        return self.subtotal_idr - self.discount_idr + self.shipping.fee_idr
 
     @property
     def savings_idr(self) -> int:
@@ -224,8 +233,9 @@ def remove_line(cart: Cart, line_id: int) -> None:
 
 
 def empty(cart: Cart) -> None:
-    """Remove every line; commit."""
+    """Remove every line and the discount code; commit."""
     cart.lines.clear()
+    cart.discount_code = None
     db.session.commit()
 
 
@@ -293,7 +303,10 @@ def summarize(cart: Cart | None, locale: str = SOURCE_LOCALE) -> CartSummary:
             quote = shipping.quote(country, weight)
         except shipping.ShippingUnavailable:
             problem = "not_shipped"
-    return CartSummary(lines, subtotal, weight, quote, problem)
+    priced = [discounts.PricedLine(v.product.category_id, v.line_total_idr) for v in buyable]
+    code = cart.discount_code if cart else None
+    applied, refused = discounts.try_code(code, priced, subtotal)
+    return CartSummary(lines, subtotal, weight, quote, problem, applied, refused)
 
 
 def count_items(token: str | None, customer_id: int | None = None) -> int:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from shop.database import begin_write
 from shop.extensions import db
 from shop.gateways.payments import (
+    CheckoutDiscount,
     CheckoutLine,
     CheckoutRequest,
     PaymentError,
@@ -20,7 +21,7 @@ from shop.gateways.payments import (
 from shop.models import Cart, Order, OrderLine, OrderStatus
 from shop.services import counters
 from shop.services.ordering import cart as carts
-from shop.services.ordering import reservations, shipping
+from shop.services.ordering import discounts, reservations, shipping
 from shop.services.ordering import status as order_status
 
 log = logging.getLogger(__name__)
@@ -61,11 +62,19 @@ class ShippingNotAvailable(CheckoutError):
     """No shipping to the chosen country."""
 
 
+class DiscountNotAvailable(CheckoutError):
+    """The cart's discount code no longer applies (expired, used up, paused, …)."""
+
+    def __init__(self, refused: discounts.DiscountRefused) -> None:
+        super().__init__(refused.reason)
+        self.refused = refused
+
+
 def _number(order: Order) -> str:
     return f"KB-{order.created_at:%y%m}-{order.id:06d}"
 
 
-def _snapshot(summary: carts.CartSummary) -> list[OrderLine]:
+def _snapshot(summary: carts.CartSummary, discount: dict[int, int]) -> list[OrderLine]:
     return [
         OrderLine(
             variant_id=v.variant.id,
@@ -76,6 +85,7 @@ def _snapshot(summary: carts.CartSummary) -> list[OrderLine]:
             quantity=v.line.quantity,
             weight_g=v.variant.weight_g,
             maker_share_pct=v.product.maker_share_pct,
+            discount_idr=discount.get(v.line.id, 0),
         )
         for v in summary.lines
     ]
@@ -102,6 +112,9 @@ def place_order(
     except reservations.StockChanged as gone:
         db.session.rollback()
         raise StockChanged(gone.sku) from None
+    except discounts.DiscountRefused as refused:
+        db.session.rollback()
+        raise DiscountNotAvailable(refused) from None
     except Exception:
         db.session.rollback()
         raise
@@ -120,27 +133,49 @@ def _place_order(
         raise CartNeedsAttention()
     if summary.shipping is None:
         raise ShippingNotAvailable()
-    total = summary.subtotal_idr + summary.shipping.fee_idr
+    applied = _locked_discount(cart, summary)
+    discount = applied.amount_idr if applied else 0
+    total = summary.subtotal_idr - discount + summary.shipping.fee_idr
     if total > card_limit_idr:
         raise AboveCardLimit(card_limit_idr)
     quote = summary.shipping
+    by_line = dict(zip([v.line.id for v in summary.lines], applied.line_amounts, strict=True)) \
+        if applied else {}  # fmt: skip
     order = Order(
         token=secrets.token_urlsafe(24), email=email, locale=locale,
         status=OrderStatus.PENDING_PAYMENT, currency="IDR",
         subtotal_idr=summary.subtotal_idr, shipping_idr=quote.fee_idr, total_idr=total,
+        discount_idr=discount, discount_code=applied.label if applied else "",
+        discount_code_id=applied.code.id if applied else None,
         shipping_country=quote.country, shipping_zone=quote.zone_code,
         delivery_min_days=quote.min_days, delivery_max_days=quote.max_days,
         cart_id=cart.id, customer_id=customer_id, created_at=datetime.now(UTC),
-        lines=_snapshot(summary),
+        lines=_snapshot(summary, by_line),
     )  # fmt: skip
     made_to_order = {v.variant.id: v.product.made_to_order for v in summary.lines}
     db.session.add(order)
     db.session.flush()
     order.number = _number(order)
+    if applied is not None:
+        discounts.take_use(order, applied.code)  # the code's row first, then the variants'
     reservations.reserve(order, made_to_order)
     order_status.note_only(order, actor="customer", note="Order placed")
     db.session.commit()
     return order
+
+
+def _locked_discount(cart: Cart, summary: carts.CartSummary) -> discounts.AppliedDiscount | None:
+    """The cart's discount code, its row locked and checked again, priced for the order."""
+    if not cart.discount_code:
+        return None
+    if summary.discount is None:
+        raise summary.discount_problem or discounts.DiscountRefused("not_applicable")
+    code = discounts.lock(summary.discount.code.id)
+    if code is None:
+        raise discounts.DiscountRefused("unknown")
+    discounts.check_open(code)
+    lines = [discounts.PricedLine(v.product.category_id, v.line_total_idr) for v in summary.lines]
+    return discounts.price(code, lines, summary.subtotal_idr)
 
 
 def give_up(order_id: int, to: OrderStatus, *, actor: str, note: str) -> bool:
@@ -198,6 +233,8 @@ def start_payment(
         allowed_countries=shipping.zone_countries(order.shipping_zone, order.shipping_country),
         locale=order.locale, success_url=success_url, cancel_url=cancel_url,
         expires_at=expires, idempotency_key=f"kb-checkout-{order.number}",
+        discount=CheckoutDiscount(order.discount_code, order.discount_idr)
+        if order.discount_idr else None,
     )  # fmt: skip
     try:
         session = gateway.create_checkout(request)

@@ -110,6 +110,7 @@ def _mark_paid(order: Order, event: PaymentEvent, actor: str) -> str:
         cart = db.session.get(Cart, order.cart_id)
         if cart is not None:
             cart.lines.clear()
+            cart.discount_code = None
     # A refund the provider reported before this payment (events come in any order).
     refunds.settle(order, actor=actor)
     quote_payments.follow_order(order, actor)

@@ -6,7 +6,8 @@ database) and re-read, so two events for one order — a payment and the expiry 
 webhooks, a double-clicked refund — take turns and the second sees what the first did.
 `move` then writes the status with a conditional UPDATE (`WHERE status = <the one read>`):
 even a caller that forgot the lock cannot overwrite a move it did not see, and learns it
-lost (TransitionLost). The stock a move frees is returned in the same transaction.
+lost (TransitionLost). The stock a move frees is returned in the same transaction, and so is
+the discount code use of an order that lapses unpaid.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from shop.database import begin_write
 from shop.extensions import db
 from shop.models import Order, OrderEvent, OrderStatus
-from shop.services.ordering import invoices, reservations
+from shop.services.ordering import discounts, invoices, reservations
 
 S = OrderStatus
 ALLOWED: dict[OrderStatus, frozenset[OrderStatus]] = {
@@ -93,6 +94,9 @@ def move(order: Order, to: OrderStatus, *, actor: str, note: str = "") -> None:
         raise TransitionLost(current, to)
     set_committed_value(order, "status", to)
     _history(order, current, to, actor, note)
+    # The code's row before the variants' rows, as placing an order locks them: no cycle.
+    if current == S.PENDING_PAYMENT and to in (S.CANCELLED, S.EXPIRED):
+        discounts.give_back(order)  # lapsed unpaid: its discount code use is free again
     if current in _RELEASES.get(to, ()):
         reservations.release(order)
 
@@ -104,8 +108,12 @@ def pay(order: Order, *, actor: str, note: str, address_ok: bool = True) -> Orde
     again when they are still there; when not, it is paid but on hold for staff to make
     or refund, never paid without its stock.
     """
+    lapsed = order.status in (S.EXPIRED, S.CANCELLED)
+    # The code's use first, then the stock: the lock order of placing an order.
+    if lapsed and not discounts.take_again(order):
+        note += f"; discount code {order.discount_code} is now used more often than its limit"
     reason = None
-    if order.status in (S.EXPIRED, S.CANCELLED) and not reservations.reserve_again(order):
+    if lapsed and not reservations.reserve_again(order):
         reason = "stock"
     elif not address_ok:
         reason = "address"

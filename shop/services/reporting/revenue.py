@@ -1,7 +1,9 @@
 """Where the money went: sales per workshop and month, split into wages, PNBP and the rest.
 
-Money is whole rupiah. Each (workshop, month) cell floors the maker share and the PNBP once,
-and the remainder takes what is left, so the three parts always add up to the sales exactly.
+Sales are what buyers paid for the lines: a discount code's part of a line is taken off it,
+so the maker share is computed on the price actually paid. Money is whole rupiah. Each
+(workshop, month) cell floors the maker share and the PNBP once, and the remainder takes
+what is left, so the three parts always add up to the sales exactly.
 Months run midnight to midnight in the shop's time zone, by the moment the order was paid.
 """
 
@@ -268,7 +270,10 @@ def _line_rows(first: date, last: date, tz: tzinfo) -> Result[Any]:
             Order.id.label("order_id"),
             Order.paid_at,
             Order.refunded_idr,
-            (OrderLine.unit_price_idr * OrderLine.quantity).label("line_total"),
+            # What was paid for the line: its part of a discount code's amount is not sales.
+            (OrderLine.unit_price_idr * OrderLine.quantity - OrderLine.discount_idr).label(
+                "line_total"
+            ),
             OrderLine.maker_share_pct,
             Workshop.id.label("workshop_id"),
             Workshop.name.label("workshop_name"),
