@@ -1,7 +1,7 @@
 """discount codes: codes with limits and categories; orders and lines keep the discount
 
-Revision ID: 0024
-Revises: 0020
+Revision ID: 0022
+Revises: 0021
 Create Date: 2026-12-04 19:10:00.000000
 
 """
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0024"
-down_revision = "0020"
+revision = '0022'
+down_revision = '0021'
 branch_labels = None
 depends_on = None
 
