@@ -19,6 +19,7 @@ from shop.services import currency, money
 from shop.services.catalog import text as catalog_text
 from shop.services.media.images import rendition_name
 from shop.services.ordering import carriers, presentation
+from shop.services.phrases import phrase_breaks
 from shop.services.text import render_markdown
 
 
@@ -72,6 +73,11 @@ def idr(amount: int | None) -> str:
     if amount is None:
         return ""
     return money.format_idr(amount, _locale())
+
+
+def phrases(text: str | None) -> Markup:
+    """The text with Japanese lines breaking between phrases (shop/services/phrases.py)."""
+    return phrase_breaks(text, _locale())
 
 
 def date_long(value: date | None) -> str:
@@ -213,6 +219,7 @@ def init_app(app: Flask) -> None:
         lang_attr=lang_attr,
         country_name=country_name,
         number=format_decimal,
+        phrases=phrases,
     )
     app.jinja_env.globals.update(
         price_range=price_range,

@@ -128,3 +128,26 @@ def csrf_from(html: str) -> str:
     import re
 
     return re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html).group(1)
+
+
+def shown_text(html_fragment: str) -> str:
+    """What a reader sees of an HTML fragment: its text, without tags such as <wbr>."""
+    import re
+
+    return re.sub(r"<[^>]+>", "", html_fragment)
+
+
+def card_titles(page: str) -> list[str]:
+    """The product names on a listing's cards, as shown."""
+    import re
+
+    return [shown_text(t) for t in re.findall(r'<h3 class="card-title"[^>]*>(.*?)</h3>', page)]
+
+
+def product_title(page: str) -> str:
+    """The product page's heading as shown, with its lang attribute if any ("[en] Teak ...")."""
+    import re
+
+    found = re.search(r'<h1 id="product-title"( lang="([a-z-]+)")?>(.*?)</h1>', page, re.S)
+    assert found is not None, "no product heading"
+    return (f"[{found.group(2)}] " if found.group(2) else "") + shown_text(found.group(3))

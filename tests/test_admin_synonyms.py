@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from sqlalchemy import select
 
 from shop.extensions import db
 from shop.models import AuditEntry, SearchSynonym
-from tests.factories import csrf_from, make_category, make_product, make_workshop
+from tests.factories import card_titles, csrf_from, make_category, make_product, make_workshop
 
 
 @pytest.fixture
@@ -26,7 +24,7 @@ def bowl(app):
 
 def _titles(client, url: str) -> list[str]:
     page = client.get(url).get_data(as_text=True)
-    return re.findall(r'<h3 class="card-title"[^>]*>([^<]+)</h3>', page)
+    return card_titles(page)
 
 
 def _add(client, **data):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from sqlalchemy import func, select
 
@@ -18,7 +16,7 @@ from shop.models import (
 )
 from shop.services.catalog import synonyms
 from shop.services.catalog.products import ListingFilters, search_products
-from tests.factories import make_category, make_product, make_workshop
+from tests.factories import card_titles, make_category, make_product, make_workshop
 
 
 def found(query: str, locale: str = "en") -> list[str]:
@@ -30,7 +28,7 @@ def titles(client, url: str) -> tuple[str, list[str]]:
     response = client.get(url)
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    return page, re.findall(r'<h3 class="card-title"[^>]*>([^<]+)</h3>', page)
+    return page, card_titles(page)
 
 
 @pytest.fixture
