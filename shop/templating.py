@@ -180,6 +180,11 @@ def smallest_width_at_least(widths: str, wanted: int) -> int:
     return next((w for w in available if w >= wanted), available[-1])
 
 
+def month_short(month: date) -> str:
+    """The month's short name in the page's language ("Jan", "1月"), for chart labels."""
+    return format_date(month, "LLL")
+
+
 def return_path() -> str:
     """Return the current path and query for "come back here" links, if short enough."""
     full = request.full_path.rstrip("?")
@@ -213,6 +218,7 @@ def init_app(app: Flask) -> None:
         lang_attr=lang_attr,
         country_name=country_name,
         number=format_decimal,
+        month_short=month_short,
     )
     app.jinja_env.globals.update(
         price_range=price_range,

@@ -13,8 +13,10 @@ from shop.admin import bp
 from shop.admin.access import role_required
 from shop.admin.downloads import csv_download
 from shop.admin.report_forms import PeriodForm, RateForm
+from shop.admin.wage_forms import ApproveMonthForm, PayoutForm
 from shop.models import Role
 from shop.services import clock
+from shop.services.impact import payouts, publication
 from shop.services.reporting import revenue
 
 
@@ -37,12 +39,18 @@ def _period_args() -> dict[str, str]:
     return {key: request.args[key] for key in ("first", "last") if request.args.get(key)}
 
 
-def _page(rate_form: RateForm, status: int = 200) -> tuple[str, int]:
+def _page(
+    rate_form: RateForm | None = None,
+    status: int = 200,
+    payout_form: PayoutForm | None = None,
+    approve_form: ApproveMonthForm | None = None,
+) -> tuple[str, int]:
     form = PeriodForm(request.args)
     first, last = _period(form)
     if not form.first.data and not form.last.data and not form.errors:
         form.first.data, form.last.data = first, last
     report = revenue.revenue_split(first, last, clock.shop_timezone())
+    today = clock.shop_today()
     page = render_template(
         "admin/revenue_split.html",
         form=form,
@@ -50,8 +58,14 @@ def _page(rate_form: RateForm, status: int = 200) -> tuple[str, int]:
         months=list(reversed(report.months)),
         rates=revenue.list_rates(),
         in_force=revenue.rate_in_force(clock.shop_today()),
-        rate_form=rate_form,
+        rate_form=rate_form or RateForm(formdata=None),
         period_args=_period_args(),
+        wages=payouts.wage_ledger(report, today),
+        payouts=payouts.payouts_between(first, last),
+        payout_form=payout_form or PayoutForm(formdata=None),
+        approve_form=approve_form or ApproveMonthForm(formdata=None),
+        approved={entry.month: entry for entry in publication.approved_months()},
+        this_month=revenue.month_of(today),
     )
     return page, status
 
@@ -59,7 +73,7 @@ def _page(rate_form: RateForm, status: int = 200) -> tuple[str, int]:
 @bp.get("/reports/revenue-split")
 def revenue_split() -> tuple[str, int]:
     """Show sales per workshop and month, split into wages, PNBP and the remainder."""
-    return _page(RateForm(formdata=None))
+    return _page()
 
 
 @bp.get("/reports/revenue-split.csv")

@@ -14,6 +14,7 @@ from shop.models.catalog import (
 )
 from shop.models.currency import ExchangeRate
 from shop.models.customers import Customer, CustomerAddress, PriceTier
+from shop.models.impact import ImpactFigure, ImpactMonth, WagePayout
 from shop.models.mail import MailStatus, OutboundMail, OutboundMailAttachment
 from shop.models.orders import (
     InvoiceCounter,
@@ -61,6 +62,9 @@ __all__ = [
     "Customer",
     "CustomerAddress",
     "ExchangeRate",
+    "ImpactFigure",
+    "ImpactMonth",
+    "WagePayout",
     "InvoiceCounter",
     "MailStatus",
     "OutboundMail",

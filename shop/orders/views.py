@@ -13,6 +13,7 @@ from shop.orders import bp
 from shop.orders.forms import FindOrderForm
 from shop.pdf_views import pdf_response
 from shop.services.documents import orders as documents
+from shop.services.impact.orders import order_impact
 from shop.services.ordering import lookup, orders
 
 FIND_NETWORK_LIMIT = "10 per hour"
@@ -24,7 +25,10 @@ def show(token: str) -> str:
     """Show an order's status, lines, totals and history to whoever holds its link."""
     order = orders.find_by_token(token) or abort(404)
     return render_template(
-        "orders/order.html", order=order, has_invoice=documents.has_invoice(order)
+        "orders/order.html",
+        order=order,
+        has_invoice=documents.has_invoice(order),
+        impact=order_impact(order, str(get_locale())),
     )
 
 
