@@ -7,6 +7,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from babel.dates import format_skeleton
 from babel.numbers import get_currency_name
 from flask import Flask, current_app, request, url_for
 from flask_babel import format_date, format_decimal, get_locale, gettext
@@ -182,7 +183,7 @@ def smallest_width_at_least(widths: str, wanted: int) -> int:
 
 def month_short(month: date) -> str:
     """The month's short name in the page's language ("Jan", "1月"), for chart labels."""
-    return format_date(month, "LLL")
+    return format_skeleton("MMM", month, locale=get_locale())
 
 
 def return_path() -> str:

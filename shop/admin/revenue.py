@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from babel.dates import format_skeleton
 from flask import Response, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, gettext
+from flask_babel import get_locale, gettext
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -112,7 +113,7 @@ def revenue_split_rates() -> tuple[str, int] | BaseResponse:
     flash(
         gettext(
             "From %(month)s on: PNBP %(pnbp)d%%, default maker share %(maker)d%%.",
-            month=format_date(month, "LLLL y"),
+            month=month_name(month),
             pnbp=form.pnbp_pct.data,
             maker=form.default_maker_share_pct.data,
         ),
@@ -123,5 +124,9 @@ def revenue_split_rates() -> tuple[str, int] | BaseResponse:
 
 @bp.app_template_filter("month_name")
 def month_name(month: date) -> str:
-    """Format the first of a month as "January 2026" in the page's language."""
-    return format_date(month, "LLLL y")
+    """Format the first of a month as "January 2026" ("2026年1月") in the page's language.
+
+    Babel's skeleton, not the pattern "LLLL y": with Babel 2.18 that pattern, once used for
+    Japanese in a process, gave Japanese month names to Indonesian and Korean pages too.
+    """
+    return format_skeleton("yMMMM", month, locale=get_locale())

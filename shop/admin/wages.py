@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, url_for
-from flask_babel import format_date, get_locale, gettext
+from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from shop.admin import bp
 from shop.admin.access import role_required
-from shop.admin.revenue import _page, _period_args
+from shop.admin.revenue import _page, _period_args, month_name
 from shop.admin.wage_forms import ApproveMonthForm, PayoutForm
 from shop.extensions import db
 from shop.http import send_stored_upload
@@ -83,7 +83,7 @@ def record_payout() -> tuple[str, int] | Response:
     flash(
         gettext("Payout of %(amount)s to %(workshop)s for %(month)s recorded.",
                 amount=format_idr(payout.amount_idr, str(get_locale())),
-                workshop=payout.workshop.name, month=format_date(payout.period, "LLLL y")),
+                workshop=payout.workshop.name, month=month_name(payout.period)),
         "success",
     )  # fmt: skip
     return _back()
@@ -119,5 +119,5 @@ def approve_month() -> tuple[str, int] | Response:
         form.month.errors = [*form.month.errors, str(APPROVE_MESSAGES[error.reason])]
         return _page(approve_form=form, status=422)
     flash(gettext("%(month)s is published on the impact page.",
-                  month=format_date(form.month.data, "LLLL y")), "success")  # fmt: skip
+                  month=month_name(form.month.data)), "success")  # fmt: skip
     return _back()

@@ -74,6 +74,9 @@ class PublicReport:
     months: list[MonthTotal]
     total: Amounts
     first_month: date | None
+    # Approved but not shown yet: months still below the minimum, waiting for the next one.
+    # Not published (that would single them out), but shown + held back = the staff report.
+    held_back: Amounts = field(default_factory=Amounts)
 
 
 @dataclass
@@ -85,7 +88,7 @@ class _Bucket:
 
 def _own_rows(
     months: list[ImpactMonth], paid: dict[tuple[date, int], int], min_sales: int
-) -> list[PublicRow]:
+) -> tuple[list[PublicRow], Amounts]:
     buckets: dict[int | None, _Bucket] = {}
     names: dict[int | None, str] = {}
     rows = []
@@ -111,7 +114,10 @@ def _own_rows(
                 rows.append(PublicRow(entry.month, key, names.get(key, ""), bucket.months,
                                       bucket.amounts))  # fmt: skip
                 buckets[key] = _Bucket()
-    return rows
+    held = Amounts()
+    for bucket in buckets.values():
+        held.add(bucket.amounts)
+    return rows, held
 
 
 def public_report(min_sales: int, locale: str = "en") -> PublicReport:
@@ -120,7 +126,7 @@ def public_report(min_sales: int, locale: str = "en") -> PublicReport:
     if not months:
         return PublicReport([], [], [], Amounts(), None)
     paid = payouts.paid_per_month(months[0].month, months[-1].month)
-    rows = _own_rows(months, paid, max(min_sales, 1))
+    rows, held = _own_rows(months, paid, max(min_sales, 1))
     corrections = [
         PublicRow(entry.month, figure.workshop_id, figure.workshop_name, [entry.month],
                   Amounts(figure.pieces, figure.maker_share_idr, 0, figure.pnbp_idr),
@@ -138,7 +144,7 @@ def public_report(min_sales: int, locale: str = "en") -> PublicReport:
         totals[row.month].amounts.add(row.amounts)
         total.add(row.amounts)
     rows.sort(key=lambda row: (row.month, row.workshop_id is None, row.workshop_name.lower()))
-    return PublicReport(rows, corrections, list(totals.values()), total, months[0].month)
+    return PublicReport(rows, corrections, list(totals.values()), total, months[0].month, held)
 
 
 def _slugs(ids: set[int]) -> dict[int, str]:
