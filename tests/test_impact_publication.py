@@ -278,3 +278,61 @@ def test_month_names_follow_the_pages_language_after_a_japanese_page(client, sal
     page = client.get("/impact?lang=id").get_data(as_text=True)
     assert "Oktober 2026" in page and "10月" not in page
     assert "2026년 10월" in client.get("/impact?lang=ko").get_data(as_text=True)
+
+
+def _approver(admin_id: int, month: date):
+    """One side of a race: an admin publishing `month`; says "published" or why not."""
+
+    def side() -> str:
+        from shop.models import User
+
+        try:
+            approve(month, db.session.get(User, admin_id))
+        except publication.CannotApprove as refused:
+            return refused.reason
+        return "published"
+
+    return side
+
+
+def test_two_admins_publishing_the_same_month_at_once_publish_it_once(app, sales, admin_user):
+    from tests.races import run_together
+
+    results = run_together(app, _approver(admin_user.id, SEP), _approver(admin_user.id, SEP))
+    assert all(r.error is None for r in results), [r.trace for r in results]
+    assert sorted(r.value for r in results) == ["approved", "published"]
+    assert [entry.month for entry in publication.approved_months()] == [SEP]
+    actions = db.session.scalars(select(AuditEntry.action)).all()
+    assert actions.count("impact.approved") == 1
+
+
+def test_two_months_published_at_once_count_a_late_refund_once(app, sales, admin_user, monkeypatch):
+    import time
+
+    from tests.races import run_together
+
+    approve(SEP, admin_user)
+    order = sales["sep_wood_1"]
+    order.refunded_idr, order.status = 100_001, OrderStatus.PARTIALLY_REFUNDED
+    db.session.commit()
+    read = publication.approved_months
+
+    def slow_read() -> list[ImpactMonth]:
+        found = read()
+        time.sleep(0.3)  # both sides have read before either writes, unless they take turns
+        return found
+
+    monkeypatch.setattr(publication, "approved_months", slow_read)
+    results = run_together(app, _approver(admin_user.id, OCT), _approver(admin_user.id, NOV))
+    assert all(r.error is None for r in results), [r.trace for r in results]
+    months = [entry.month for entry in read()]
+    # October first and both published, or November first and October refused (months are
+    # published in order); either way September's refund is corrected once.
+    assert (months, [r.value for r in results]) in (
+        ([SEP, OCT, NOV], ["published", "published"]),
+        ([SEP, NOV], ["order", "published"]),
+    )
+    report = public.public_report(2)
+    assert [c.amounts.wages_idr for c in report.corrections] == [-33_000]
+    staff = sum(live(month, month).total.maker_share_idr for month in months)
+    assert report.total.wages_idr + report.held_back.wages_idr == staff

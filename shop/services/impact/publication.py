@@ -14,16 +14,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from shop.database import begin_write
 from shop.extensions import db
 from shop.models import ImpactFigure, ImpactMonth, User
 from shop.services.reporting import audit, revenue
 from shop.services.reporting.revenue import month_of
 
 FIELDS = ("orders", "pieces", "sales_idr", "maker_share_idr", "pnbp_idr")
+APPROVAL_LOCK = 170_017  # PostgreSQL advisory lock key: one approval at a time
 
 
 class CannotApprove(Exception):
@@ -110,11 +112,32 @@ def _corrections(months: list[ImpactMonth], tz: tzinfo) -> list[ImpactFigure]:
     return rows
 
 
+def _one_approval_at_a_time() -> None:
+    """Serialize approvals, so two at once can't both pass the checks (same month, order).
+
+    SQLite: the write lock up front (BEGIN IMMEDIATE). PostgreSQL: a transaction-level
+    advisory lock; READ COMMITTED then shows each approval the one committed before it.
+    """
+    begin_write(db.session)
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": APPROVAL_LOCK})
+
+
 def approve_month(month: date, actor: User, tz: tzinfo, today: date) -> ImpactMonth:
     """Close and approve a month: freeze its figures and any corrections, audit-logged; commit."""
     month = month_of(month)
     if month >= month_of(today):
         raise CannotApprove("open")
+    approved_by = actor.email  # read before the unit of work (begin_write ends the request's)
+    try:
+        return _approve(month, actor, approved_by, tz)
+    except Exception:
+        db.session.rollback()
+        raise
+
+
+def _approve(month: date, actor: User, approved_by: str, tz: tzinfo) -> ImpactMonth:
+    _one_approval_at_a_time()
     earlier = approved_months()
     if any(entry.month == month for entry in earlier):
         raise CannotApprove("approved")
@@ -128,7 +151,7 @@ def approve_month(month: date, actor: User, tz: tzinfo, today: date) -> ImpactMo
     ]  # fmt: skip
     figures += _corrections(earlier, tz)
     entry = ImpactMonth(
-        month=month, approved_by=actor.email, approved_at=datetime.now(UTC), figures=figures
+        month=month, approved_by=approved_by, approved_at=datetime.now(UTC), figures=figures
     )
     try:
         db.session.add(entry)
@@ -144,7 +167,4 @@ def approve_month(month: date, actor: User, tz: tzinfo, today: date) -> ImpactMo
     except IntegrityError as error:  # another admin approved the same month meanwhile
         db.session.rollback()
         raise CannotApprove("approved") from error
-    except Exception:
-        db.session.rollback()
-        raise
     return entry
