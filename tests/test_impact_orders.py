@@ -20,6 +20,7 @@ from shop.services.money import format_idr
 from shop.services.ordering import mail as notifications
 from shop.services.reporting import revenue
 from shop.services.reporting.revenue import spread_refund
+from tests.factories import csrf_from
 from tests.impact_factories import paid_order, shop_of_two_workshops, utc
 from tests.test_documents import pdf_text, squash
 
@@ -188,3 +189,40 @@ def test_a_quote_without_a_product_is_made_to_order(client, order) -> None:
     assert [(e.workshop_id, e.wages_idr) for e in impact.workshops] == [(None, 300_000)]
     page = client.get(f"/orders/{quote_order.token}").get_data(as_text=True)
     assert "Made to order" in page[page.index("data-order-impact") :]
+
+
+def test_one_order_across_two_workshops_with_a_partial_refund_is_right_on_every_surface(
+    app, client, auth, admin_user, order
+) -> None:
+    """The worked example on the confirmation, order page, mails, invoice, staff report and
+    /impact: Rp142.760 to the woodcraft makers and Rp21.500 to the rattan makers."""
+    app.config["IMPACT_MIN_SALES"] = 1
+    wages = {"woodcraft": WOOD, "rattan": RATTAN}
+
+    def has_both(text: str) -> bool:
+        return all(squash(rp(amount)) in squash(text) for amount in wages.values())
+
+    for url in (f"/checkout/done/{order.token}", f"/orders/{order.token}"):
+        page = client.get(url).get_data(as_text=True)
+        block = page[page.index("data-order-impact") :]
+        for slug, amount in wages.items():
+            assert f'href="/workshops/{slug}"' in block and f'data-wages="{amount}"' in block
+    mailer = Recorder()
+    with app.test_request_context():
+        notifications.send_order_confirmation(mailer, order, "https://shop.test/o")
+        notifications.send_refund_notice(mailer, order, 70_001, "https://shop.test/o")
+    assert all(has_both(m.text) and has_both(m.html) for m in mailer.sent)
+    assert has_both(pdf_text(client.get(f"/orders/{order.token}/invoice.pdf").data))
+
+    auth.login(admin_user.email)
+    staff = client.get("/admin/reports/revenue-split?first=2026-10&last=2026-10")
+    staff_page = staff.get_data(as_text=True)
+    assert f'data-owed="{WOOD}"' in staff_page and f'data-owed="{RATTAN}"' in staff_page
+    token = csrf_from(staff_page)
+    published = client.post(
+        "/admin/reports/revenue-split/approve", data={"csrf_token": token, "month": "2026-10"}
+    )
+    assert published.status_code == 303
+    impact = client.get("/impact").get_data(as_text=True)
+    rows = impact[impact.index("data-impact-rows") :]
+    assert has_both(rows) and rp(WOOD + RATTAN) in impact[impact.index("data-impact-total") :]

@@ -40,12 +40,13 @@ def _period_args() -> dict[str, str]:
     return {key: request.args[key] for key in ("first", "last") if request.args.get(key)}
 
 
-def _page(
+def report_page(
     rate_form: RateForm | None = None,
     status: int = 200,
     payout_form: PayoutForm | None = None,
     approve_form: ApproveMonthForm | None = None,
 ) -> tuple[str, int]:
+    """The report page for the period asked, with the forms given (a refused one shows why)."""
     form = PeriodForm(request.args)
     first, last = _period(form)
     if not form.first.data and not form.last.data and not form.errors:
@@ -74,7 +75,7 @@ def _page(
 @bp.get("/reports/revenue-split")
 def revenue_split() -> tuple[str, int]:
     """Show sales per workshop and month, split into wages, PNBP and the remainder."""
-    return _page()
+    return report_page()
 
 
 @bp.get("/reports/revenue-split.csv")
@@ -93,7 +94,7 @@ def revenue_split_rates() -> tuple[str, int] | BaseResponse:
     """Set the PNBP and default maker share from a month on (admins only)."""
     form = RateForm()
     if not form.validate_on_submit():
-        return _page(form, 422)
+        return report_page(form, 422)
     month = form.effective_from.data
     try:
         revenue.set_rate(
@@ -109,7 +110,7 @@ def revenue_split_rates() -> tuple[str, int] | BaseResponse:
             else gettext("These percentages can't be used. Nothing was changed.")
         )
         form.effective_from.errors = [*form.effective_from.errors, message]
-        return _page(form, 422)
+        return report_page(form, 422)
     flash(
         gettext(
             "From %(month)s on: PNBP %(pnbp)d%%, default maker share %(maker)d%%.",

@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 
 from shop.admin import bp
 from shop.admin.access import role_required
-from shop.admin.revenue import _page, _period_args, month_name
+from shop.admin.revenue import _period_args, month_name, report_page
 from shop.admin.wage_forms import ApproveMonthForm, PayoutForm
 from shop.extensions import db
 from shop.http import send_stored_upload
@@ -55,7 +55,7 @@ def record_payout() -> tuple[str, int] | Response:
     """Record a wage payout to a workshop, with an optional receipt scan (admins only)."""
     form = PayoutForm()
     if not form.validate_on_submit():
-        return _page(payout_form=form, status=422)
+        return report_page(payout_form=form, status=422)
     details = payouts.PayoutDetails(
         form.workshop_id.data, form.period.data, form.paid_on.data, form.amount_idr.data,
         form.reference.data or "",
@@ -74,12 +74,12 @@ def record_payout() -> tuple[str, int] | Response:
         else:
             message = str(PAYOUT_MESSAGES[error.field])
         target.errors = [*target.errors, message]
-        return _page(payout_form=form, status=422)
+        return report_page(payout_form=form, status=422)
     except StorageUnavailable:
         form.receipt.errors = [
             gettext("The receipt could not be stored just now. Nothing was recorded; try again.")
         ]
-        return _page(payout_form=form, status=503)
+        return report_page(payout_form=form, status=503)
     flash(
         gettext("Payout of %(amount)s to %(workshop)s for %(month)s recorded.",
                 amount=format_idr(payout.amount_idr, str(get_locale())),
@@ -109,7 +109,7 @@ def approve_month() -> tuple[str, int] | Response:
     """Close a month and publish its figures on /impact, frozen as they are now (admins only)."""
     form = ApproveMonthForm()
     if not form.validate_on_submit():
-        return _page(approve_form=form, status=422)
+        return report_page(approve_form=form, status=422)
     try:
         publication.approve_month(
             form.month.data, current_user._get_current_object(), clock.shop_timezone(),
@@ -117,7 +117,7 @@ def approve_month() -> tuple[str, int] | Response:
         )  # fmt: skip
     except publication.CannotApprove as error:
         form.month.errors = [*form.month.errors, str(APPROVE_MESSAGES[error.reason])]
-        return _page(approve_form=form, status=422)
+        return report_page(approve_form=form, status=422)
     flash(gettext("%(month)s is published on the impact page.",
                   month=month_name(form.month.data)), "success")  # fmt: skip
     return _back()
