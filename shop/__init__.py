@@ -114,6 +114,7 @@ def register_blueprints(app: Flask) -> None:
     from shop.cart import bp as cart_bp
     from shop.catalog import bp as catalog_bp
     from shop.checkout import bp as checkout_bp
+    from shop.impact import bp as impact_bp
     from shop.main import bp as main_bp
     from shop.orders import bp as orders_bp
     from shop.pages import bp as pages_bp
@@ -125,6 +126,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(cart_bp)
     app.register_blueprint(checkout_bp)
     app.register_blueprint(orders_bp)
+    app.register_blueprint(impact_bp)
     app.register_blueprint(pages_bp)
     app.register_blueprint(account_bp)
     app.register_blueprint(quotes_bp)

@@ -250,6 +250,8 @@ def from_environment(instance_path: str) -> dict[str, object]:
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_ENABLED": os.environ.get("RATELIMIT_ENABLED", "1") != "0",
         "SHOP_TIMEZONE": os.environ.get("SHOP_TIMEZONE", "Asia/Jakarta"),
+        # /impact folds a workshop's month with fewer orders than this into its next month.
+        "IMPACT_MIN_SALES": _int("IMPACT_MIN_SALES", 5, minimum=1),
         # Admins must sign in with a second factor (TOTP) when this is on.
         "STAFF_2FA_REQUIRED": _flag("STAFF_2FA_REQUIRED"),
         "STAFF_IDLE_TIMEOUT_MINUTES": _int("STAFF_IDLE_TIMEOUT_MINUTES", 30, minimum=1),
@@ -339,6 +341,9 @@ DEFAULTS: dict[str, object] = {
     "STAFF_SESSION_HOURS": 12,
     # Dashboard days start at midnight here; Indonesia has no daylight saving time.
     "SHOP_TIMEZONE": "Asia/Jakarta",
+    # /impact folds a workshop's month with fewer orders than this into its next month, so no
+    # maker can be singled out from a month's figures.
+    "IMPACT_MIN_SALES": 5,
     "REDIS_URL": "",
     # Empty: leave logging as Flask sets it up (tests); "text" or "json" from the environment.
     "LOG_FORMAT": "",

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from babel.dates import format_skeleton
 from babel.numbers import get_currency_name
 from flask import Flask, current_app, request, url_for
 from flask_babel import format_date, format_decimal, get_locale, gettext
@@ -186,6 +187,11 @@ def smallest_width_at_least(widths: str, wanted: int) -> int:
     return next((w for w in available if w >= wanted), available[-1])
 
 
+def month_short(month: date) -> str:
+    """The month's short name in the page's language ("Jan", "1月"), for chart labels."""
+    return format_skeleton("MMM", month, locale=get_locale())
+
+
 def return_path() -> str:
     """Return the current path and query for "come back here" links, if short enough."""
     full = request.full_path.rstrip("?")
@@ -220,6 +226,7 @@ def init_app(app: Flask) -> None:
         country_name=country_name,
         number=format_decimal,
         phrases=phrases,
+        month_short=month_short,
     )
     app.jinja_env.globals.update(
         price_range=price_range,

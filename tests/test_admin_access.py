@@ -21,6 +21,9 @@ ADMIN_ONLY = {
     "admin.reset_two_factor",
     "admin.audit_log",
     "admin.revenue_split_rates",
+    "admin.record_payout",
+    "admin.payout_receipt",
+    "admin.approve_month",
 }
 
 
@@ -84,7 +87,9 @@ def samples(staff_user: Any) -> dict[str, Any]:
 
     pages.install_defaults()
     terms = pages.find_page(1)
+    payout = _payout_with_a_receipt(product.workshop_id, staff_user)
     return {
+        "payout_id": payout.id,
         "page_id": terms.id,
         "version_id": pages.history(terms)[-1].id,
         "carrier_id": carriers.all_carriers()[0].id,
@@ -126,6 +131,22 @@ def _quote_with_a_file() -> Any:
     )  # fmt: skip
     storage = current_app.extensions["private_media"]
     return quotes.create_request(details, [Upload("livery.png", png_bytes())], storage, locale="en")
+
+
+def _payout_with_a_receipt(workshop_id: int, actor: Any) -> Any:
+    """A wage payout with a receipt scan, so its receipt route has something to send."""
+    from datetime import date
+
+    from flask import current_app
+
+    from shop.services.impact import payouts
+    from shop.services.quotes.files import Upload
+    from tests.factories import png_bytes
+
+    details = payouts.PayoutDetails(workshop_id, date(2026, 1, 1), date(2026, 2, 3), 1000, "TRF-1")
+    storage = current_app.extensions["private_media"]
+    receipt = Upload("receipt.png", png_bytes())
+    return payouts.record_payout(details, receipt, storage, actor, date(2026, 3, 1))
 
 
 @pytest.fixture

@@ -33,4 +33,5 @@ from shop.admin import (  # noqa: E402, F401
     translations,
     two_factor,
     users,
+    wages,
 )

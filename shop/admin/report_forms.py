@@ -27,6 +27,8 @@ GROUP_LABELS = {
     "user": _l("Staff accounts"),
     "revenue_rate": _l("Revenue rates"),
     "exchange_rate": _l("Exchange rates"),
+    "payout": _l("Wage payouts"),
+    "impact": _l("Impact page"),
 }
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from babel.dates import format_skeleton
 from flask import Response, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, gettext
+from flask_babel import get_locale, gettext
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -13,8 +14,10 @@ from shop.admin import bp
 from shop.admin.access import role_required
 from shop.admin.downloads import csv_download
 from shop.admin.report_forms import PeriodForm, RateForm
+from shop.admin.wage_forms import ApproveMonthForm, PayoutForm
 from shop.models import Role
 from shop.services import clock
+from shop.services.impact import payouts, publication
 from shop.services.reporting import revenue
 
 
@@ -37,12 +40,19 @@ def _period_args() -> dict[str, str]:
     return {key: request.args[key] for key in ("first", "last") if request.args.get(key)}
 
 
-def _page(rate_form: RateForm, status: int = 200) -> tuple[str, int]:
+def report_page(
+    rate_form: RateForm | None = None,
+    status: int = 200,
+    payout_form: PayoutForm | None = None,
+    approve_form: ApproveMonthForm | None = None,
+) -> tuple[str, int]:
+    """The report page for the period asked, with the forms given (a refused one shows why)."""
     form = PeriodForm(request.args)
     first, last = _period(form)
     if not form.first.data and not form.last.data and not form.errors:
         form.first.data, form.last.data = first, last
     report = revenue.revenue_split(first, last, clock.shop_timezone())
+    today = clock.shop_today()
     page = render_template(
         "admin/revenue_split.html",
         form=form,
@@ -50,8 +60,14 @@ def _page(rate_form: RateForm, status: int = 200) -> tuple[str, int]:
         months=list(reversed(report.months)),
         rates=revenue.list_rates(),
         in_force=revenue.rate_in_force(clock.shop_today()),
-        rate_form=rate_form,
+        rate_form=rate_form or RateForm(formdata=None),
         period_args=_period_args(),
+        wages=payouts.wage_ledger(report, today),
+        payouts=payouts.payouts_between(first, last),
+        payout_form=payout_form or PayoutForm(formdata=None),
+        approve_form=approve_form or ApproveMonthForm(formdata=None),
+        approved={entry.month: entry for entry in publication.approved_months()},
+        this_month=revenue.month_of(today),
     )
     return page, status
 
@@ -59,7 +75,7 @@ def _page(rate_form: RateForm, status: int = 200) -> tuple[str, int]:
 @bp.get("/reports/revenue-split")
 def revenue_split() -> tuple[str, int]:
     """Show sales per workshop and month, split into wages, PNBP and the remainder."""
-    return _page(RateForm(formdata=None))
+    return report_page()
 
 
 @bp.get("/reports/revenue-split.csv")
@@ -78,7 +94,7 @@ def revenue_split_rates() -> tuple[str, int] | BaseResponse:
     """Set the PNBP and default maker share from a month on (admins only)."""
     form = RateForm()
     if not form.validate_on_submit():
-        return _page(form, 422)
+        return report_page(form, 422)
     month = form.effective_from.data
     try:
         revenue.set_rate(
@@ -94,11 +110,11 @@ def revenue_split_rates() -> tuple[str, int] | BaseResponse:
             else gettext("These percentages can't be used. Nothing was changed.")
         )
         form.effective_from.errors = [*form.effective_from.errors, message]
-        return _page(form, 422)
+        return report_page(form, 422)
     flash(
         gettext(
             "From %(month)s on: PNBP %(pnbp)d%%, default maker share %(maker)d%%.",
-            month=format_date(month, "LLLL y"),
+            month=month_name(month),
             pnbp=form.pnbp_pct.data,
             maker=form.default_maker_share_pct.data,
         ),
@@ -109,5 +125,9 @@ def revenue_split_rates() -> tuple[str, int] | BaseResponse:
 
 @bp.app_template_filter("month_name")
 def month_name(month: date) -> str:
-    """Format the first of a month as "January 2026" in the page's language."""
-    return format_date(month, "LLLL y")
+    """Format the first of a month as "January 2026" ("2026年1月") in the page's language.
+
+    Babel's skeleton, not the pattern "LLLL y": with Babel 2.18 that pattern, once used for
+    Japanese in a process, gave Japanese month names to Indonesian and Korean pages too.
+    """
+    return format_skeleton("yMMMM", month, locale=get_locale())

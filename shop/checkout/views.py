@@ -16,6 +16,7 @@ from shop.gateways.demo_payments import DemoGateway
 from shop.gateways.payments import Address, PaymentError, ProviderUnreachable
 from shop.models import Customer, Order, OrderStatus
 from shop.services.accounts import addresses as customer_addresses
+from shop.services.impact.orders import order_impact
 from shop.services.money import format_idr
 from shop.services.ordering import cart as carts
 from shop.services.ordering import orders, payments, shipping
@@ -109,7 +110,8 @@ def done(token: str) -> str:
         cart = current_cart()
         if cart is not None and cart.id == order.cart_id:
             carts.empty(cart)  # the buyer finished checkout; the payment event confirms it
-    return render_template("checkout/done.html", order=order)
+    impact = order_impact(order, str(get_locale()))
+    return render_template("checkout/done.html", order=order, impact=impact)
 
 
 @bp.get("/checkout/cancel/<token>")

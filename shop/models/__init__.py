@@ -15,6 +15,7 @@ from shop.models.catalog import (
 from shop.models.currency import ExchangeRate
 from shop.models.customers import Customer, CustomerAddress, PriceTier
 from shop.models.discounts import DiscountCode, DiscountKind, discount_code_category
+from shop.models.impact import ImpactFigure, ImpactMonth, WagePayout
 from shop.models.mail import MailStatus, OutboundMail, OutboundMailAttachment
 from shop.models.orders import (
     BankTransfer,
@@ -67,6 +68,9 @@ __all__ = [
     "discount_code_category",
     "CustomerAddress",
     "ExchangeRate",
+    "ImpactFigure",
+    "ImpactMonth",
+    "WagePayout",
     "InvoiceCounter",
     "MailStatus",
     "OutboundMail",

@@ -14,6 +14,7 @@ from shop.orders import bp
 from shop.orders.forms import FindOrderForm
 from shop.pdf_views import pdf_response
 from shop.services.documents import orders as documents
+from shop.services.impact.orders import order_impact
 from shop.services.ordering import bank_transfers, lookup, orders
 
 FIND_NETWORK_LIMIT = "10 per hour"
@@ -29,6 +30,7 @@ def show(token: str) -> str:
     )
     return render_template(
         "orders/order.html", order=order, has_invoice=documents.has_invoice(order),
+        impact=order_impact(order, str(get_locale())),
         bank=bank_transfers.balance(order) if by_bank else None,
         shop=shop_details(current_app.config),
     )  # fmt: skip

@@ -13,6 +13,7 @@ PAGES = [
     "/products/boeing-777-300er-display-model",
     "/workshops/model-aircraft-tangerang",
     "/workshops",
+    "/impact",
     "/no-such-page",
 ]
 

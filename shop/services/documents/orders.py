@@ -20,6 +20,7 @@ from shop.models import Order, OrderStatus, Product, Variant
 from shop.services import currency
 from shop.services.catalog.text import localized
 from shop.services.clock import shop_day_of
+from shop.services.impact.orders import OrderImpact, order_impact
 from shop.services.ordering.status import PAID_STATES
 
 MAX_BATCH = 200  # orders in one staff PDF
@@ -57,6 +58,9 @@ class OrderDocument:
     country_name: str
     approx_currency: str | None
     approx_total: str | None  # "≈ ¥1,846" in the buyer's currency at today's rate
+    # What the order pays the makers per workshop, and each figure in the buyer's currency.
+    impact: OrderImpact | None = None
+    impact_approx: tuple[str, ...] = ()
 
     @property
     def net_weight_g(self) -> int:
@@ -104,6 +108,19 @@ def _approx(order: Order, locale: str, rates: currency.Rates) -> tuple[str | Non
     return code, "≈ " + text
 
 
+def _impact(
+    order: Order, locale: str, code: str | None, rates: currency.Rates
+) -> tuple[OrderImpact | None, tuple[str, ...]]:
+    impact = order_impact(order, locale)
+    if impact is None or not code:
+        return impact, ()
+    rate = rates.by_currency[code]
+    return impact, tuple(
+        "≈ " + currency.format_approx(entry.wages_idr, code, rate, locale)
+        for entry in impact.workshops
+    )
+
+
 def documents_for(orders: list[Order], locale: str | None = None) -> list[OrderDocument]:
     """The orders as documents, each in `locale` or else its buyer's language."""
     variants = _variants(orders)
@@ -131,6 +148,7 @@ def documents_for(orders: list[Order], locale: str | None = None) -> list[OrderD
                 )  # fmt: skip
             )
         code, approx = _approx(order, lang, rates)
+        impact, impact_approx = _impact(order, lang, code, rates)
         documents.append(
             OrderDocument(
                 order=order,
@@ -139,6 +157,8 @@ def documents_for(orders: list[Order], locale: str | None = None) -> list[OrderD
                 country_name=country_name(order.ship_country or order.shipping_country, lang),
                 approx_currency=code,
                 approx_total=approx,
+                impact=impact,
+                impact_approx=impact_approx,
             )  # fmt: skip
         )
     return documents

@@ -12,13 +12,14 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from flask import current_app, render_template
+from flask import current_app, render_template, url_for
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 
 from shop.gateways.mail import Mailer, MailError, MailMessage
 from shop.models.orders import Order, OrderStatus
 from shop.services import currency
+from shop.services.impact.orders import order_impact
 from shop.services.money import format_idr
 from shop.services.ordering import carriers, presentation
 
@@ -137,10 +138,23 @@ def order_context(order: Order, locale: str, **extra: Any) -> dict[str, Any]:
         "approx": lambda amount_idr: (
             presentation.approx_in(amount_idr, shown, locale, rates) if rates else ""
         ),
+        # What the order pays the makers, per workshop, with a link to each workshop's story.
+        "impact": order_impact(order, locale),
+        "workshop_url": _workshop_url,
         "status": status_label(order.status),
         "delivery": delivery_estimate(order.delivery_min_days, order.delivery_max_days),
         **extra,
     }
+
+
+def _workshop_url(slug: str | None) -> str:
+    """The workshop's page as an absolute link; empty when none can be built (no request)."""
+    if not slug:
+        return ""
+    try:
+        return url_for("catalog.workshop_detail", slug=slug, _external=True)
+    except RuntimeError:  # outside a request, without SERVER_NAME: the mail goes without it
+        return ""
 
 
 def deliver(mailer: Mailer, message: MailMessage, case: str) -> bool:

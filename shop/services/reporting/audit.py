@@ -98,7 +98,7 @@ def changes_of(entry: AuditEntry) -> dict[str, Any]:
 # Action groups staff filter by, each the dotted prefix its actions start with.
 ACTION_GROUPS = (
     "product", "variant", "stock", "photo", "category", "workshop", "catalog", "order", "quote",
-    "user", "revenue_rate", "exchange_rate",
+    "user", "revenue_rate", "exchange_rate", "payout", "impact",
 )  # fmt: skip
 MAX_SEARCH = 200
 MAX_ACTORS = 200

@@ -20,29 +20,10 @@ from sqlalchemy import Result, Row, select
 from sqlalchemy.exc import IntegrityError
 
 from shop.extensions import db
-from shop.models import (
-    Order,
-    OrderLine,
-    OrderStatus,
-    Product,
-    RevenueSplitRate,
-    User,
-    Variant,
-    Workshop,
-)
-from shop.services.reporting import audit
+from shop.models import Order, RevenueSplitRate, User
+from shop.services.reporting import audit, ledger
 
-S = OrderStatus
-# Orders whose money was taken; refunds are taken off their sales below.
-REPORT_STATUSES = (
-    S.PAID,
-    S.ON_HOLD,
-    S.PACKED,
-    S.SHIPPED,
-    S.DELIVERED,
-    S.PARTIALLY_REFUNDED,
-    S.REFUNDED,
-)
+REPORT_STATUSES = ledger.REPORT_STATUSES
 DEFAULT_MONTHS = 12
 MAX_MONTHS = 120
 CSV_HEADER = (
@@ -195,10 +176,12 @@ class Split:
     maker_share_idr: int = 0
     pnbp_idr: int = 0
     remainder_idr: int = 0
+    pieces: int = 0  # pieces of lines not refunded in full
 
     def add(self, other: Split) -> None:
         """Add another split's figures to this one."""
         self.orders += other.orders
+        self.pieces += other.pieces
         self.sales_idr += other.sales_idr
         self.maker_share_idr += other.maker_share_idr
         self.pnbp_idr += other.pnbp_idr
@@ -242,6 +225,7 @@ class _Cell:
     orders: set[int] = field(default_factory=set)
     sales: int = 0
     maker_weighted: int = 0  # Σ net line sales × maker share %, divided by 100 once
+    pieces: int = 0
 
 
 def spread_refund(line_totals: Sequence[int], refunded_idr: int) -> list[int]:
@@ -265,30 +249,10 @@ def spread_refund(line_totals: Sequence[int], refunded_idr: int) -> list[int]:
 
 def _line_rows(first: date, last: date, tz: tzinfo) -> Result[Any]:
     """One row per order line of the period's paid orders, grouped by order (one query)."""
-    return db.session.execute(
-        select(
-            Order.id.label("order_id"),
-            Order.paid_at,
-            Order.refunded_idr,
-            # What was paid for the line: its part of a discount code's amount is not sales.
-            (OrderLine.unit_price_idr * OrderLine.quantity - OrderLine.discount_idr).label(
-                "line_total"
-            ),
-            OrderLine.maker_share_pct,
-            Workshop.id.label("workshop_id"),
-            Workshop.name.label("workshop_name"),
-        )
-        .select_from(OrderLine)
-        .join(Order, Order.id == OrderLine.order_id)
-        .outerjoin(Variant, Variant.id == OrderLine.variant_id)
-        .outerjoin(Product, Product.id == Variant.product_id)
-        .outerjoin(Workshop, Workshop.id == Product.workshop_id)
-        .where(
-            Order.status.in_(REPORT_STATUSES),
-            Order.paid_at >= _utc_start(first, tz),
-            Order.paid_at < _utc_start(add_months(last, 1), tz),
-        )
-        .order_by(Order.id, OrderLine.id)
+    return ledger.line_rows(
+        Order.status.in_(REPORT_STATUSES),
+        Order.paid_at >= _utc_start(first, tz),
+        Order.paid_at < _utc_start(add_months(last, 1), tz),
     )
 
 
@@ -306,6 +270,7 @@ def _cells(first: date, last: date, tz: tzinfo) -> dict[tuple[date, int | None],
             cell.orders.add(order_id)
             cell.sales += net
             cell.maker_weighted += net * int(line.maker_share_pct)
+            cell.pieces += int(line.quantity) if net > 0 else 0
     return cells
 
 
@@ -332,6 +297,7 @@ def revenue_split(first: date, last: date, tz: tzinfo) -> RevenueReport:
             cell = cells[key]
             split = divide(cell.sales, cell.maker_weighted, entry.pnbp_pct)
             split.orders = len(cell.orders)
+            split.pieces = cell.pieces
             month_orders |= cell.orders
             entry.rows.append(WorkshopMonth(key[1], cell.name, split))
             entry.total.add(split)
