@@ -36,6 +36,7 @@ from shop.models.quotes import (
 )
 from shop.models.search import SearchDocument, SearchSynonym, SearchWord
 from shop.models.shipping import Carrier, ShippingCountry, ShippingZone
+from shop.models.stock_alerts import AlertStatus, StockAlert
 from shop.models.translations import (
     TRANSLATED_LOCALES,
     CategoryTranslation,
@@ -45,6 +46,8 @@ from shop.models.translations import (
 from shop.models.users import Role, StaffRecoveryCode, User
 
 __all__ = [
+    "AlertStatus",
+    "StockAlert",
     "SearchDocument",
     "SearchSynonym",
     "SearchWord",

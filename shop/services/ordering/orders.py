@@ -19,6 +19,7 @@ from shop.gateways.payments import (
 )
 from shop.models import Cart, Order, OrderLine, OrderStatus
 from shop.services import counters
+from shop.services.catalog import lead_times
 from shop.services.ordering import cart as carts
 from shop.services.ordering import reservations, shipping
 from shop.services.ordering import status as order_status
@@ -124,12 +125,15 @@ def _place_order(
     if total > card_limit_idr:
         raise AboveCardLimit(card_limit_idr)
     quote = summary.shipping
+    # The promise is stored with the order: making time (if any) and the zone's transit.
+    delivery = lead_times.window(summary.lead_time_days, quote.min_days, quote.max_days)
     order = Order(
         token=secrets.token_urlsafe(24), email=email, locale=locale,
         status=OrderStatus.PENDING_PAYMENT, currency="IDR",
         subtotal_idr=summary.subtotal_idr, shipping_idr=quote.fee_idr, total_idr=total,
         shipping_country=quote.country, shipping_zone=quote.zone_code,
-        delivery_min_days=quote.min_days, delivery_max_days=quote.max_days,
+        delivery_min_days=delivery.min_days, delivery_max_days=delivery.max_days,
+        lead_time_days=delivery.lead_days,
         cart_id=cart.id, customer_id=customer_id, created_at=datetime.now(UTC),
         lines=_snapshot(summary),
     )  # fmt: skip
