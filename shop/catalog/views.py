@@ -95,6 +95,7 @@ def product_detail(slug: str) -> str:
         variants=variants,
         selected=selected,
         availability=catalog.availability,
+        sold_out=[v for v in variants if catalog.availability(product, v) == "sold_out"],
         volume_prices=volume_prices,
         volume_bands=pricing.shared_bands([bands for _, bands in volume_prices]),
         max_quantity=MAX_LINE_QUANTITY,
