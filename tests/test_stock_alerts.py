@@ -7,6 +7,7 @@ import email
 import email.policy
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -292,3 +293,13 @@ def test_two_claims_of_one_alert_at_once_queue_one_mail(client, app, sold_out) -
 
     assert sorted(values(run_together(app, claim, claim))) == [0, 1]
     assert len(restock_mails(BUYER)) == 1
+
+
+def test_a_request_left_unconfirmed_past_its_links_can_start_over(client, sold_out) -> None:
+    for _ in range(stock_alerts.MAX_CONFIRMATIONS):
+        sign_up(client, sold_out)
+    alert = db.session.scalar(select(StockAlert))
+    alert.created_at = datetime.now(UTC) - stock_alerts.CONFIRM_VALID - timedelta(hours=1)
+    db.session.commit()
+    sign_up(client, sold_out)
+    assert len(mails_to(BUYER)) == stock_alerts.MAX_CONFIRMATIONS + 1

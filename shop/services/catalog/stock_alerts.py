@@ -99,8 +99,10 @@ def request_alert(sku: str, email: str, locale: str, links: AlertLinks) -> None:
     elif alert.status == AlertStatus.ACTIVE:
         db.session.rollback()
         return  # armed already: nothing to send
-    elif alert.status != AlertStatus.PENDING:
+    elif alert.status != AlertStatus.PENDING or _links_expired(alert):
+        # A fresh request: a spent, withdrawn or long-unconfirmed alert starts over.
         alert.status, alert.confirmations_sent, alert.notified_at = AlertStatus.PENDING, 0, None
+        alert.created_at = datetime.now(UTC)
     if alert.confirmations_sent >= MAX_CONFIRMATIONS:
         db.session.rollback()
         return
@@ -109,6 +111,14 @@ def request_alert(sku: str, email: str, locale: str, links: AlertLinks) -> None:
     db.session.flush()
     _send_confirmation(alert, variant, links)
     db.session.commit()
+
+
+def _links_expired(alert: StockAlert) -> bool:
+    """Whether every confirmation link sent for the alert's request has expired."""
+    created = alert.created_at
+    if created.tzinfo is None:  # SQLite hands back naive UTC
+        created = created.replace(tzinfo=UTC)
+    return datetime.now(UTC) - created > CONFIRM_VALID
 
 
 def _sold_out_variant(sku: str) -> Variant:
