@@ -31,7 +31,7 @@ def stock_alert_sign_up(slug: str) -> Response:
     if not form.validate():
         error = next((errs[0] for errs in form.errors.values() if errs), None)
         flash(str(error or gettext("Something in the form was not right.")), "error")
-        return redirect(back + "#stock-alert", 303)
+        return redirect(back, 303)
     links = stock_alerts.AlertLinks(
         confirm=lambda token: url_for("catalog.stock_alert_confirm", token=token, _external=True)
     )
@@ -47,7 +47,7 @@ def stock_alert_sign_up(slug: str) -> Response:
     flash(gettext("Thank you. Unless this address is signed up already, we have sent it a "
                   "link: open it to confirm, and we will email you once when this piece is "
                   "back in stock."), "success")  # fmt: skip
-    return redirect(back + "#stock-alert", 303)
+    return redirect(back, 303)
 
 
 def _message(
