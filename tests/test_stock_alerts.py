@@ -303,3 +303,18 @@ def test_a_request_left_unconfirmed_past_its_links_can_start_over(client, sold_o
     db.session.commit()
     sign_up(client, sold_out)
     assert len(mails_to(BUYER)) == stock_alerts.MAX_CONFIRMATIONS + 1
+
+
+def test_a_catalog_import_that_restocks_sends_the_mail(client, auth, staff_user, sold_out) -> None:
+    from tests.test_catalog_csv import export, rows_of, to_csv, upload
+
+    subscribed(client, sold_out)
+    auth.login(staff_user.email)
+    rows = rows_of(export(client))
+    for row in rows:
+        if row["sku"] == sold_out.sku:
+            row["stock"] = "4"
+    assert upload(client, to_csv(rows)).status_code == 303
+    db.session.expire_all()
+    assert db.session.get(Variant, sold_out.id).stock == 4
+    assert len(restock_mails(BUYER)) == 1
