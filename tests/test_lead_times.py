@@ -133,3 +133,18 @@ def test_cards_say_made_to_order_or_sold_out_only_where_true(client, catalog) ->
     assert "data-badge" not in cards["Garuda 737 model"]  # made to order, but one in stock
     assert "data-badge" not in cards["Teak bowl"]
     assert 'data-badge="sold_out"' in cards[gone.name]
+
+
+def test_the_product_page_adds_the_making_time_to_each_zones_delivery(client, catalog) -> None:
+    made = client.get(f"/products/{catalog['made'].slug}").get_data(as_text=True)
+    assert "about 20–26 days, including 14 days to make" in made  # East Asia: 6–12 + 14
+    shelf = client.get(f"/products/{catalog['shelf'].slug}").get_data(as_text=True)
+    assert "6–12 days" in shelf and "to make" not in shelf
+
+
+def test_a_product_with_no_option_on_sale_still_has_a_page(client, catalog) -> None:
+    catalog["shelf"].variants[0].is_active = False
+    db.session.commit()
+    page = client.get(f"/products/{catalog['shelf'].slug}")
+    assert page.status_code == 200
+    assert "This piece is not available at the moment." in page.get_data(as_text=True)
