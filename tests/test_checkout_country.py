@@ -141,3 +141,13 @@ def test_the_listing_shows_pounds_to_a_british_visitor_and_a_choice_still_wins(
     )
     client.get("/currency", query_string={"code": "JPY"})
     assert "≈ ¥1,382" in client.get("/products", headers=british).get_data(as_text=True)
+
+
+def test_english_mails_show_the_parcels_currency_and_others_their_own() -> None:
+    from shop.services.ordering.presentation import mail_currency
+
+    assert mail_currency("en", "GB") == "GBP"
+    assert mail_currency("en", "DE") == "EUR"
+    assert mail_currency("en", "ID") == "USD"
+    assert mail_currency("ja", "US") == "JPY"  # a Japanese buyer's gift abroad: still yen
+    assert mail_currency("id", "GB") is None
