@@ -96,3 +96,46 @@ def test_a_sold_out_piece_says_so_cannot_be_added_and_takes_a_sign_up(
         _fits(tab)
     finally:
         context.close()
+
+
+MADE_SLUG = "made-to-order-rattan-chair"
+
+
+@pytest.fixture(scope="module")
+def made_to_order_piece(live_app) -> str:
+    """A piece made to order in 21 days, nothing on the shelf."""
+    with live_app.app_context():
+        if db.session.scalar(db.select(Category).where(Category.slug == "made-test")) is None:
+            category = Category(slug="made-test", name="Made-to-order test", position=98)
+            workshop = db.session.scalar(db.select(Workshop).limit(1))
+            db.session.add(category)
+            make_product("Rattan chair", category=category, workshop=workshop, stock=0,
+                         slug=MADE_SLUG, made_to_order=True, lead_time_days=21)  # fmt: skip
+            db.session.commit()
+    return MADE_SLUG
+
+
+@pytest.mark.parametrize(
+    ("language", "size", "country", "window"),
+    [("ja-JP", (390, 844), "JP", (27, 33)), ("en-GB", (1280, 900), "GB", (29, 37))],
+    ids=["ja-390px", "en-GB-1280px"],
+)
+def test_checkout_preselects_the_country_and_gives_one_window_with_the_making_time(
+    chromium, live_server, made_to_order_piece, language, size, country, window
+) -> None:
+    context, tab = _tab(chromium, live_server, language, size)
+    try:
+        tab.goto(f"/products/{MADE_SLUG}")
+        expect(tab.locator("[data-add-button]")).to_be_enabled()  # made to order: buyable
+        tab.locator("[data-add-button]").click()
+        tab.goto("/checkout")
+        expect(tab.locator("select[name=country]")).to_have_value(country)
+        delivery = tab.locator("[data-delivery]")
+        expect(delivery).to_have_attribute("data-delivery-min", str(window[0]))
+        expect(delivery).to_have_attribute("data-delivery-max", str(window[1]))
+        expect(delivery).to_be_visible()
+        _fits(tab)
+        tab.locator("select[name=country]").select_option("US")  # always changeable
+        expect(tab.locator("select[name=country]")).to_have_value("US")
+    finally:
+        context.close()
