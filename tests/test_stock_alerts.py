@@ -318,3 +318,14 @@ def test_a_catalog_import_that_restocks_sends_the_mail(client, auth, staff_user,
     db.session.expire_all()
     assert db.session.get(Variant, sold_out.id).stock == 4
     assert len(restock_mails(BUYER)) == 1
+
+
+def test_staff_see_how_many_buyers_wait_for_an_option(client, auth, staff_user, sold_out) -> None:
+    subscribed(client, sold_out)
+    sign_up(client, sold_out, "pending@example.jp")  # not confirmed: not counted
+    auth.login(staff_user.email)
+    page = client.get(f"/admin/products/{sold_out.product_id}?lang=en").get_data(as_text=True)
+    assert "1 buyer waits for an email when this is back in stock." in page
+    restock(sold_out)
+    page = client.get(f"/admin/products/{sold_out.product_id}?lang=en").get_data(as_text=True)
+    assert "data-waiting" not in page

@@ -19,7 +19,7 @@ from flask import current_app, has_request_context, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -193,6 +193,18 @@ def restocked(variant_id: int) -> int:
         alert.status, alert.notified_at = AlertStatus.SENT, now  # as written above
         mailer.join(_restock_message(alert, variant))
     return len(alerts)
+
+
+def waiting_counts(variant_ids: list[int]) -> dict[int, int]:
+    """How many confirmed addresses wait for each of these options to be back in stock."""
+    if not variant_ids:
+        return {}
+    rows = db.session.execute(
+        select(StockAlert.variant_id, func.count(StockAlert.id))
+        .where(StockAlert.variant_id.in_(variant_ids), StockAlert.status == AlertStatus.ACTIVE)
+        .group_by(StockAlert.variant_id)
+    )
+    return {variant_id: count for variant_id, count in rows}
 
 
 def _product_name(product: Product, locale: str) -> str:
