@@ -34,7 +34,9 @@ ONE_YEAR = 365 * 24 * 3600
 # Pages for one visitor only (their account, orders, cart, checkout, quotes, payments) and the
 # whole back office: never kept by a browser or a shared cache. Catalog pages stay cacheable.
 PRIVATE_BLUEPRINTS = frozenset({"account", "admin", "cart", "checkout", "orders", "quotes"})
-PRIVATE_PATHS = ("/admin", "/account", "/orders/", "/cart", "/checkout", "/demo-pay/", "/quote")
+PRIVATE_PATHS = (
+    "/admin", "/account", "/orders/", "/cart", "/checkout", "/demo-pay/", "/quote", "/stock-alerts/"
+)  # fmt: skip
 
 UNSAFE_IN_NAME = re.compile(r'[\x00-\x1f\x7f-\x9f"\\/:*?<>|;%]+')
 LONGEST_NAME = 120

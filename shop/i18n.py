@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from flask import current_app, request
@@ -32,18 +33,27 @@ def select_locale() -> str:
 
 
 def select_currency() -> str | None:
-    """The currency shown beside rupiah: the visitor's choice, else their language's; None
-    for rupiah alone."""
+    """The currency shown beside rupiah: the visitor's choice, else their country's (from
+    their browser's region: en-GB → GBP) or their language's; None for rupiah alone."""
     from flask_babel import get_locale
 
-    from shop.services.currency import CURRENCIES, LOCALE_CURRENCY
+    from shop.services import currency
 
     chosen = request.cookies.get(CURRENCY_COOKIE)
     if chosen == RUPIAH_ONLY:
         return None
-    if chosen in CURRENCIES:
+    if chosen in currency.CURRENCIES:
         return chosen
-    return LOCALE_CURRENCY.get(str(get_locale()))
+    locale = str(get_locale())
+    return currency.currency_for(locale, browser_country(locale, currency.CURRENCY_COUNTRIES))
+
+
+def browser_country(locale: str, among: Collection[str]) -> str | None:
+    """The country the visitor's language and browser region point to, among `among`."""
+    from shop.services.ordering.destination import guess_country
+
+    tags = [tag for tag, _quality in request.accept_languages]
+    return guess_country(locale, tags, among)
 
 
 def url_in_language(url: str, code: str) -> str:
@@ -53,3 +63,13 @@ def url_in_language(url: str, code: str) -> str:
     if code != DEFAULT_LANGUAGE:
         query.append((LANGUAGE_PARAM, code))
     return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def likely_country() -> str | None:
+    """The destination the visitor's language and browser region suggest (ja → JP, en-GB →
+    GB), among the countries the shop ships to; None when they don't tell."""
+    from flask_babel import get_locale
+
+    from shop.services.ordering.shipping import allowed_countries
+
+    return browser_country(str(get_locale()), set(allowed_countries()))

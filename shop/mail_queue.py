@@ -58,6 +58,15 @@ class QueueingMailer:
             session.rollback()
             raise MailError(f"could not queue the message: {type(exc).__name__}") from None
 
+    def join(self, message: MailMessage) -> None:
+        """Store the message in the caller's open transaction, never committing it.
+
+        For a mail that must go out exactly when a change is committed, and never without
+        it (a back-in-stock alert with the restock): the caller's commit stores and sends
+        it, the caller's rollback drops it.
+        """
+        queue.record(db.session, message, request_id())
+
 
 def _has_writes(session: Session) -> bool:
     if session.info.get(_WROTE) or session.new or session.deleted:

@@ -18,8 +18,10 @@ from shop.i18n import DEFAULT_LANGUAGE, select_currency, url_in_language
 from shop.models import Product
 from shop.services import currency, money
 from shop.services.catalog import text as catalog_text
+from shop.services.catalog.products import product_availability
 from shop.services.media.images import rendition_name
 from shop.services.ordering import carriers, presentation
+from shop.services.ordering.mail import delivery_estimate
 from shop.services.phrases import phrase_breaks
 from shop.services.text import render_markdown
 
@@ -230,6 +232,8 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.globals.update(
         price_range=price_range,
+        delivery_estimate=delivery_estimate,
+        product_availability=product_availability,
         untranslated=untranslated,
         language_name=language_name,
         zone_label=zone_label,

@@ -43,6 +43,7 @@ def order(app):
     """The worked example, paid on 5 October 2026 (Jakarta), partially refunded."""
     shop = shop_of_two_workshops()
     db.session.add(ExchangeRate(currency="USD", idr_per_unit_e4=160_000_000, updated_by="t"))
+    db.session.add(ExchangeRate(currency="JPY", idr_per_unit_e4=1_080_000, updated_by="t"))
     db.session.commit()
     return paid_order(
         [(shop["bowl"], 2), (shop["plane"], 1), (shop["basket"], 1)],
@@ -128,7 +129,7 @@ def test_the_order_mails_show_the_wages_with_links(app, order) -> None:
         for body in (message.text, message.html):
             assert rp(WOOD) in body and rp(RATTAN) in body
             assert "/workshops/woodcraft" in body and "/workshops/rattan" in body
-            assert "≈" in body.split(rp(WOOD))[1][:80]  # dollars beside the rupiah
+            assert "≈" in body.split(rp(WOOD))[1][:80]  # yen beside the rupiah (sent to JP)
 
 
 def test_the_invoice_shows_the_wages(client, order) -> None:

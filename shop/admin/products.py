@@ -27,7 +27,7 @@ from shop.converters import page_number
 from shop.extensions import db
 from shop.models import Product, StockReason, Variant
 from shop.services import clock
-from shop.services.catalog import listings, product_list
+from shop.services.catalog import listings, product_list, stock_alerts
 from shop.services.catalog import translations as catalog_translations
 from shop.services.catalog.listings import ListingInvalid
 from shop.services.ordering import stock
@@ -89,6 +89,7 @@ def _render_form(
                 v.id: StockAdjustForm(formdata=None, prefix=f"v{v.id}") for v in product.variants
             },
             "was_ordered": listings.was_ordered(product),
+            "waiting": stock_alerts.waiting_counts([v.id for v in product.variants]),
             "translation_states": catalog_translations.states(product),
         }
     return render_template("admin/product_form.html", **context), status

@@ -16,6 +16,7 @@ from shop.cart.forms import (
     RemoveLineForm,
 )
 from shop.cart.session import current_cart, current_or_new_cart
+from shop.i18n import likely_country
 from shop.services.money import format_idr
 from shop.services.ordering import cart as carts
 from shop.services.ordering import cart_discount, discounts, shipping
@@ -69,8 +70,10 @@ def _first_error(form) -> str:
 def show() -> str:
     """Show the cart with line totals, shipping estimate and total."""
     cart = current_cart()
-    summary = carts.summarize(cart, str(get_locale()))
-    destination = DestinationForm(country=cart.shipping_country if cart else None)
+    # Until the buyer picks a country, the one their language suggests is priced and shown.
+    country = (cart.shipping_country if cart else None) or likely_country()
+    summary = carts.summarize(cart, str(get_locale()), country=country)
+    destination = DestinationForm(country=country)
     destination.country.choices = [("", gettext("Choose a country"))] + shipping.country_choices(
         str(get_locale())
     )

@@ -1,11 +1,22 @@
-"""Parsing the listing's query string: nonsense is clamped or ignored, never an error."""
+"""Parsing the listing's query string (nonsense is clamped or ignored, never an error), and
+the back-in-stock sign-up form."""
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
-from wtforms import BooleanField, Form, IntegerField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    Form,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import NumberRange, Optional
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from shop.services.catalog.products import MAX_PRICE_IDR, MAX_QUERY_LENGTH, SORTS, ListingFilters
 
@@ -60,3 +71,18 @@ def parse_listing(args: MultiDict[str, str]) -> ListingFilters:
         sort=sort,
         page=max(1, min(page, 1_000_000)),
     )
+
+
+class StockAlertForm(FlaskForm):
+    """ "Email me when it is back": the sold-out option and the buyer's address."""
+
+    variant = StringField(validators=[DataRequired(), Length(max=64)])
+    email = EmailField(
+        _l("Your email address"),
+        validators=[
+            DataRequired(_l("Enter your email address.")),
+            Email(_l("Enter a valid email address, like name@example.com.")),
+            Length(max=254),
+        ],
+    )
+    submit = SubmitField(_l("Email me when it is back"))

@@ -11,7 +11,7 @@ from shop.catalog import bp
 from shop.catalog.forms import default_sort, parse_listing
 from shop.converters import page_number
 from shop.page_cache import cached_page, page_shows
-from shop.services.catalog import cache_tags, pricing
+from shop.services.catalog import cache_tags, lead_times, pricing
 from shop.services.catalog import products as catalog
 from shop.services.catalog.products import ListingFilters
 from shop.services.ordering import shipping
@@ -95,10 +95,13 @@ def product_detail(slug: str) -> str:
         variants=variants,
         selected=selected,
         availability=catalog.availability,
+        sold_out=[v for v in variants if catalog.availability(product, v) == "sold_out"],
         volume_prices=volume_prices,
         volume_bands=pricing.shared_bands([bands for _, bands in volume_prices]),
         max_quantity=MAX_LINE_QUANTITY,
-        shipping_zones=shipping.zone_fees(selected.weight_g or 0),
+        shipping_zones=shipping.zone_fees(selected.weight_g or 0) if selected else [],
+        # One piece of the option shown: made first when none is on the shelf.
+        lead_days=lead_times.line_lead_days(product, selected, 1) if selected else 0,
         description=plain_excerpt(local(product, "summary") or local(product, "description_md")),
         json_ld=product_json_ld(product, variants, locale),
     )

@@ -14,6 +14,7 @@ from shop.checkout.forms import CheckoutForm, DemoCancelForm, DemoPaymentForm
 from shop.checkout.notify import order_paid
 from shop.gateways.demo_payments import DemoGateway
 from shop.gateways.payments import Address, PaymentError, ProviderUnreachable
+from shop.i18n import likely_country
 from shop.models import Customer, Order, OrderStatus
 from shop.services.accounts import addresses as customer_addresses
 from shop.services.impact.orders import order_impact
@@ -47,26 +48,27 @@ def checkout_error_message(error: orders.CheckoutError) -> str:
 
 
 def _prefill(customer: Customer | None, cart_country: str | None) -> dict[str, str | None]:
-    """Start the form from the signed-in buyer's account: their email and default country.
-
-    A country chosen in the cart (for the shipping estimate) wins over the default address.
-    """
-    if customer is None or cart_country:
-        return {"country": cart_country} | ({"email": customer.email} if customer else {})
-    address = customer_addresses.default_address(customer)
-    return {"email": customer.email, "country": address.country if address else None}
+    """Start the form from what we know: the account's email, and the country chosen in the
+    cart, else the account's default address, else the one the buyer's languages suggest."""
+    values: dict[str, str | None] = {"email": customer.email} if customer else {}
+    country = cart_country
+    if not country and customer is not None:
+        address = customer_addresses.default_address(customer)
+        country = address.country if address else None
+    return values | {"country": country or likely_country()}
 
 
 @bp.route("/checkout", methods=["GET", "POST"])
 def start() -> str | Response:
     """Ask for an email and destination, create the order and go to the payment page."""
     cart = current_cart()
-    summary = carts.summarize(cart, str(get_locale()))
+    customer = current_customer()
+    prefill = _prefill(customer, cart.shipping_country if cart else None)
+    summary = carts.summarize(cart, str(get_locale()), country=prefill["country"])
     if cart is None or not summary.lines:
         flash(gettext("Your cart is empty."), "error")
         return redirect(url_for("cart.show"), 303)
-    customer = current_customer()
-    form = CheckoutForm(**_prefill(customer, cart.shipping_country))
+    form = CheckoutForm(**prefill)
     form.country.choices = [("", gettext("Choose a country"))] + shipping.country_choices(
         str(get_locale())
     )

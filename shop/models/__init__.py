@@ -39,6 +39,7 @@ from shop.models.quotes import (
 )
 from shop.models.search import SearchDocument, SearchSynonym, SearchWord
 from shop.models.shipping import Carrier, ShippingCountry, ShippingZone
+from shop.models.stock_alerts import AlertStatus, StockAlert
 from shop.models.translations import (
     TRANSLATED_LOCALES,
     CategoryTranslation,
@@ -49,6 +50,8 @@ from shop.models.users import Role, StaffRecoveryCode, User
 
 __all__ = [
     "BankTransfer",
+    "AlertStatus",
+    "StockAlert",
     "SearchDocument",
     "SearchSynonym",
     "SearchWord",

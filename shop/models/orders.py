@@ -86,6 +86,9 @@ class Order(db.Model):
     shipping_zone: Mapped[str] = mapped_column(String(16))
     delivery_min_days: Mapped[int | None] = mapped_column(Integer)
     delivery_max_days: Mapped[int | None] = mapped_column(Integer)
+    # Days to make the made-to-order pieces before shipping, already inside the delivery days
+    # above (0 when every piece was on the shelf): the promise made when the order was placed.
+    lead_time_days: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # Whatever the payment page collected, however long: Text, never cut (Stripe's own limits
     # are longer than any column we would pick, and an address must not be lost).
     ship_name: Mapped[str] = mapped_column(Text, default="")

@@ -26,6 +26,12 @@ CURRENCIES = ("USD", "JPY", "KRW", "EUR", "SGD", "AUD", "GBP")
 # The currency a first visit sees beside rupiah, from the visitor's language; Indonesian
 # readers see rupiah alone.
 LOCALE_CURRENCY = {"en": "USD", "ja": "JPY", "ko": "KRW", "id": None}
+# The currency a buyer in a country thinks in, when the shop can show it (en-GB reads GBP).
+EURO_COUNTRIES = frozenset(
+    "AT BE CY DE EE ES FI FR GR HR IE IT LT LU LV MT NL PT SI SK".split()
+)  # fmt: skip
+COUNTRY_CURRENCY = {"GB": "GBP", "JP": "JPY", "KR": "KRW", "US": "USD", "SG": "SGD", "AU": "AUD"}
+CURRENCY_COUNTRIES = EURO_COUNTRIES | COUNTRY_CURRENCY.keys()
 RATE_SCALE = 10_000  # four decimals
 MAX_RATE_E4 = 10**8 * RATE_SCALE  # Rp100.000.000 for one unit: beyond any real currency
 
@@ -49,6 +55,20 @@ class Rates:
     def has(self, currency: str | None) -> bool:
         """Whether a rate is set for this currency."""
         return bool(currency) and currency in self.by_currency
+
+
+def currency_for(locale: str, country: str | None) -> str | None:
+    """The currency shown beside rupiah to a reader of `locale` in `country` (if known).
+
+    Indonesian readers see rupiah alone; otherwise the country's currency when the shop
+    shows it (GB → GBP, DE → EUR), else the language's (ja → JPY, en → USD).
+    """
+    if locale not in LOCALE_CURRENCY or LOCALE_CURRENCY[locale] is None:
+        return None
+    country = (country or "").upper()
+    if country in EURO_COUNTRIES:
+        return "EUR"
+    return COUNTRY_CURRENCY.get(country) or LOCALE_CURRENCY[locale]
 
 
 def decimals(currency: str) -> int:

@@ -30,6 +30,7 @@ from shop.models import (
     Workshop,
 )
 from shop.services import clock
+from shop.services.catalog import stock_alerts
 from shop.services.catalog.csv_export import (
     COLUMNS,
     OPTIONAL_COLUMNS,
@@ -380,6 +381,8 @@ def _write(plans: list[_Change], actor: User | str | None, report: ImportReport)
     actor_id, actor_email = _actor_fields(actor)
 
     def adjust(variant: Variant, delta: int) -> None:
+        if variant.id is not None and variant.stock - delta <= 0 < variant.stock:
+            stock_alerts.restocked(variant.id)  # back in stock: tell who asked, same commit
         db.session.add(
             StockAdjustment(
                 variant=variant,

@@ -82,6 +82,8 @@ def _storefront_query(locale: str = SOURCE_LOCALE) -> Select[tuple[Product]]:
             contains_eager(Product.category),
             contains_eager(Product.workshop),
             selectinload(Product.photos),
+            # Cards say "sold out" or "made to order" only where that is true of every option.
+            selectinload(Product.variants),
         )
     )
     if locale == SOURCE_LOCALE:
@@ -264,6 +266,17 @@ def availability(product: Product, variant: Variant) -> Availability:
     if product.made_to_order:
         return Availability.MADE_TO_ORDER
     return Availability.SOLD_OUT
+
+
+def product_availability(product: Product) -> Availability | None:
+    """What a product's card promises: in stock when any option is on the shelf, else made
+    to order or sold out; None when it has no option on sale."""
+    options = [v for v in product.variants if v.is_active]
+    if not options:
+        return None
+    if any(v.stock > 0 for v in options):
+        return Availability.IN_STOCK
+    return Availability.MADE_TO_ORDER if product.made_to_order else Availability.SOLD_OUT
 
 
 def refresh_price_range(product: Product, removed: Collection[Variant] = ()) -> None:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload
 
 from shop.extensions import db
 from shop.models import Cart, CartLine, PriceTier, Product, ProductStatus, Variant
-from shop.services.catalog import pricing
+from shop.services.catalog import lead_times, pricing
 from shop.services.catalog.text import SOURCE_LOCALE, shown_in
 from shop.services.ordering import discounts, shipping
 
@@ -85,11 +85,21 @@ class CartSummary:
     shipping_problem: str | None  # None, "choose_country", "not_shipped"
     discount: discounts.AppliedDiscount | None = None  # the cart's code, when it applies
     discount_problem: discounts.DiscountRefused | None = None  # why the cart's code does not
+    lead_time_days: int = 0  # the longest making time among the lines (0: all on the shelf)
 
     @property
     def discount_idr(self) -> int:
         """What the cart's discount code takes off (0 without one)."""
         return self.discount.amount_idr if self.discount else 0
+
+    @property
+    def delivery(self) -> lead_times.DeliveryWindow | None:
+        """The one delivery window of the whole order, once the destination is known."""
+        if self.shipping is None:
+            return None
+        return lead_times.window(
+            self.lead_time_days, self.shipping.min_days, self.shipping.max_days
+        )
 
     @property
     def item_count(self) -> int:
@@ -287,15 +297,18 @@ def _lines_with_products(cart: Cart, locale: str) -> list[CartLine]:
     return list(db.session.scalars(query).unique())
 
 
-def summarize(cart: Cart | None, locale: str = SOURCE_LOCALE) -> CartSummary:
+def summarize(
+    cart: Cart | None, locale: str = SOURCE_LOCALE, country: str | None = None
+) -> CartSummary:
     """Price the cart from today's database prices and its destination; `locale` is the
-    language its product names are shown in."""
+    language its product names are shown in; `country` a destination to price for when
+    the cart has none yet (the one preselected for the buyer)."""
     lines = [_view(ln) for ln in _lines_with_products(cart, locale)] if cart else []
     buyable = [v for v in lines if v.problem is None]
     subtotal = sum(v.line_total_idr for v in buyable)
     weight = sum(v.variant.weight_g * v.line.quantity for v in buyable)
     quote, problem = None, None
-    country = cart.shipping_country if cart else None
+    country = (cart.shipping_country if cart else None) or country
     if not country:
         problem = "choose_country"
     else:
@@ -306,7 +319,8 @@ def summarize(cart: Cart | None, locale: str = SOURCE_LOCALE) -> CartSummary:
     priced = [discounts.PricedLine(v.product.category_id, v.line_total_idr) for v in buyable]
     code = cart.discount_code if cart else None
     applied, refused = discounts.try_code(code, priced, subtotal)
-    return CartSummary(lines, subtotal, weight, quote, problem, applied, refused)
+    lead = lead_times.order_lead_days((v.product, v.variant, v.line.quantity) for v in buyable)
+    return CartSummary(lines, subtotal, weight, quote, problem, applied, refused, lead)
 
 
 def count_items(token: str | None, customer_id: int | None = None) -> int:

@@ -46,10 +46,19 @@ def status_label(status: OrderStatus | str) -> str:
         return str(status)
 
 
-def delivery_estimate(min_days: int | None, max_days: int | None) -> str:
-    """Describe the delivery time, e.g. "usually 7–14 days"; empty when unknown."""
+def delivery_estimate(min_days: int | None, max_days: int | None, lead_days: int = 0) -> str:
+    """Describe the whole wait, e.g. "usually 7–14 days", or with made-to-order pieces
+    "about 52–59 days, including 45 days to make"; empty when unknown."""
     if min_days is None and max_days is None:
         return ""
+    if lead_days > 0 and min_days is not None and max_days is not None:
+        return ngettext(
+            "about %(min)d–%(max)d days, including %(num)d day to make",
+            "about %(min)d–%(max)d days, including %(num)d days to make",
+            lead_days,
+            min=min_days,
+            max=max_days,
+        )
     if min_days is None or max_days is None or min_days == max_days:
         days = max_days if max_days is not None else min_days
         return ngettext("usually %(num)d day", "usually %(num)d days", days or 0)
@@ -124,7 +133,7 @@ def order_context(order: Order, locale: str, **extra: Any) -> dict[str, Any]:
     # Money is formatted for the mail's locale, not the request's: the mail may be sent
     # while a visitor in another language is being served (or with no request at all).
     money: Callable[[int], str] = partial(format_idr, locale=locale)
-    shown = presentation.mail_currency(locale)
+    shown = presentation.mail_currency(locale, order.shipping_country)
     # Read once per mail: the templates show the figure in both parts, some twice.
     rates = currency.current_rates() if shown else None
     return {
@@ -142,7 +151,9 @@ def order_context(order: Order, locale: str, **extra: Any) -> dict[str, Any]:
         "impact": order_impact(order, locale),
         "workshop_url": _workshop_url,
         "status": status_label(order.status),
-        "delivery": delivery_estimate(order.delivery_min_days, order.delivery_max_days),
+        "delivery": delivery_estimate(
+            order.delivery_min_days, order.delivery_max_days, order.lead_time_days or 0
+        ),
         **extra,
     }
 

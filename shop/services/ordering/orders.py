@@ -20,6 +20,7 @@ from shop.gateways.payments import (
 )
 from shop.models import Cart, Order, OrderLine, OrderStatus
 from shop.services import counters
+from shop.services.catalog import lead_times
 from shop.services.ordering import cart as carts
 from shop.services.ordering import discounts, reservations, shipping
 from shop.services.ordering import status as order_status
@@ -141,6 +142,8 @@ def _place_order(
     quote = summary.shipping
     by_line = dict(zip([v.line.id for v in summary.lines], applied.line_amounts, strict=True)) \
         if applied else {}  # fmt: skip
+    # The promise is stored with the order: making time (if any) and the zone's transit.
+    delivery = lead_times.window(summary.lead_time_days, quote.min_days, quote.max_days)
     order = Order(
         token=secrets.token_urlsafe(24), email=email, locale=locale,
         status=OrderStatus.PENDING_PAYMENT, currency="IDR",
@@ -148,7 +151,8 @@ def _place_order(
         discount_idr=discount, discount_code=applied.label if applied else "",
         discount_code_id=applied.code.id if applied else None,
         shipping_country=quote.country, shipping_zone=quote.zone_code,
-        delivery_min_days=quote.min_days, delivery_max_days=quote.max_days,
+        delivery_min_days=delivery.min_days, delivery_max_days=delivery.max_days,
+        lead_time_days=delivery.lead_days,
         cart_id=cart.id, customer_id=customer_id, created_at=datetime.now(UTC),
         lines=_snapshot(summary, by_line),
     )  # fmt: skip

@@ -97,6 +97,10 @@ def approx_in(amount_idr: int, code: str | None, locale: str, rates: currency.Ra
     return "≈ " + currency.format_approx(amount_idr, code, rates.by_currency[code], locale)
 
 
-def mail_currency(locale: str) -> str | None:
-    """The currency a mail in this language shows beside rupiah (as the pages do by default)."""
-    return currency.LOCALE_CURRENCY.get(locale)
+def mail_currency(locale: str, country: str | None = None) -> str | None:
+    """The currency a mail in this language shows beside rupiah, as the pages do by default.
+
+    English says nothing of where its reader lives, so an English mail follows the parcel's
+    country (GB: GBP); other languages keep their own (a Japanese gift to the US: JPY).
+    """
+    return currency.currency_for(locale, country if locale == "en" else None)

@@ -13,6 +13,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from shop.extensions import db
 from shop.models import Product, StockAdjustment, StockReason, User, Variant
+from shop.services.catalog import stock_alerts
 from shop.services.catalog.search import ResultPage, clamp_page
 from shop.services.catalog.version import stock_moved
 from shop.services.reporting import audit
@@ -79,7 +80,14 @@ def apply_delta(variant: Variant, delta: int) -> int | None:
         return None
     set_committed_value(variant, "stock", new_stock)
     stock_moved({variant.id: delta})
+    _tell_waiting_buyers(variant, before=new_stock - delta, after=new_stock)
     return new_stock
+
+
+def _tell_waiting_buyers(variant: Variant, *, before: int, after: int) -> None:
+    """Back in stock (0 → more): queue the alerts' mails in this same transaction."""
+    if before <= 0 < after:
+        stock_alerts.restocked(variant.id)
 
 
 def current_stock(variant: Variant) -> int:
@@ -158,6 +166,7 @@ def _set_counted(variant: Variant, counted: int) -> tuple[int, int]:
         if written == 1:
             set_committed_value(variant, "stock", counted)
             stock_moved({variant.id: counted - seen})
+            _tell_waiting_buyers(variant, before=seen, after=counted)
             return counted - seen, counted
     raise StockError("the stock kept changing while it was being counted")
 
