@@ -218,6 +218,20 @@ def test_requests_from_one_address_are_rate_limited(client, zones) -> None:
     assert quote_count() == 5
 
 
+def test_refused_forms_do_not_use_up_the_hourly_limit(client, zones) -> None:
+    refused = [send_request(client, organisation="").status_code for _ in range(6)]
+    assert refused == [422] * 6
+    response = send_request(client)
+    assert response.status_code == 303
+    assert only_quote().organisation == "Garuda Example Airlines"
+
+
+def test_bot_trap_answers_still_count_against_the_limit(client, zones) -> None:
+    statuses = [send_request(client, website="http://spam.example").status_code for _ in range(6)]
+    assert statuses == [200] * 5 + [429]
+    assert quote_count() == 0
+
+
 def test_a_guessed_token_is_a_404(client, zones) -> None:
     send_request(client)
     assert client.get("/quote/" + "A" * 43).status_code == 404
