@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import io
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -224,6 +225,17 @@ def test_refused_forms_do_not_use_up_the_hourly_limit(client, zones) -> None:
     response = send_request(client)
     assert response.status_code == 303
     assert only_quote().organisation == "Garuda Example Airlines"
+
+
+def test_a_refused_request_says_error_in_the_title_and_lists_what_to_fix(client, zones) -> None:
+    html = send_request(client, organisation="", quantity="").get_data(as_text=True)
+
+    assert re.search(r"<title>Error: ", html)
+    summary = html[html.index('id="error-summary"') - 40 :].split("</div>")[0]
+    assert 'role="alert"' in summary and "autofocus" in summary
+    assert '<a href="#organisation">' in summary and '<a href="#quantity">' in summary
+    assert "Please correct 2 things to go on:" in summary
+    assert 'value="Garuda Example, 2024 scheme"' in html  # what was typed is kept
 
 
 def test_bot_trap_answers_still_count_against_the_limit(client, zones) -> None:
