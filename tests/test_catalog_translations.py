@@ -182,7 +182,7 @@ def test_the_workshop_page_tells_its_story_in_the_buyers_language(client, bowl) 
     assert 'class="notice untranslated"' in korean and "한국어" in korean
 
     listing = _page(client, "/workshops?lang=ja")
-    assert "<h3>木工工房</h3>" in listing
+    assert '<h2 class="workshop-card-title">木工工房</h2>' in listing  # h2: right after the h1
 
 
 def test_the_cart_shows_product_names_in_the_buyers_language(client, bowl) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import io
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -231,6 +232,31 @@ def test_requests_from_one_address_are_rate_limited(client, zones) -> None:
     statuses = [send_request(client).status_code for _ in range(6)]
     assert statuses[:5] == [303] * 5 and statuses[5] == 429
     assert quote_count() == 5
+
+
+def test_refused_forms_do_not_use_up_the_hourly_limit(client, zones) -> None:
+    refused = [send_request(client, organisation="").status_code for _ in range(6)]
+    assert refused == [422] * 6
+    response = send_request(client)
+    assert response.status_code == 303
+    assert only_quote().organisation == "Garuda Example Airlines"
+
+
+def test_a_refused_request_says_error_in_the_title_and_lists_what_to_fix(client, zones) -> None:
+    html = send_request(client, organisation="", quantity="").get_data(as_text=True)
+
+    assert re.search(r"<title>Error: ", html)
+    summary = html[html.index('id="error-summary"') - 40 :].split("</div>")[0]
+    assert 'role="alert"' in summary and "autofocus" in summary
+    assert '<a href="#organisation">' in summary and '<a href="#quantity">' in summary
+    assert "Please correct 2 things to go on:" in summary
+    assert 'value="Garuda Example, 2024 scheme"' in html  # what was typed is kept
+
+
+def test_bot_trap_answers_still_count_against_the_limit(client, zones) -> None:
+    statuses = [send_request(client, website="http://spam.example").status_code for _ in range(6)]
+    assert statuses == [200] * 5 + [429]
+    assert quote_count() == 0
 
 
 def test_a_guessed_token_is_a_404(client, zones) -> None:

@@ -80,11 +80,31 @@ def test_every_page_reads_in_the_visitors_language(client, installed, lang, titl
 
 
 def test_every_default_page_exists_in_all_four_languages(client, installed) -> None:
-    for slug in ("shipping", "returns", "faq", "privacy", "terms", "about"):
+    for slug in ("shipping", "returns", "faq", "privacy", "terms", "about", "accessibility"):
         for lang in ("en", "id", "ja", "ko"):
             assert client.get(f"/pages/{slug}?lang={lang}").status_code == 200, (slug, lang)
     privacy = client.get("/pages/privacy?lang=en").get_data(as_text=True)
     assert "Stripe" in privacy and "10 years" in privacy and "delete" in privacy
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "error_word"),
+    [("en", "Accessibility", "Error:"), ("id", "Aksesibilitas", "Kesalahan:"),
+     ("ja", "アクセシビリティ", "エラー:"), ("ko", "접근성", "오류:")],
+)  # fmt: skip
+def test_the_accessibility_statement_is_in_every_language_and_linked_from_the_footer(
+    client, installed, lang, title, error_word
+) -> None:
+    html = client.get(f"/pages/accessibility?lang={lang}").get_data(as_text=True)
+
+    assert _h1(html) == title
+    assert 'class="notice untranslated"' not in html
+    assert "WCAG" in html and "2.2" in html and "320 px" in html
+    assert f"“{error_word}" in html or f'"{error_word}' in html or f"「{error_word}" in html
+    assert 'href="/contact"' in html.split('class="site-footer"')[0]  # how to ask for help
+    assert "<!--" not in html.split('class="site-footer"')[0]  # the developer note stays out
+    home = client.get(f"/?lang={lang}").get_data(as_text=True)
+    assert 'href="/pages/accessibility"' in home.split('class="site-footer"')[1]
 
 
 def test_the_shipping_page_lists_zones_countries_and_says_who_pays_duties(
@@ -159,7 +179,7 @@ def test_checkout_says_paying_accepts_the_terms_beside_the_pay_button(client, in
 def test_the_sitemap_lists_every_page_in_every_language_with_alternates(client, installed):
     xml = client.get("/sitemap.xml").get_data(as_text=True)
 
-    for slug in ("shipping", "returns", "faq", "privacy", "terms", "about"):
+    for slug in ("shipping", "returns", "faq", "privacy", "terms", "about", "accessibility"):
         assert f"<loc>http://localhost/pages/{slug}?lang=ja</loc>" in xml
     entry = xml[xml.index("<loc>http://localhost/pages/shipping</loc>") :].split("</url>")[0]
     assert 'hreflang="ko" href="http://localhost/pages/shipping?lang=ko"' in entry

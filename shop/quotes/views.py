@@ -109,8 +109,13 @@ def _product_from_args() -> Any:
     return catalog.get_product(slug) if slug and len(slug) <= 200 else None
 
 
+def _request_accepted(response: Response) -> bool:
+    """Count only requests the shop took (and the bot trap's fake thanks), not refused forms."""
+    return response.status_code < 400
+
+
 @bp.route("/quote", methods=["GET", "POST"])
-@limiter.limit(REQUEST_LIMIT, methods=["POST"])
+@limiter.limit(REQUEST_LIMIT, methods=["POST"], deduct_when=_request_accepted)
 def new() -> str | Response | tuple[str, int]:
     """Ask for a quote on display models in the buyer's own livery."""
     product = _product_from_args()

@@ -1,6 +1,10 @@
 // Listing enhancement: empty fields are left out of the URL so shared links stay short.
 (function () {
   "use strict";
+  // After "Show results" the new page opens at #result-count: focus the count so a screen
+  // reader says how many pieces were found (without a script the page still scrolls there).
+  var count = document.getElementById("result-count");
+  if (count && window.location.hash === "#result-count") count.focus();
   var form = document.querySelector(".filter-form");
   if (!form) return;
   form.addEventListener("submit", function () {

@@ -23,7 +23,9 @@ from shop.services.reporting import audit
 
 SOURCE_LOCALE = "en"
 # The pages and the order staff see them in; the storefront links them from the footer.
-PAGE_SLUGS = ("shipping", "returns", "contact", "faq", "privacy", "terms", "about")
+PAGE_SLUGS = (
+    "shipping", "returns", "contact", "faq", "privacy", "terms", "about", "accessibility",
+)  # fmt: skip
 TITLE_MAX = 200
 BODY_MAX = 50_000
 
