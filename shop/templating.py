@@ -168,9 +168,32 @@ def language_versions(url: str) -> list[tuple[str, str]]:
     return [(code, url_in_language(url, code)) for code in current_app.config["LANGUAGES"]]
 
 
-def price_range(product: Product) -> str:
-    """Format a product's price range over its active variants."""
-    return money.format_idr_range(product.price_min_idr, product.price_max_idr, _locale())
+def price_bounds(
+    product: Product, low: int | None = None, high: int | None = None
+) -> tuple[int | None, int | None]:
+    """The lowest and highest price of the product's options, within a price filter if on.
+
+    A listing filtered to "up to Rp200.000" shows the options it found (a bowl's Rp185.000
+    size), not the whole range (with the Rp245.000 size) that made it look outside the filter.
+    """
+    if low is None and high is None:
+        return product.price_min_idr, product.price_max_idr
+    prices = [
+        v.price_idr
+        for v in product.variants
+        if v.is_active
+        and (low is None or v.price_idr >= low)
+        and (high is None or v.price_idr <= high)
+    ]
+    if not prices:
+        return product.price_min_idr, product.price_max_idr
+    return min(prices), max(prices)
+
+
+def price_range(product: Product, low: int | None = None, high: int | None = None) -> str:
+    """Format a product's price range over its active variants (within a price filter)."""
+    least, most = price_bounds(product, low, high)
+    return money.format_idr_range(least, most, _locale())
 
 
 def media_url(key: str, width: int) -> str:
@@ -232,6 +255,7 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.globals.update(
         price_range=price_range,
+        price_bounds=price_bounds,
         delivery_estimate=delivery_estimate,
         product_availability=product_availability,
         untranslated=untranslated,

@@ -220,3 +220,28 @@ def test_the_product_page_says_what_shipping_costs_and_takes_to_each_region(app,
     assert sum("Indonesia" in r for r in rows) == 1
     japanese = client.get(f"/products/{product.slug}?lang=ja").get_data(as_text=True)
     assert "配送について" in japanese and "東アジア" in japanese
+
+
+def test_the_main_menu_links_every_category_of_the_catalog(client) -> None:
+    from shop.demo.data import CATEGORIES
+
+    page = client.get("/").get_data(as_text=True)
+    menu = page.split('class="wrap main-nav"', 1)[1].split("</nav>", 1)[0]
+    for slug, _name, _description in CATEGORIES:
+        assert f"/products?category={slug}" in menu, slug
+
+
+def test_a_price_filter_shows_the_prices_it_found(client) -> None:
+    from shop.services.money import format_idr
+    from tests.factories import make_category, make_product, make_workshop
+
+    board = make_product("Trembesi cheese board", category=make_category("tableware", "Tableware"),
+                         workshop=make_workshop("banyuwangi", "Woodcraft workshop"),
+                         prices=(185_000, 245_000))  # fmt: skip
+    db.session.commit()
+    filtered = client.get("/products?max_price=200000").get_data(as_text=True)
+    card = filtered.split(board.name, 1)[1].split("</article>", 1)[0]
+    assert format_idr(185_000, "en") in card and format_idr(245_000, "en") not in card
+    unfiltered = client.get("/products").get_data(as_text=True)
+    card = unfiltered.split(board.name, 1)[1].split("</article>", 1)[0]
+    assert format_idr(245_000, "en") in card  # without a filter, the whole range
