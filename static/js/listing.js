@@ -5,6 +5,10 @@
   // reader says how many pieces were found (without a script the page still scrolls there).
   var count = document.getElementById("result-count");
   if (count && window.location.hash === "#result-count") count.focus();
+  // Wide screens show the filters beside the results; browsers without ::details-content
+  // need the panel opened for that (phones keep it closed: it is a drawer there).
+  var panel = document.querySelector("[data-filters]");
+  if (panel && window.matchMedia("(min-width: 900px)").matches) panel.open = true;
   var form = document.querySelector(".filter-form");
   if (!form) return;
   form.addEventListener("submit", function () {

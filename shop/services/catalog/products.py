@@ -64,6 +64,13 @@ class ListingFilters:
             or self.available
         )
 
+    @property
+    def active_count(self) -> int:
+        """How many filters narrow the listing (shown on the phone's filter button)."""
+        prices = (self.min_price, self.max_price)
+        narrowing = (self.q, self.category, self.workshop, self.available)
+        return sum(map(bool, narrowing)) + sum(price is not None for price in prices)
+
 
 @dataclass(frozen=True)
 class ProductPage(ResultPage[Product]):
