@@ -253,6 +253,8 @@ def init_app(app: Flask) -> None:
         phrases=phrases,
         month_short=month_short,
     )
+    # `messages|selectattr(0, "startswith", "inline:")`: flashed messages shown in place.
+    app.jinja_env.tests["startswith"] = lambda value, prefix: str(value).startswith(prefix)
     app.jinja_env.globals.update(
         price_range=price_range,
         price_bounds=price_bounds,

@@ -38,7 +38,9 @@ def adjust(client, variant: Variant, **fields: str) -> str:
         f"/admin/variants/{variant.id}/stock", data={"csrf_token": csrf_from(page), **data}
     )
     assert response.status_code == 303
-    assert response.headers["Location"].endswith(f"/admin/products/{variant.product_id}")
+    assert response.headers["Location"].endswith(
+        f"/admin/products/{variant.product_id}#stock-v{variant.id}"
+    )
     return html.unescape(client.get(response.headers["Location"]).get_data(as_text=True))
 
 

@@ -272,12 +272,16 @@ def stock_adjust(variant_id: int) -> Response:
     """Change one variant's stock with a reason, recorded in its history."""
     variant = db.session.get(Variant, variant_id) or abort(404)
     form = StockAdjustForm(prefix=f"v{variant.id}")
-    back = redirect(url_for("admin.product_edit", product_id=variant.product_id), 303)
+    # Back to this variant's row, where the answer is shown: the page keeps its place.
+    anchor = f"stock-v{variant.id}"
+    edit = url_for("admin.product_edit", product_id=variant.product_id, _anchor=anchor)
+    back = redirect(edit, 303)
+    inline = f"inline:{variant.id}:"
     if not form.validate_on_submit():
         errors = [str(m) for messages in form.errors.values() for m in messages]
         if "csrf_token" in form.errors or not errors:
             errors = [gettext("The form expired. Please try again.")]
-        flash(gettext("%(sku)s: %(problem)s", sku=variant.sku, problem=errors[0]), "error")
+        flash(gettext("%(sku)s: %(problem)s", sku=variant.sku, problem=errors[0]), inline + "error")
         return back
     try:
         done = stock.adjust(
@@ -297,7 +301,7 @@ def stock_adjust(variant_id: int) -> Response:
                 current=exc.current,
                 change=-exc.delta,
             ),
-            "error",
+            inline + "error",
         )
     except stock.NothingToChange as exc:
         flash(
@@ -306,13 +310,14 @@ def stock_adjust(variant_id: int) -> Response:
                 sku=variant.sku,
                 current=exc.current,
             ),
-            "info",
+            inline + "info",
         )
     except stock.InvalidAdjustment as exc:
         message = _STOCK_FIELD_MESSAGES.get((exc.field, exc.reason))
-        flash(message() if message else gettext("Please check the form."), "error")
+        flash(message() if message else gettext("Please check the form."), inline + "error")
     except stock.StockError:
-        flash(gettext("The stock kept changing while you saved. Please try again."), "error")
+        changing = gettext("The stock kept changing while you saved. Please try again.")
+        flash(changing, inline + "error")
     else:
         flash(
             gettext(
@@ -321,7 +326,7 @@ def stock_adjust(variant_id: int) -> Response:
                 change=f"{done.delta:+d}",
                 after=done.stock_after,
             ),
-            "success",
+            inline + "success",
         )
     return back
 
