@@ -149,3 +149,9 @@ def test_a_script_hammering_suggestions_is_slowed_down(app, client) -> None:
     statuses = [client.get("/search/suggest?q=").status_code for _ in range(limit + 1)]
     assert statuses[:limit] == [200] * limit
     assert statuses[-1] == 429
+
+
+def test_the_count_is_announced_in_japanese(demo_client) -> None:
+    # Passes once /tmp/kb/po/suggest.json is merged into the catalogs.
+    _, answer = suggest(demo_client, "ガルーダ", "ja")
+    assert answer["message"] == "候補が2件あります。矢印キーで選べます。"
