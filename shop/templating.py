@@ -217,6 +217,18 @@ def month_short(month: date) -> str:
     return format_skeleton("MMM", month, locale=get_locale())
 
 
+def gallery_widths(widths: str) -> str:
+    """An image's rendition widths without the largest (kept for the enlarged view), unless
+    it has only one."""
+    available = sorted(int(w) for w in widths.split(",") if w)
+    return ",".join(str(w) for w in (available[:-1] if len(available) > 1 else available))
+
+
+def largest_width(widths: str) -> int:
+    """An image's largest rendition width: the one the enlarged view shows."""
+    return max(int(w) for w in widths.split(",") if w)
+
+
 def return_path() -> str:
     """Return the current path and query for "come back here" links, if short enough."""
     full = request.full_path.rstrip("?")
@@ -277,6 +289,8 @@ def init_app(app: Flask) -> None:
         media_url=media_url,
         srcset=srcset,
         smallest_width_at_least=smallest_width_at_least,
+        gallery_widths=gallery_widths,
+        largest_width=largest_width,
         static_url=static_url,
         current_locale=_locale,
         return_path=return_path,

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("catalog", __name__)
 
-from shop.catalog import alerts, views  # noqa: E402, F401 - registers the routes
+from shop.catalog import alerts, suggest_views, views  # noqa: E402, F401 - registers the routes

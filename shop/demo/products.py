@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from shop.demo.data import DemoProduct, DemoVariant
+from shop.demo.liveries import livery_products
 
 AIRCRAFT_CARE = (
     "Dust with a soft, dry brush. Keep out of direct sunlight to protect the paint. "
@@ -479,5 +480,6 @@ OTHER_PRODUCTS = [
 
 
 def demo_products() -> list[DemoProduct]:
-    """Return every demo product, aircraft first."""
-    return [_aircraft(i, row) for i, row in enumerate(AIRCRAFT)] + OTHER_PRODUCTS
+    """Return every demo product: aircraft first, airline-livery models last."""
+    aircraft = [_aircraft(i, row) for i, row in enumerate(AIRCRAFT)]
+    return aircraft + OTHER_PRODUCTS + livery_products()

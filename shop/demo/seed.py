@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from shop.demo import drawings
 from shop.demo.data import CATEGORIES, WORKSHOPS, DemoProduct
+from shop.demo.liveries import livery_texts
 from shop.demo.products import demo_products
 from shop.demo.translations import (
     CATEGORY_TEXTS,
@@ -92,7 +93,7 @@ def _translate(entry: Category | Workshop | Product, texts: dict[str, dict[str, 
 def _product_texts(demo: DemoProduct) -> dict[str, dict[str, str]]:
     if demo.aircraft_type:
         return {locale: aircraft_texts(demo.aircraft_type, locale) for locale in LOCALES}
-    return PRODUCT_TEXTS.get(demo.slug, {})
+    return PRODUCT_TEXTS.get(demo.slug) or livery_texts(demo.slug)
 
 
 def _workshop_recipe(row: dict) -> Recipe:

@@ -19,7 +19,7 @@ def rates(live_app) -> None:
     ("language", "name", "add", "cart_heading", "symbol"),
     [
         ("ja", "Boeing 777-300ER ディスプレイモデル", "カートに入れる", "カート", "￥"),
-        ("ko", "Boeing 777-300ER 디스플레이 모델", "장바구니 담기", "장바구니", "₩"),
+        ("ko", "Boeing 777-300ER 전시용 모형", "장바구니 담기", "장바구니", "₩"),
     ],
 )
 def test_product_to_cart_in_japanese_and_korean(
