@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext, ngettext
 from werkzeug.wrappers import Response
 
@@ -69,7 +69,7 @@ def _first_error(form) -> str:
 def show() -> str:
     """Show the cart with line totals, shipping estimate and total."""
     cart = current_cart()
-    summary = carts.summarize(cart, str(get_locale()))
+    summary = carts.summarize(cart, str(get_locale()), current_app.config["GIFT_WRAP_PRICE_IDR"])
     destination = DestinationForm(country=cart.shipping_country if cart else None)
     destination.country.choices = [("", gettext("Choose a country"))] + shipping.country_choices(
         str(get_locale())

@@ -13,7 +13,7 @@ from shop.extensions import db
 from shop.models import Cart, CartLine, PriceTier, Product, ProductStatus, Variant
 from shop.services.catalog import pricing
 from shop.services.catalog.text import SOURCE_LOCALE, shown_in
-from shop.services.ordering import discounts, shipping
+from shop.services.ordering import discounts, gifts, shipping
 
 # Airlines buy display models by the hundred: a line may hold up to 500 (the 200+ volume
 # price must be reachable); more than this is a bulk order: quote, not cart.
@@ -85,6 +85,7 @@ class CartSummary:
     shipping_problem: str | None  # None, "choose_country", "not_shipped"
     discount: discounts.AppliedDiscount | None = None  # the cart's code, when it applies
     discount_problem: discounts.DiscountRefused | None = None  # why the cart's code does not
+    gift_wrap_idr: int = 0  # the gift wrap fee, when the buyer chose wrap
 
     @property
     def discount_idr(self) -> int:
@@ -98,10 +99,10 @@ class CartSummary:
 
     @property
     def total_idr(self) -> int | None:
-        """Subtotal plus shipping, once shipping is known."""
+        """Subtotal less discount, plus shipping and gift wrap, once shipping is known."""
         if self.shipping is None:
             return None
-        return self.subtotal_idr - self.discount_idr + self.shipping.fee_idr
+        return self.subtotal_idr - self.discount_idr + self.shipping.fee_idr + self.gift_wrap_idr
 
     @property
     def savings_idr(self) -> int:
@@ -233,9 +234,10 @@ def remove_line(cart: Cart, line_id: int) -> None:
 
 
 def empty(cart: Cart) -> None:
-    """Remove every line and the discount code; commit."""
+    """Remove every line, the discount code and the gift choice; commit."""
     cart.lines.clear()
     cart.discount_code = None
+    cart.is_gift, cart.gift_message, cart.gift_wrap = False, "", False
     db.session.commit()
 
 
@@ -287,9 +289,11 @@ def _lines_with_products(cart: Cart, locale: str) -> list[CartLine]:
     return list(db.session.scalars(query).unique())
 
 
-def summarize(cart: Cart | None, locale: str = SOURCE_LOCALE) -> CartSummary:
+def summarize(
+    cart: Cart | None, locale: str = SOURCE_LOCALE, gift_wrap_price_idr: int = 0
+) -> CartSummary:
     """Price the cart from today's database prices and its destination; `locale` is the
-    language its product names are shown in."""
+    language its product names are shown in, `gift_wrap_price_idr` the shop's wrap price."""
     lines = [_view(ln) for ln in _lines_with_products(cart, locale)] if cart else []
     buyable = [v for v in lines if v.problem is None]
     subtotal = sum(v.line_total_idr for v in buyable)
@@ -306,7 +310,8 @@ def summarize(cart: Cart | None, locale: str = SOURCE_LOCALE) -> CartSummary:
     priced = [discounts.PricedLine(v.product.category_id, v.line_total_idr) for v in buyable]
     code = cart.discount_code if cart else None
     applied, refused = discounts.try_code(code, priced, subtotal)
-    return CartSummary(lines, subtotal, weight, quote, problem, applied, refused)
+    wrap = gifts.wrap_fee_idr(cart, gift_wrap_price_idr) if buyable else 0
+    return CartSummary(lines, subtotal, weight, quote, problem, applied, refused, wrap)
 
 
 def count_items(token: str | None, customer_id: int | None = None) -> int:
