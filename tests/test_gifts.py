@@ -188,3 +188,26 @@ def test_gift_wrap_is_not_a_makers_sale(app) -> None:
     today = datetime.now(UTC).date()
     report = revenue.revenue_split(today, today, ZoneInfo("UTC"))
     assert report.total.sales_idr == order.subtotal_idr
+
+
+@pytest.fixture
+def stripe_client(stripe_app):
+    return stripe_app.test_client()
+
+
+def test_gift_wrap_reaches_stripe_as_its_own_line_and_the_totals_match(
+    stripe_client, double
+) -> None:
+    product = shop_with_stock(stock=5)
+    add(stripe_client, product.variants[0].sku, "2")
+    response = gift_checkout(stripe_client, message="For you")
+    assert response.headers["Location"].startswith("https://checkout.stripe.test/")
+    order = the_order()
+    assert order.gift_wrap_idr == WRAP
+    session_call = next(r for r in double.requests if r.path == "/v1/checkout/sessions")
+    items = session_call.nested["line_items"]
+    wrap = [i for i in items if i["price_data"]["product_data"]["name"] == "Gift wrap"]
+    assert len(wrap) == 1 and wrap[0]["quantity"] == "1"
+    assert wrap[0]["price_data"]["unit_amount"] == str(WRAP * 100)  # IDR in hundredths
+    (session,) = double.sessions.values()
+    assert session["amount_total"] == order.total_idr * 100
