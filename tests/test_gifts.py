@@ -211,3 +211,20 @@ def test_gift_wrap_reaches_stripe_as_its_own_line_and_the_totals_match(
     assert wrap[0]["price_data"]["unit_amount"] == str(WRAP * 100)  # IDR in hundredths
     (session,) = double.sessions.values()
     assert session["amount_total"] == order.total_idr * 100
+
+
+def test_the_gift_choice_made_as_a_guest_survives_signing_in(client, basket, app) -> None:
+    from shop.models import CartLine
+    from shop.services.accounts import customers as accounts
+    from tests.test_accounts import PASSWORD, sign_in
+
+    customer = accounts.register("aiko@example.jp", PASSWORD, name="Aiko")
+    account_cart = accounts.new_account_cart(customer.id)
+    account_cart.lines.append(CartLine(variant_id=basket.variants[0].id, quantity=1))
+    db.session.commit()
+    add(client, basket.variants[0].sku, "1")
+    gift_checkout(client, update=True, message="Happy birthday")
+    assert sign_in(client).status_code == 303
+    db.session.expire_all()
+    merged = db.session.get(Cart, account_cart.id)
+    assert (merged.is_gift, merged.gift_message, merged.gift_wrap) == (True, "Happy birthday", True)

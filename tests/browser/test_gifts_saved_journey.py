@@ -22,6 +22,7 @@ from shop.extensions import db
 from shop.models import Order, Role
 from shop.services.accounts import customers as accounts
 from shop.services.accounts import staff as users
+from tests.browser.axe import assert_no_serious_violations
 
 PASSWORD = "a long enough password"
 OVERFLOW = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
@@ -60,6 +61,7 @@ def test_a_guest_saves_a_piece_signs_in_and_finds_it_there(
     expect(tab.locator(f"[data-saved-product='{slug}']")).to_be_visible()
     expect(tab.locator("[data-guest-note]")).to_be_visible()
     assert tab.evaluate(OVERFLOW) <= 0, "the saved page is wider than the screen"
+    assert_no_serious_violations(tab, f"saved items on {device}")
     shot(tab, f"saved-guest-{device}-{lang}")
 
     tab.goto("/account/login")
@@ -132,6 +134,7 @@ def test_a_gift_with_message_and_wrap_is_paid_and_its_packing_slip_prints_the_me
     expect(tab.locator("#email")).to_have_value(f"gift-{device}@example.jp")
     expect(tab.locator("#gift_message")).to_have_value(message)
     assert tab.evaluate(OVERFLOW) <= 0, "the checkout page is wider than the screen"
+    assert_no_serious_violations(tab, f"gift checkout on {device}")
     shot(tab, f"gift-checkout-{device}-{lang}")
 
     tab.click("#submit")
