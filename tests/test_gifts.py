@@ -178,6 +178,7 @@ def test_the_packing_slip_prints_the_message_and_no_prices(client, auth, staff_u
     page = client.get(f"/admin/orders/{order.id}").get_data(as_text=True)
     assert "data-gift-message" in page and "&lt;b&gt;Aiko&lt;/b&gt;" in page
     assert "data-gift-wrap" in page
+    assert "data-gift" in client.get("/admin/orders").get_data(as_text=True)  # packers see it
 
 
 def test_gift_wrap_is_not_a_makers_sale(app) -> None:
