@@ -98,6 +98,7 @@ def test_update_total_shows_the_wrap_in_the_totals_and_places_no_order(client, b
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert "data-gift-wrap" in html and 'value="aiko@example.jp"' in html
+    assert "IDR\xa0525,000" in html  # 150,000 + 350,000 shipping to Japan + 25,000 wrap
     assert db.session.scalar(select(Order)) is None
     cart = db.session.scalar(select(Cart))
     assert (cart.is_gift, cart.gift_message, cart.gift_wrap) == (True, "Happy birthday", True)

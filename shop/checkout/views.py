@@ -111,6 +111,8 @@ def start() -> str | Response | tuple[str, int]:
     gift = _gift_form(cart, wrap_price)
     if form.is_submitted():
         kept = _keep_gift(cart, gift, wrap_price)
+        if kept and gift.update.data and form.country.data in dict(form.country.choices):
+            carts.set_country(cart, form.country.data)  # the total then includes shipping
         summary = carts.summarize(cart, str(get_locale()), wrap_price)
         if not kept or gift.update.data:
             # Shown again with the new total (or the message's problem), the email kept.
