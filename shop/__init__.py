@@ -119,6 +119,7 @@ def register_blueprints(app: Flask) -> None:
     from shop.orders import bp as orders_bp
     from shop.pages import bp as pages_bp
     from shop.quotes import bp as quotes_bp
+    from shop.saved import bp as saved_bp
     from shop.webhooks import bp as webhooks_bp
 
     app.register_blueprint(main_bp)
@@ -130,6 +131,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(pages_bp)
     app.register_blueprint(account_bp)
     app.register_blueprint(quotes_bp)
+    app.register_blueprint(saved_bp)
     app.register_blueprint(webhooks_bp)
     app.register_blueprint(admin_bp)
 

@@ -222,6 +222,8 @@ def from_environment(instance_path: str) -> dict[str, object]:
         "STRIPE_API_BASE": os.environ.get("STRIPE_API_BASE", ""),
         "DEMO_PAYMENTS": demo,
         "CARD_LIMIT_IDR": _int("CARD_LIMIT_IDR", 250_000_000, minimum=1),
+        # What gift wrap costs, set by staff; 0 stops offering it (a gift message stays free).
+        "GIFT_WRAP_PRICE_IDR": _int("GIFT_WRAP_PRICE_IDR", 25_000, minimum=0),
         "STAFF_EMAIL": os.environ.get("STAFF_EMAIL", "orders@karyabinaan.example"),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
         "MAIL_PORT": _int("MAIL_PORT", 25, minimum=1, maximum=65535),
@@ -291,6 +293,7 @@ DEFAULTS: dict[str, object] = {
     "STRIPE_WEBHOOK_SECRET": "",
     "STRIPE_API_BASE": "",
     "CARD_LIMIT_IDR": 250_000_000,
+    "GIFT_WRAP_PRICE_IDR": 25_000,
     "STAFF_EMAIL": "orders@karyabinaan.example",
     "MAIL_SERVER": "",
     "MAIL_DEFAULT_SENDER": "Karya Binaan <shop@karyabinaan.example>",

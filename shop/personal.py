@@ -7,16 +7,42 @@ cache, so one cached storefront page can serve every visitor safely.
 
 from __future__ import annotations
 
+import re
+
 from flask import Flask, Response, render_template, session
 from flask_babel import ngettext
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
+from shop.services.accounts import customers as accounts
+from shop.services.accounts import saved_items
 from shop.services.ordering import cart as carts
 
 CSRF_SLOT = "<!--kb:csrf-->"
 CART_SLOT = "<!--kb:cart-->"
 FLASH_SLOT = "<!--kb:flash-->"
+SAVED_SLOT = "<!--kb:saved:"
+_SAVED_SLOTS = re.compile(r"<!--kb:saved:(\d{1,10})-->")
+
+
+def saved_slot(product_id: int) -> Markup:
+    """The save button's action for this visitor: "save", or "remove" when it is saved."""
+    return Markup(f"{SAVED_SLOT}{int(product_id)}-->")  # noqa: S704 - an int in a constant
+
+
+def _saved_ids() -> set[int]:
+    # The account's list when the session names a valid sign-in, else the guest's own.
+    signed_in = session.get("customer")
+    if isinstance(signed_in, list) and len(signed_in) == 2:
+        customer = accounts.signed_in_customer(signed_in[0], signed_in[1])
+        if customer is not None:
+            return set(saved_items.saved_ids(customer.id))
+    return set(saved_items.guest_saved(session.get("saved")))
+
+
+def _fill_saved(body: str) -> str:
+    saved = _saved_ids()
+    return _SAVED_SLOTS.sub(lambda m: "remove" if int(m.group(1)) in saved else "save", body)
 
 
 def csrf_field() -> Markup:
@@ -43,6 +69,8 @@ def personalize(body: str) -> str:
         body = body.replace(CSRF_SLOT, escape(generate_csrf()))
     if CART_SLOT in body:
         body = body.replace(CART_SLOT, _cart_badge())
+    if SAVED_SLOT in body:
+        body = _fill_saved(body)
     if FLASH_SLOT in body:
         body = body.replace(FLASH_SLOT, render_template("_flashes.html"))
     return body
@@ -53,6 +81,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         csrf_field=csrf_field,
         cart_slot=lambda: Markup(CART_SLOT),  # noqa: S704 - constant
+        saved_slot=saved_slot,
         flash_slot=lambda: Markup(FLASH_SLOT),  # noqa: S704 - constant
     )
 

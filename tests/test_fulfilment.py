@@ -301,7 +301,7 @@ def test_csv_rows_carry_money_items_and_tracking(several) -> None:
     assert rows[1] == [
         shipped.number, "2026-03-01T23:59:00+07:00", "shipped", "ken@example.co.kr", "KR",
         100_000, SHIPPING_IDR, 150_000, 0, f"{shipped.lines[0].sku}×1", "Korea Post",
-        "'=HYPERLINK(1)",
+        "'=HYPERLINK(1)", 0, "",
     ]  # fmt: skip
     assert len(list(fulfilment.orders_csv(OrderFilter(), JAKARTA))) == 4
 

@@ -14,6 +14,7 @@ from shop.services.accounts import customers as accounts
 
 CUSTOMER_KEY = "customer"
 CART_KEY = "cart"  # shop.cart.session.SESSION_KEY; repeated to keep the import one-way
+SAVED_KEY = "saved"  # a guest's saved product ids, merged into the account at sign-in
 
 
 def current_customer() -> Customer | None:

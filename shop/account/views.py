@@ -35,6 +35,7 @@ from shop.account.forms import (
 from shop.account.session import (
     CART_KEY,
     CUSTOMER_KEY,
+    SAVED_KEY,
     current_customer,
     forget_customer,
     remember_customer,
@@ -46,7 +47,7 @@ from shop.models import Customer
 from shop.redirects import local_path
 from shop.services.accounts import addresses as customer_addresses
 from shop.services.accounts import customers as accounts
-from shop.services.accounts import recovery
+from shop.services.accounts import recovery, saved_items
 from shop.services.quotes import requests as quotes
 
 REGISTER_LIMIT = "10 per hour"
@@ -122,9 +123,10 @@ def _per_customer() -> str:
 
 
 def _sign_in(customer: Customer) -> None:
-    """Sign the browser in, with the guest cart merged into the account's."""
+    """Sign the browser in, with the guest cart and saved items merged into the account's."""
     result = accounts.sign_in(customer, session.get(CART_KEY))
-    remember_customer(customer, result.cart)
+    saved_items.merge_guest(customer.id, saved_items.guest_saved(session.get(SAVED_KEY)))
+    remember_customer(customer, result.cart)  # drops the guest's saved list: it is merged
     if result.lowered:
         message = gettext(
             "Your cart from before you signed in was added to your account's cart. "

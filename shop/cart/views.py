@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext, ngettext
 from werkzeug.wrappers import Response
 
@@ -72,7 +72,9 @@ def show() -> str:
     cart = current_cart()
     # Until the buyer picks a country, the one their language suggests is priced and shown.
     country = (cart.shipping_country if cart else None) or likely_country()
-    summary = carts.summarize(cart, str(get_locale()), country=country)
+    wrap_price = current_app.config["GIFT_WRAP_PRICE_IDR"]
+    summary = carts.summarize(cart, str(get_locale()), country=country,
+                              gift_wrap_price_idr=wrap_price)  # fmt: skip
     destination = DestinationForm(country=country)
     destination.country.choices = [("", gettext("Choose a country"))] + shipping.country_choices(
         str(get_locale())

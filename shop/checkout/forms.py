@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, EmailField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length
+
+from shop.services.ordering.gifts import MAX_MESSAGE_LENGTH
 
 
 class CheckoutForm(FlaskForm):
@@ -21,6 +23,35 @@ class CheckoutForm(FlaskForm):
     )
     country = SelectField(_l("Ship to"), validators=[DataRequired(_l("Choose a country."))])
     submit = SubmitField(_l("Continue to payment"))
+
+
+class GiftForm(FlaskForm):
+    """Whether the order is a gift, the message for the recipient and gift wrap.
+
+    Posted with the checkout form (one CSRF token serves both); the message's length is
+    checked again by the service after line breaks are normalized.
+    """
+
+    is_gift = BooleanField(_l("This is a gift"))
+    gift_message = TextAreaField(
+        _l("Gift message (optional)"),
+        description=_l(
+            "Printed on the packing slip, which then shows no prices. Up to %(max)d characters.",
+            max=MAX_MESSAGE_LENGTH,
+        ),
+        # Generous for the raw text (browsers send line breaks as two characters).
+        validators=[
+            Length(
+                max=MAX_MESSAGE_LENGTH * 4,
+                message=_l(
+                    "Your gift message is too long: up to %(max)d characters.",
+                    max=MAX_MESSAGE_LENGTH,
+                ),
+            )
+        ],
+    )
+    gift_wrap = BooleanField(_l("Gift wrap"))
+    update = SubmitField(_l("Update total"))
 
 
 class DemoPaymentForm(FlaskForm):

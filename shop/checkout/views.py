@@ -10,17 +10,17 @@ from shop.account.session import current_customer
 from shop.cart.session import SESSION_KEY, current_cart
 from shop.cart.views import discount_refused_message
 from shop.checkout import bp
-from shop.checkout.forms import CheckoutForm, DemoCancelForm, DemoPaymentForm
+from shop.checkout.forms import CheckoutForm, DemoCancelForm, DemoPaymentForm, GiftForm
 from shop.checkout.notify import order_paid
 from shop.gateways.demo_payments import DemoGateway
 from shop.gateways.payments import Address, PaymentError, ProviderUnreachable
 from shop.i18n import likely_country
-from shop.models import Customer, Order, OrderStatus
+from shop.models import Cart, Customer, Order, OrderStatus
 from shop.services.accounts import addresses as customer_addresses
 from shop.services.impact.orders import order_impact
 from shop.services.money import format_idr
 from shop.services.ordering import cart as carts
-from shop.services.ordering import orders, payments, shipping
+from shop.services.ordering import gifts, orders, payments, shipping
 from shop.services.quotes import requests as quotes
 
 
@@ -58,13 +58,53 @@ def _prefill(customer: Customer | None, cart_country: str | None) -> dict[str, s
     return values | {"country": country or likely_country()}
 
 
+def gift_refused_message(refused: gifts.GiftRefused) -> str:
+    """Say why the gift choice was not taken, in the visitor's language."""
+    if refused.reason == "too_many_lines":
+        return gettext(
+            "Your gift message has too many lines: up to %(max)d.", max=gifts.MAX_MESSAGE_LINES
+        )
+    if refused.reason == "wrap_unavailable":
+        return gettext("Gift wrap is not available at the moment.")
+    return gettext(
+        "Your gift message is too long: up to %(max)d characters.", max=gifts.MAX_MESSAGE_LENGTH
+    )
+
+
+def _gift_form(cart: Cart, wrap_price_idr: int) -> GiftForm:
+    """The gift choices, started from what the cart holds; wrap labelled with its price."""
+    form = GiftForm(is_gift=cart.is_gift, gift_message=cart.gift_message, gift_wrap=cart.gift_wrap)
+    price = format_idr(wrap_price_idr, str(get_locale()))
+    form.gift_wrap.label.text = gettext("Gift wrap (+%(price)s)", price=price)
+    return form
+
+
+def _keep_gift(cart: Cart, form: GiftForm, wrap_price_idr: int) -> bool:
+    """Store the posted gift choice on the cart; False (with the field's error) if refused."""
+    if not form.validate():
+        return False
+    choice = gifts.GiftChoice(
+        is_gift=form.is_gift.data,
+        message=form.gift_message.data or "",
+        wrap=form.gift_wrap.data and wrap_price_idr > 0,
+    )
+    try:
+        gifts.set_gift(cart, choice, wrap_price_idr)
+    except gifts.GiftRefused as refused:
+        form.gift_message.errors = [gift_refused_message(refused)]
+        return False
+    return True
+
+
 @bp.route("/checkout", methods=["GET", "POST"])
-def start() -> str | Response:
-    """Ask for an email and destination, create the order and go to the payment page."""
+def start() -> str | Response | tuple[str, int]:
+    """Ask for an email, destination and gift choice, create the order and go to payment."""
     cart = current_cart()
     customer = current_customer()
     prefill = _prefill(customer, cart.shipping_country if cart else None)
-    summary = carts.summarize(cart, str(get_locale()), country=prefill["country"])
+    wrap_price = current_app.config["GIFT_WRAP_PRICE_IDR"]
+    summary = carts.summarize(cart, str(get_locale()), country=prefill["country"],
+                              gift_wrap_price_idr=wrap_price)  # fmt: skip
     if cart is None or not summary.lines:
         flash(gettext("Your cart is empty."), "error")
         return redirect(url_for("cart.show"), 303)
@@ -72,6 +112,16 @@ def start() -> str | Response:
     form.country.choices = [("", gettext("Choose a country"))] + shipping.country_choices(
         str(get_locale())
     )
+    gift = _gift_form(cart, wrap_price)
+    if form.is_submitted():
+        kept = _keep_gift(cart, gift, wrap_price)
+        if kept and gift.update.data and form.country.data in dict(form.country.choices):
+            carts.set_country(cart, form.country.data)  # the total then includes shipping
+        summary = carts.summarize(cart, str(get_locale()), country=prefill["country"],
+                                  gift_wrap_price_idr=wrap_price)  # fmt: skip
+        if not kept or gift.update.data:
+            # Shown again with the new total (or the message's problem), the email kept.
+            return _checkout_page(form, gift, summary, wrap_price, 200 if kept else 400)
     if form.validate_on_submit():
         if not current_app.config["JOBS_REDIS_URL"]:
             # Without a job queue the sweep runs here; with one, the worker runs it every minute.
@@ -80,7 +130,7 @@ def start() -> str | Response:
             order = orders.place_order(
                 cart, email=form.email.data.strip(), country=form.country.data,
                 locale=str(get_locale()), card_limit_idr=current_app.config["CARD_LIMIT_IDR"],
-                customer_id=customer.id if customer else None,
+                customer_id=customer.id if customer else None, gift_wrap_price_idr=wrap_price,
             )  # fmt: skip
         except orders.CheckoutError as error:
             flash(checkout_error_message(error), "error")
@@ -101,7 +151,20 @@ def start() -> str | Response:
                           "please try again in a moment."), "error")  # fmt: skip
             return redirect(url_for("cart.show"), 303)
         return redirect(url, 303)
-    return render_template("checkout/checkout.html", form=form, summary=summary)
+    return _checkout_page(form, gift, summary, wrap_price)
+
+
+def _checkout_page(
+    form: CheckoutForm,
+    gift: GiftForm,
+    summary: carts.CartSummary,
+    wrap_price: int,
+    status: int = 200,
+) -> tuple[str, int]:
+    page = render_template(
+        "checkout/checkout.html", form=form, gift_form=gift, summary=summary, wrap_price=wrap_price
+    )
+    return page, status
 
 
 @bp.get("/checkout/done/<token>")

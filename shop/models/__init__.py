@@ -13,7 +13,7 @@ from shop.models.catalog import (
     Workshop,
 )
 from shop.models.currency import ExchangeRate
-from shop.models.customers import Customer, CustomerAddress, PriceTier
+from shop.models.customers import Customer, CustomerAddress, PriceTier, SavedItem
 from shop.models.discounts import DiscountCode, DiscountKind, discount_code_category
 from shop.models.impact import ImpactFigure, ImpactMonth, WagePayout
 from shop.models.mail import MailStatus, OutboundMail, OutboundMailAttachment
@@ -90,6 +90,7 @@ __all__ = [
     "ProductPhoto",
     "ProductStatus",
     "RevenueSplitRate",
+    "SavedItem",
     "QuoteEvent",
     "QuoteFile",
     "QuoteMessage",

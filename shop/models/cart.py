@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.extensions import db
@@ -21,6 +30,10 @@ class Cart(db.Model):
     shipping_country: Mapped[str | None] = mapped_column(String(2))
     # The discount code the buyer entered, normalized; checked again whenever it is priced.
     discount_code: Mapped[str | None] = mapped_column(String(32))
+    # The buyer's gift choice at checkout, kept with the cart until the order takes it over.
+    is_gift: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    gift_message: Mapped[str] = mapped_column(Text, default="", server_default="")
+    gift_wrap: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     # A signed-in customer's cart; a guest cart has none until its buyer signs in.
     customer_id: Mapped[int | None] = mapped_column(
         ForeignKey("customer.id", ondelete="SET NULL"), index=True

@@ -95,3 +95,21 @@ class CustomerAddress(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     customer: Mapped[Customer] = relationship(back_populates="addresses")
+
+
+class SavedItem(db.Model):
+    """A product a signed-in buyer saved for later ("wish list"); once per product."""
+
+    __tablename__ = "saved_item"
+    __table_args__ = (
+        UniqueConstraint("customer_id", "product_id", name="uq_saved_item_customer_product"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("customer.id", ondelete="CASCADE"), index=True
+    )
+    product_id: Mapped[int] = mapped_column(
+        ForeignKey("product.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

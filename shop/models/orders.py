@@ -49,8 +49,10 @@ class Order(db.Model):
         CheckConstraint("subtotal_idr >= 0", name="subtotal_not_negative"),
         CheckConstraint("shipping_idr >= 0", name="shipping_not_negative"),
         CheckConstraint(
-            "total_idr = subtotal_idr - discount_idr + shipping_idr", name="total_adds_up"
+            "total_idr = subtotal_idr - discount_idr + shipping_idr + gift_wrap_idr",
+            name="total_adds_up",
         ),
+        CheckConstraint("gift_wrap_idr >= 0", name="gift_wrap_not_negative"),
         CheckConstraint(
             "discount_idr >= 0 AND discount_idr <= subtotal_idr", name="discount_range"
         ),
@@ -76,6 +78,12 @@ class Order(db.Model):
     )
     # Whether the order holds one of the code's uses (placed, and not lapsed unpaid).
     discount_use_held: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # A gift: the buyer's message (printed on the packing slip, which then shows no prices)
+    # and the gift wrap's price when they chose it (0 without). Wrap is the shop's service,
+    # not a maker's sale: it is in the total, never in the lines.
+    is_gift: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    gift_message: Mapped[str] = mapped_column(Text, default="", server_default="")
+    gift_wrap_idr: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     total_idr: Mapped[int] = mapped_column(BigInteger)
     refunded_idr: Mapped[int] = mapped_column(BigInteger, default=0)
     # The refunded total the payment provider last reported (charge.refunded is cumulative):

@@ -240,6 +240,9 @@ def _merge(customer: Customer, guest: Cart | None) -> MergeResult:
     account.shipping_country = account.shipping_country or guest.shipping_country
     # The code the buyer entered just before signing in is the one they mean to use.
     account.discount_code = guest.discount_code or account.discount_code
+    if guest.is_gift:  # so is the gift choice they made just before
+        account.is_gift, account.gift_message = True, guest.gift_message
+        account.gift_wrap = guest.gift_wrap
     db.session.delete(guest)
     db.session.commit()
     return MergeResult(account, lowered)

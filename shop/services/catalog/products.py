@@ -225,6 +225,15 @@ def get_product(slug: str, locale: str = SOURCE_LOCALE) -> Product | None:
     return db.session.scalars(query).unique().first()
 
 
+def products_by_id(ids: Collection[int], locale: str = SOURCE_LOCALE) -> dict[int, Product]:
+    """The active ones among these products, with what a product card and its variants show."""
+    if not ids:
+        return {}
+    query = _storefront_query(locale).where(Product.id.in_(ids))
+    found = db.session.scalars(query.options(selectinload(Product.variants))).unique()
+    return {product.id: product for product in found}
+
+
 def _with_texts(query: Select, model: type, locale: str) -> Select:
     """The query loading each entry's row in `locale` when a page needs it (not in English)."""
     if locale == SOURCE_LOCALE:

@@ -13,7 +13,7 @@ from shop.extensions import db
 from shop.models import Cart, CartLine, PriceTier, Product, ProductStatus, Variant
 from shop.services.catalog import lead_times, pricing
 from shop.services.catalog.text import SOURCE_LOCALE, shown_in
-from shop.services.ordering import discounts, shipping
+from shop.services.ordering import discounts, gifts, shipping
 
 # Airlines buy display models by the hundred: a line may hold up to 500 (the 200+ volume
 # price must be reachable); more than this is a bulk order: quote, not cart.
@@ -86,6 +86,7 @@ class CartSummary:
     discount: discounts.AppliedDiscount | None = None  # the cart's code, when it applies
     discount_problem: discounts.DiscountRefused | None = None  # why the cart's code does not
     lead_time_days: int = 0  # the longest making time among the lines (0: all on the shelf)
+    gift_wrap_idr: int = 0  # the gift wrap fee, when the buyer chose wrap
 
     @property
     def discount_idr(self) -> int:
@@ -108,10 +109,10 @@ class CartSummary:
 
     @property
     def total_idr(self) -> int | None:
-        """Subtotal plus shipping, once shipping is known."""
+        """Subtotal less discount, plus shipping and gift wrap, once shipping is known."""
         if self.shipping is None:
             return None
-        return self.subtotal_idr - self.discount_idr + self.shipping.fee_idr
+        return self.subtotal_idr - self.discount_idr + self.shipping.fee_idr + self.gift_wrap_idr
 
     @property
     def savings_idr(self) -> int:
@@ -243,9 +244,10 @@ def remove_line(cart: Cart, line_id: int) -> None:
 
 
 def empty(cart: Cart) -> None:
-    """Remove every line and the discount code; commit."""
+    """Remove every line, the discount code and the gift choice; commit."""
     cart.lines.clear()
     cart.discount_code = None
+    cart.is_gift, cart.gift_message, cart.gift_wrap = False, "", False
     db.session.commit()
 
 
@@ -298,11 +300,15 @@ def _lines_with_products(cart: Cart, locale: str) -> list[CartLine]:
 
 
 def summarize(
-    cart: Cart | None, locale: str = SOURCE_LOCALE, country: str | None = None
+    cart: Cart | None,
+    locale: str = SOURCE_LOCALE,
+    country: str | None = None,
+    gift_wrap_price_idr: int = 0,
 ) -> CartSummary:
     """Price the cart from today's database prices and its destination; `locale` is the
     language its product names are shown in; `country` a destination to price for when
-    the cart has none yet (the one preselected for the buyer)."""
+    the cart has none yet (the one preselected for the buyer); `gift_wrap_price_idr` the
+    shop's wrap price."""
     lines = [_view(ln) for ln in _lines_with_products(cart, locale)] if cart else []
     buyable = [v for v in lines if v.problem is None]
     subtotal = sum(v.line_total_idr for v in buyable)
@@ -320,7 +326,9 @@ def summarize(
     code = cart.discount_code if cart else None
     applied, refused = discounts.try_code(code, priced, subtotal)
     lead = lead_times.order_lead_days((v.product, v.variant, v.line.quantity) for v in buyable)
-    return CartSummary(lines, subtotal, weight, quote, problem, applied, refused, lead)
+    wrap = gifts.wrap_fee_idr(cart, gift_wrap_price_idr) if buyable else 0
+    return CartSummary(lines, subtotal, weight, quote, problem, applied, refused,
+                       lead_time_days=lead, gift_wrap_idr=wrap)  # fmt: skip
 
 
 def count_items(token: str | None, customer_id: int | None = None) -> int:

@@ -33,7 +33,7 @@ MAX_ACTOR = 254
 MAX_SEARCH = 254
 CSV_HEADER = (
     "number", "created_at", "status", "email", "country", "subtotal_idr", "shipping_idr",
-    "total_idr", "refunded_idr", "items", "carrier", "tracking",
+    "total_idr", "refunded_idr", "items", "carrier", "tracking", "gift_wrap_idr", "gift",
 )  # fmt: skip
 CSV_BATCH = 500
 
@@ -260,7 +260,7 @@ def _row(order: Order, tz: tzinfo) -> list[object]:
         order.number or "", created.astimezone(tz).isoformat(timespec="seconds"),
         str(order.status), order.email, order.shipping_country, order.subtotal_idr,
         order.shipping_idr, order.total_idr, order.refunded_idr, items_summary(order),
-        order.carrier, order.tracking_number,
+        order.carrier, order.tracking_number, order.gift_wrap_idr, "gift" if order.is_gift else "",
     ]  # fmt: skip
     return [_cell(value) for value in values]
 

@@ -22,7 +22,7 @@ from shop.models import Cart, Order, OrderLine, OrderStatus
 from shop.services import counters
 from shop.services.catalog import lead_times
 from shop.services.ordering import cart as carts
-from shop.services.ordering import discounts, reservations, shipping
+from shop.services.ordering import discounts, gifts, reservations, shipping
 from shop.services.ordering import status as order_status
 
 log = logging.getLogger(__name__)
@@ -100,16 +100,20 @@ def place_order(
     locale: str,
     card_limit_idr: int,
     customer_id: int | None = None,
+    gift_wrap_price_idr: int = 0,
 ) -> Order:
     """Turn the cart into an order awaiting payment, holding its stock; commit.
 
     The destination is remembered on the cart only with the order: a refused checkout
     rolls back and leaves the cart exactly as it was. `customer_id` is the signed-in
-    buyer's account, whose order list then shows it.
+    buyer's account, whose order list then shows it. The cart's gift choice goes with the
+    order, its wrap priced at `gift_wrap_price_idr`.
     """
     try:
         begin_write(db.session)  # SQLite: hold the write lock before reading the stock
-        order = _place_order(cart, email, country, locale, card_limit_idr, customer_id)
+        order = _place_order(
+            cart, email, country, locale, card_limit_idr, customer_id, gift_wrap_price_idr
+        )
     except reservations.StockChanged as gone:
         db.session.rollback()
         raise StockChanged(gone.sku) from None
@@ -124,10 +128,11 @@ def place_order(
 
 
 def _place_order(
-    cart: Cart, email: str, country: str, locale: str, card_limit_idr: int, customer_id: int | None
-) -> Order:
+    cart: Cart, email: str, country: str, locale: str, card_limit_idr: int,
+    customer_id: int | None, gift_wrap_price_idr: int,
+) -> Order:  # fmt: skip
     cart.shipping_country = country.upper()[:2] or None
-    summary = carts.summarize(cart)
+    summary = carts.summarize(cart, gift_wrap_price_idr=gift_wrap_price_idr)
     if not summary.lines:
         raise EmptyCart()
     if not summary.can_checkout:
@@ -136,7 +141,7 @@ def _place_order(
         raise ShippingNotAvailable()
     applied = _locked_discount(cart, summary)
     discount = applied.amount_idr if applied else 0
-    total = summary.subtotal_idr - discount + summary.shipping.fee_idr
+    total = summary.subtotal_idr - discount + summary.shipping.fee_idr + summary.gift_wrap_idr
     if total > card_limit_idr:
         raise AboveCardLimit(card_limit_idr)
     quote = summary.shipping
@@ -150,6 +155,8 @@ def _place_order(
         subtotal_idr=summary.subtotal_idr, shipping_idr=quote.fee_idr, total_idr=total,
         discount_idr=discount, discount_code=applied.label if applied else "",
         discount_code_id=applied.code.id if applied else None,
+        is_gift=cart.is_gift, gift_message=cart.gift_message if cart.is_gift else "",
+        gift_wrap_idr=summary.gift_wrap_idr,
         shipping_country=quote.country, shipping_zone=quote.zone_code,
         delivery_min_days=delivery.min_days, delivery_max_days=delivery.max_days,
         lead_time_days=delivery.lead_days,
@@ -230,7 +237,9 @@ def start_payment(
     request = CheckoutRequest(
         order_id=order.id, order_number=order.number or "", email=order.email, currency="IDR",
         lines=[CheckoutLine(ln.product_name + " — " + ln.option_label, ln.sku,
-                            ln.unit_price_idr, ln.quantity) for ln in order.lines],
+                            ln.unit_price_idr, ln.quantity) for ln in order.lines]
+        + ([CheckoutLine("Gift wrap", gifts.GIFT_WRAP_SKU, order.gift_wrap_idr, 1)]
+           if order.gift_wrap_idr else []),
         shipping=ShippingOption(f"Shipping ({order.shipping_zone})", order.shipping_idr,
                                 order.delivery_min_days, order.delivery_max_days),
         # Only the zone the shipping was priced for: an address elsewhere would cost more.
