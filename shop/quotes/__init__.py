@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("quotes", __name__)
 
-from shop.quotes import documents, views  # noqa: E402, F401 - registers the routes
+from shop.quotes import documents, payment_views, views  # noqa: E402, F401 - registers the routes
