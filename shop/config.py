@@ -88,6 +88,20 @@ def _secret_key(debug: bool) -> str:
     return secret
 
 
+def _secret_fallbacks(debug: bool) -> list[str]:
+    """Old keys still accepted while rotating; outside debug each must be as strong as a key,
+    since anything signed with a weak one (a session, a reset link) could be forged."""
+    fallbacks = _list("SECRET_KEY_FALLBACKS")
+    for position, old in enumerate(fallbacks, start=1):
+        weakness = None if debug else secret_key_weakness(old)
+        if weakness:
+            raise UnsafeConfiguration(
+                f"SECRET_KEY_FALLBACKS entry {position} is too weak: {weakness}; drop it "
+                "(sessions signed with it will ask to sign in again)."
+            )
+    return fallbacks
+
+
 def _check_payments(stripe: dict[str, str], demo: bool) -> None:
     """Refuse to take orders in production without a way to be paid, unless a demo on purpose."""
     if demo:
@@ -237,7 +251,7 @@ def from_environment(instance_path: str) -> dict[str, object]:
         "MAIL_OUTBOX": os.environ.get("MAIL_OUTBOX") or str(Path(instance_path) / "outbox"),
         "SECRET_KEY": secret,
         # Old keys, comma-separated, while rotating: sessions and sealed secrets still open.
-        "SECRET_KEY_FALLBACKS": _list("SECRET_KEY_FALLBACKS"),
+        "SECRET_KEY_FALLBACKS": _secret_fallbacks(debug),
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
         "DATABASE_CONNECT_TIMEOUT": _int("DATABASE_CONNECT_TIMEOUT", 5, minimum=1),
         "MEDIA_ROOT": os.environ.get("MEDIA_ROOT") or str(Path(instance_path) / "media"),

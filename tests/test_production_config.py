@@ -21,7 +21,7 @@ SETTINGS = (
     "FLASK_DEBUG", "SECRET_KEY", "KARYA_ALLOW_DEV_SECRET", "STRIPE_SECRET_KEY",
     "STRIPE_WEBHOOK_SECRET", "STRIPE_API_BASE", "DEMO_PAYMENTS", "CARD_LIMIT_IDR", "MAIL_PORT",
     "PRODUCTS_PER_PAGE", "PROXY_COUNT", "DATABASE_CONNECT_TIMEOUT", "REDIS_URL", "MAIL_SERVER",
-    "PAGE_CACHE_DISABLED", "SITE_URL", "TRUSTED_HOSTS",
+    "PAGE_CACHE_DISABLED", "SITE_URL", "TRUSTED_HOSTS", "SECRET_KEY_FALLBACKS",
 )  # fmt: skip
 BANNER = "no real payments are taken"
 
@@ -136,6 +136,18 @@ def test_real_payments_need_the_shops_legal_and_bank_details(environment, monkey
     environment(DEMO_PAYMENTS="1", STRIPE_SECRET_KEY="", STRIPE_WEBHOOK_SECRET="")
     app = started()  # a demo shop on purpose prints the demo details
     assert "(demo)" in app.config["SHOP_TAX_ID"]
+
+
+def test_a_weak_old_key_is_refused_while_rotating(environment) -> None:
+    old = secrets.token_urlsafe(48)
+    environment(SECRET_KEY=STRONG, **STRIPE_KEYS, SECRET_KEY_FALLBACKS=f"{old},dev")
+    with pytest.raises(
+        UnsafeConfiguration, match="SECRET_KEY_FALLBACKS entry 2 is too weak"
+    ) as refused:
+        create_app()
+    assert old not in str(refused.value) and "dev" not in str(refused.value).split(":")[0]
+    environment(SECRET_KEY_FALLBACKS=old)
+    assert started().config["SECRET_KEY_FALLBACKS"] == [old]
 
 
 def test_a_malformed_number_is_refused_by_name_in_debug_mode_too(environment) -> None:
