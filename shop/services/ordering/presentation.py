@@ -73,8 +73,13 @@ def buyer_zone(country: str) -> tzinfo:
     names = _zones_by_country().get(code, [])
     if not names:
         return UTC
-    now = datetime.now(UTC)
-    offsets = {now.astimezone(ZoneInfo(name)).utcoffset() for name in names}
+    # One clock all year: the same offsets in January and in July (so the answer, cached, does
+    # not depend on the season it was first asked in).
+    year = datetime.now(UTC).year
+    seasons = (datetime(year, 1, 15, tzinfo=UTC), datetime(year, 7, 15, tzinfo=UTC))
+    offsets = {
+        tuple(day.astimezone(ZoneInfo(name)).utcoffset() for day in seasons) for name in names
+    }
     return ZoneInfo(names[0]) if len(offsets) == 1 else UTC
 
 
