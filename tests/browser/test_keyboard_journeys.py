@@ -13,6 +13,7 @@ import uuid
 from datetime import date, timedelta
 from typing import Any
 
+import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
@@ -193,11 +194,15 @@ def test_staff_refund_an_order_by_keyboard(page, live_app) -> None:
     expect(page.locator("main")).to_contain_text(number)
 
 
-def test_staff_add_a_product_with_a_photo_by_keyboard(page, live_app, tmp_path) -> None:
+@pytest.mark.parametrize("device", ["page", "phone"])  # 1280 px; 390 px with the Menu row
+def test_staff_add_a_product_with_a_photo_by_keyboard(request, device, live_app, tmp_path) -> None:
     from PIL import Image
 
+    page = request.getfixturevalue(device)
+
     email = f"photo-{uuid.uuid4().hex[:8]}@example.com"
-    name = f"Keyboard teak bowl {uuid.uuid4().hex[:6]}"
+    tag = uuid.uuid4().hex[:6]
+    name, sku = f"Keyboard teak bowl {tag}", f"KB-BOWL-{tag}"
     with live_app.app_context():
         users.create_user(email, PASSWORD, role=Role.STAFF)
         workshop = db.session.scalars(select(Workshop).order_by(Workshop.name)).first().name
@@ -214,7 +219,14 @@ def test_staff_add_a_product_with_a_photo_by_keyboard(page, live_app, tmp_path) 
     # The back office's own menu, then the "New product" link: no address typed.
     skip_to_content(page)
     products = page.locator("nav.admin-nav").get_by_role("link", name="Products")
-    tab_to(page, products, key="Shift+Tab")
+    if device == "phone":  # the sections are folded into the "Menu" row: open it first
+        menu = page.locator("details.admin-menu > summary")
+        tab_to(page, menu, key="Shift+Tab")
+        page.keyboard.press("Enter")
+        expect(products).to_be_visible()
+        tab_to(page, products)
+    else:
+        tab_to(page, products, key="Shift+Tab")
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"/admin/products$"))
     skip_to_content(page)
@@ -232,7 +244,7 @@ def test_staff_add_a_product_with_a_photo_by_keyboard(page, live_app, tmp_path) 
     tab_to(page, shop)
     page.keyboard.type(workshop)
     expect(shop.locator("option:checked")).to_have_text(workshop)
-    for field, text in (("#variants-0-sku", "KB-BOWL-1"), ("#variants-0-price", "275.000"),
+    for field, text in (("#variants-0-sku", sku), ("#variants-0-price", "275.000"),
                         ("#variants-0-stock", "3"), ("#variants-0-weight_g", "600")):  # fmt: skip
         type_into(page, page.locator(field), text)
     tab_to(page, page.get_by_role("button", name="Save as draft"))
@@ -242,7 +254,7 @@ def test_staff_add_a_product_with_a_photo_by_keyboard(page, live_app, tmp_path) 
     expect(problems).to_be_focused()  # read out first, and Tab goes on from it
     option = page.locator("#variants-0-option_label")
     expect(option).to_have_attribute("aria-invalid", "true")
-    expect(page.locator("#variants-0-sku")).to_have_value("KB-BOWL-1")
+    expect(page.locator("#variants-0-sku")).to_have_value(sku)
     type_into(page, option, "Ø 24 cm")
     tab_to(page, page.get_by_role("button", name="Save as draft"))
     page.keyboard.press("Enter")
