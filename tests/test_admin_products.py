@@ -265,6 +265,20 @@ def test_a_sku_with_a_slash_is_refused_as_the_csv_import_refuses_it(staff, shelf
     assert count(Product) == 0 and count(Variant) == 0
 
 
+@pytest.mark.parametrize("bad", [{"option_label": ""}, {"weight_g": "-1"}, {"price": "-1"}])
+def test_a_refused_save_says_so_at_the_top_and_that_message_takes_focus(staff, shelf, bad):
+    # Problems found by the service sit on their row only; the top message must still be there.
+    response = create(staff, shelf, [row("TB-S", **bad)])
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    top = re.search(r'<div class="form-problems"[^>]*>', page)
+    assert top, "no message at the top of a refused form"
+    for attribute in ('id="error-summary"', 'role="alert"', 'tabindex="-1"', "autofocus"):
+        assert attribute in top.group(0)
+    assert "Nothing was saved. Please correct the fields marked below." in text(response)
+    assert count(Product) == 0
+
+
 def test_the_same_sku_twice_in_one_form_is_refused(staff, shelf):
     response = create(staff, shelf, [row("TB-S"), row("TB-S", "200000")])
     assert response.status_code == 422

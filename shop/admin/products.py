@@ -79,6 +79,7 @@ def _render_form(
         "form": form,
         "product": product,
         "general_errors": general or [],
+        "refused": status == 422,
         "preview_html": preview,
     }
     if product is not None:
