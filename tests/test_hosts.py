@@ -283,6 +283,7 @@ def test_sitemap_robots_canonical_and_hreflang_links_use_site_url(site_app, forg
                      "/workshops", "/workshops/woodcraft", "/.well-known/security.txt")
     }  # fmt: skip
     assert f"<loc>{SITE}/products/teak-bowl</loc>" in pages["/sitemap.xml"]
+    assert f"<loc>{SITE}/impact?lang=ja</loc>" in pages["/sitemap.xml"]  # the wages, published
     assert f"Sitemap: {SITE}/sitemap.xml" in pages["/robots.txt"]
     assert f"Canonical: {SITE}/.well-known/security.txt" in pages["/.well-known/security.txt"]
     assert f'<link rel="canonical" href="{SITE}/products/teak-bowl?lang=' not in pages["/"]
