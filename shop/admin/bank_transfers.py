@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import current_app, flash, url_for
 from flask_babel import gettext
 from werkzeug.wrappers import Response as BaseResponse
@@ -19,45 +21,41 @@ from shop.templating import idr as format_idr
 @bp.post("/orders/<int:order_id>/bank-transfer")
 def record_bank_transfer(order_id: int) -> BaseResponse:
     """Record a transfer the buyer sent; the order is paid once the transfers cover its total."""
-    order = _order_or_404(order_id)
-    form = BankTransferForm(prefix="in")
-    if _form_errors(form):
-        return _back(order_id)
-    try:
-        done = bank_transfers.record_incoming(
-            order.id, amount_idr=form.amount_idr, reference=form.reference.data or "",
-            transferred_on=form.transferred_on.data, actor=_staff(),
-        )  # fmt: skip
-    except TransferRefused as exc:
-        flash(_refusal(exc), "error")
-        return _back(order_id)
-    if done.outcome in ("paid", "overpaid"):
-        order_paid(done.order)  # the confirmation and the staff notice, as for a card payment
-    if done.outcome != "paid":
-        _tell_buyer(done)
-    flash(_recorded(done), "success")
+    done = _record(order_id, "in", bank_transfers.record_incoming)
+    if done is not None:
+        if done.outcome in ("paid", "overpaid"):
+            order_paid(done.order)  # the confirmation and the staff notice, as for a card payment
+        if done.outcome != "paid":
+            _tell_buyer(done)
+        flash(_recorded(done), "success")
     return _back(order_id)
 
 
 @bp.post("/orders/<int:order_id>/bank-transfer/return")
 def record_overpayment_returned(order_id: int) -> BaseResponse:
     """Record an overpayment staff sent back to the buyer's account, and tell the buyer."""
+    done = _record(order_id, "out", bank_transfers.record_returned)
+    if done is not None:
+        _tell_buyer(done)
+        flash(gettext("Recorded: %(amount)s sent back to the customer, who has been emailed.",
+                      amount=format_idr(done.amount_idr)), "success")  # fmt: skip
+    return _back(order_id)
+
+
+def _record(order_id: int, prefix: str, record: Callable[..., Recorded]) -> Recorded | None:
+    """Check the transfer form (`prefix`) and record it; None, with a message, when refused."""
     order = _order_or_404(order_id)
-    form = BankTransferForm(prefix="out")
+    form = BankTransferForm(prefix=prefix)
     if _form_errors(form):
-        return _back(order_id)
+        return None
     try:
-        done = bank_transfers.record_returned(
+        return record(
             order.id, amount_idr=form.amount_idr, reference=form.reference.data or "",
             transferred_on=form.transferred_on.data, actor=_staff(),
         )  # fmt: skip
     except TransferRefused as exc:
         flash(_refusal(exc), "error")
-        return _back(order_id)
-    _tell_buyer(done)
-    flash(gettext("Recorded: %(amount)s sent back to the customer, who has been emailed.",
-                  amount=format_idr(done.amount_idr)), "success")  # fmt: skip
-    return _back(order_id)
+        return None
 
 
 def _tell_buyer(done: Recorded) -> None:

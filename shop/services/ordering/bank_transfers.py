@@ -13,6 +13,8 @@ order pay it exactly once.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
@@ -86,6 +88,21 @@ class Recorded:
     balance: Balance
 
 
+@contextmanager
+def _unit_of_work() -> Iterator[None]:
+    """Commit what the block did, or roll all of it back; the same bank reference recorded by
+    someone else in the meantime (the unique constraint) is refused as a duplicate."""
+    try:
+        yield
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise TransferRefused("duplicate") from None
+    except Exception:
+        db.session.rollback()
+        raise
+
+
 def _clean_reference(reference: str) -> str:
     reference = " ".join((reference or "").split())
     if not reference or len(reference) > MAX_REFERENCE:
@@ -123,7 +140,7 @@ def record_incoming(
     today: date | None = None,
 ) -> Recorded:
     """Record money that arrived for the order, and pay it once the total is covered; commit."""
-    try:
+    with _unit_of_work():
         reference = _clean_reference(reference)
         order = _check(order_status.lock(order_id), amount_idr, transferred_on,
                        today or clock.shop_today())  # fmt: skip
@@ -136,13 +153,6 @@ def record_incoming(
                      changes={"amount_idr": amount_idr, "reference": reference,
                               "transferred_on": transferred_on.isoformat(), "outcome": outcome,
                               "received_idr": order.bank_received_idr})  # fmt: skip
-        db.session.commit()
-    except IntegrityError:  # the same reference recorded by someone else in the meantime
-        db.session.rollback()
-        raise TransferRefused("duplicate") from None
-    except Exception:
-        db.session.rollback()
-        raise
     return Recorded(order, outcome, amount_idr, balance(order))
 
 
@@ -177,7 +187,7 @@ def record_returned(
     today: date | None = None,
 ) -> Recorded:
     """Record an overpayment sent back to the buyer by transfer; commit."""
-    try:
+    with _unit_of_work():
         reference = _clean_reference(reference)
         order = _check(order_status.lock(order_id), amount_idr, transferred_on,
                        today or clock.shop_today())  # fmt: skip
@@ -194,11 +204,4 @@ def record_returned(
         audit.record(actor, "order.overpayment_returned", target_type="order",
                      target_id=order.id, label=order.number or f"#{order.id}",
                      changes={"amount_idr": amount_idr, "reference": reference})  # fmt: skip
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise TransferRefused("duplicate") from None
-    except Exception:
-        db.session.rollback()
-        raise
     return Recorded(order, "returned", amount_idr, balance(order))
