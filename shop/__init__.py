@@ -79,10 +79,11 @@ def register_extensions(app: Flask) -> None:
     cache_tags.init_app(app)
     app.extensions["media"], app.extensions["private_media"] = media_storages(app.config)
 
-    from shop import http, personal, templating
+    from shop import card_cache, http, personal, templating
 
     templating.init_app(app)
     personal.init_app(app)
+    card_cache.init_app(app)
     http.init_app(app)
     app.extensions["payments"] = payment_gateway_for(app)
     # The same for every visitor of this app, so pages showing it can still be cached whole.

@@ -18,6 +18,7 @@ from flask import current_app, g, request
 from flask_babel import get_locale
 from redis.exceptions import RedisError
 
+from shop import card_cache
 from shop.extensions import cache, db
 from shop.i18n import select_currency
 from shop.models import Product
@@ -60,6 +61,19 @@ def _store(key: str, started: Any, html: str) -> None:
         log.warning("page cache unavailable (Redis): %s not stored", request.path)
 
 
+def _uncached(view: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Render the page without storing it; its product cards may still come from their cache."""
+    try:
+        started = cache_tags.store().begin_render(db.session())
+    except RedisError:
+        return view(*args, **kwargs)
+    card_cache.begin(started)
+    try:
+        return view(*args, **kwargs)
+    finally:
+        cache_tags.store().finish_render(db.session(), started)
+
+
 def cached_page(view: Callable[..., Any]) -> Callable[..., Any]:
     """Serve the view's HTML from the cache while nothing it shows has changed since."""
 
@@ -68,7 +82,7 @@ def cached_page(view: Callable[..., Any]) -> Callable[..., Any]:
         if len(request.query_string) > MAX_CACHED_QUERY or current_app.config.get(
             "PAGE_CACHE_DISABLED"
         ):
-            return view(*args, **kwargs)
+            return _uncached(view, *args, **kwargs)
         key = _page_key()
         try:
             html = _cached(key)
@@ -80,6 +94,7 @@ def cached_page(view: Callable[..., Any]) -> Callable[..., Any]:
             log.warning("page cache unavailable (Redis): serving %s uncached", request.path)
             return view(*args, **kwargs)
         g.page_cache_tags = set()
+        card_cache.begin(started)
         try:
             html = view(*args, **kwargs)
             personal = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token") in g

@@ -17,11 +17,14 @@ from markupsafe import Markup, escape
 from shop.services.accounts import customers as accounts
 from shop.services.accounts import saved_items
 from shop.services.ordering import cart as carts
+from shop.templating import return_path
 
 CSRF_SLOT = "<!--kb:csrf-->"
 CART_SLOT = "<!--kb:cart-->"
 FLASH_SLOT = "<!--kb:flash-->"
 SAVED_SLOT = "<!--kb:saved:"
+# Where a form comes back to: the page's own address (a very long one: its path only).
+RETURN_SLOT = "<!--kb:return-->"
 _SAVED_SLOTS = re.compile(r"<!--kb:saved:(\d{1,10})-->")
 
 
@@ -69,6 +72,8 @@ def personalize(body: str) -> str:
         body = body.replace(CSRF_SLOT, escape(generate_csrf()))
     if CART_SLOT in body:
         body = body.replace(CART_SLOT, _cart_badge())
+    if RETURN_SLOT in body:
+        body = body.replace(RETURN_SLOT, escape(return_path()))
     if SAVED_SLOT in body:
         body = _fill_saved(body)
     if FLASH_SLOT in body:
@@ -83,6 +88,7 @@ def init_app(app: Flask) -> None:
         cart_slot=lambda: Markup(CART_SLOT),  # noqa: S704 - constant
         saved_slot=saved_slot,
         flash_slot=lambda: Markup(FLASH_SLOT),  # noqa: S704 - constant
+        return_slot=lambda: Markup(RETURN_SLOT),  # noqa: S704 - constant
     )
 
     @app.after_request

@@ -49,7 +49,7 @@ def product_list() -> str:
     """Show the product grid with filters, sorting, search and pages."""
     filters = parse_listing(request.args)
     per_page = current_app.config["PRODUCTS_PER_PAGE"]
-    results = catalog.search_products(filters, per_page, _locale())
+    results = catalog.search_products(filters, per_page, _locale(), cards=True)
     filters = catalog.with_page(filters, results.page)
     categories = catalog.categories_with_counts(_locale())
     workshops = catalog.workshops_with_counts(_locale())

@@ -47,7 +47,7 @@ def _locale() -> str:
 @cached_page
 def home() -> str:
     """Show featured products, the categories, the workshops and why buying here matters."""
-    featured = catalog.featured_products(limit=8, locale=_locale())
+    featured = catalog.featured_products(limit=8, locale=_locale(), cards=True)
     page_shows(featured)
     return render_template(
         "main/home.html",

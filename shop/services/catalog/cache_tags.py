@@ -66,6 +66,13 @@ class TagStore(Protocol):
     def is_current(self, session: Session, tags: tuple[str, ...], stamp: Any) -> bool:
         """Whether a page stamped so is still current, in one round trip."""
 
+    def check_many(
+        self, session: Session, started: Any, entries: list[tuple[tuple[str, ...], Any]]
+    ) -> list[tuple[bool, Any]]:
+        """For fragments of a page being rendered, each on its tags with the stamp it was
+        stored under (None: not stored): whether it is current, and the stamp a fresh render
+        of it gets. One round trip for all of them."""
+
 
 class SqlTagStore:
     """Tag versions in the database, shared by every worker and server using it."""
@@ -117,6 +124,19 @@ class SqlTagStore:
     def is_current(self, session: Session, tags: tuple[str, ...], stamp: Any) -> bool:
         """Whether no tag changed since the page's snapshot."""
         return self._versions(session, tags) == stamp
+
+    def check_many(
+        self, session: Session, started: Any, entries: list[tuple[tuple[str, ...], Any]]
+    ) -> list[tuple[bool, Any]]:
+        """Compare each fragment's stamp with the versions the page's snapshot holds."""
+        if not started:
+            return [(False, None) for _ in entries]
+        versions = self._versions(session, tuple({t for tags, _ in entries for t in tags}))
+        result = []
+        for tags, stamp in entries:
+            fresh = {t: versions[t] for t in sorted(set(tags))}
+            result.append((stamp == fresh, fresh))
+        return result
 
     @staticmethod
     def _versions(session: Session, tags: tuple[str, ...]) -> dict[str, int]:
@@ -180,6 +200,26 @@ return value
         if counter is None or int(counter) < stamp:
             return False  # Redis was emptied since: versions start over
         return all(int(v or 0) <= stamp for v in values)
+
+    def check_many(
+        self, session: Session, started: Any, entries: list[tuple[tuple[str, ...], Any]]
+    ) -> list[tuple[bool, Any]]:
+        """Whether no tag of each fragment was bumped after it started; a fresh render is
+        stamped with the counter read before this page read any data."""
+        names = sorted({t for tags, _ in entries for t in tags})
+        counter, *values = self.client.mget([self.counter, *(self._key(t) for t in names)])
+        if counter is None:
+            return [(False, int(started)) for _ in entries]
+        bumped = {name: int(value or 0) for name, value in zip(names, values, strict=True)}
+        return [
+            (
+                isinstance(stamp, int)
+                and int(counter) >= stamp
+                and all(bumped[t] <= stamp for t in tags),
+                int(started),
+            )
+            for tags, stamp in entries
+        ]
 
 
 def listing_tags(filters: ListingFilters) -> list[str]:

@@ -79,7 +79,13 @@ class ProductPage(ResultPage[Product]):
     search: SearchPlan | None = None
 
 
-def _storefront_query(locale: str = SOURCE_LOCALE) -> Select[tuple[Product]]:
+def _storefront_query(
+    locale: str = SOURCE_LOCALE, *, cards: bool = False
+) -> Select[tuple[Product]]:
+    """Active products with what their cards and pages show; `cards`: the rows alone, for a
+    page whose cards come from the card cache (its misses load the rest: load_for_cards)."""
+    if cards:
+        return select(Product).where(Product.status == ProductStatus.ACTIVE)
     query = (
         select(Product)
         .join(Product.category)
@@ -144,7 +150,7 @@ def _active_ids() -> Select[tuple[int]]:
 
 
 def search_products(
-    filters: ListingFilters, per_page: int, locale: str = SOURCE_LOCALE
+    filters: ListingFilters, per_page: int, locale: str = SOURCE_LOCALE, *, cards: bool = False
 ) -> ProductPage:
     """Return one page of active products matching the filters; the page is clamped.
 
@@ -152,9 +158,10 @@ def search_products(
     products come with their texts in that language. The page costs the same whatever the
     catalog's size: totals come from the kept counts or a capped count (`more` set when it
     stopped), the page's ids are cut from an index on ids alone, and only those rows load.
+    With `cards`, only the product rows load (for shop.card_cache).
     """
     if filters.q:
-        return _search_page(filters, per_page, locale)
+        return _search_page(filters, per_page, locale, cards)
     ids_query = _apply_filters(_active_ids(), filters, locale, joined=False)
     total, more = _exact_total(filters), False
     if total is None:
@@ -162,13 +169,16 @@ def search_products(
     page = clamp_page(filters.page, total + (1 if more else 0), per_page)
     offset = (page - 1) * per_page
     ids = page_ids(ids_query, filters.sort, offset, per_page, None if more else total)
-    loaded = db.session.scalars(_storefront_query(locale).where(Product.id.in_(ids))).unique()
+    query = _storefront_query(locale, cards=cards).where(Product.id.in_(ids))
+    loaded = db.session.scalars(query).unique()
     by_id = {product.id: product for product in loaded}
     items = [by_id[i] for i in ids if i in by_id]
     return ProductPage(items=items, total=total, page=page, per_page=per_page, more=more)
 
 
-def _search_page(filters: ListingFilters, per_page: int, locale: str) -> ProductPage:
+def _search_page(
+    filters: ListingFilters, per_page: int, locale: str, cards: bool = False
+) -> ProductPage:
     """One page of products found by the search index (search_query), ranked or sorted.
 
     Every filter applies to the (capped) candidates, so counting and paging read at most
@@ -203,14 +213,16 @@ def _search_page(filters: ListingFilters, per_page: int, locale: str) -> Product
 
     shown = select(matched).order_by(*order(matched)).limit(per_page)
     shown = shown.offset((page - 1) * per_page).subquery("shown")
-    query = _storefront_query(locale).join(shown, shown.c.product_id == Product.id)
+    query = _storefront_query(locale, cards=cards).join(shown, shown.c.product_id == Product.id)
     items = list(db.session.scalars(query.order_by(*order(shown))).unique())
     return ProductPage(items=items, total=total, page=page, per_page=per_page, search=plan)
 
 
-def featured_products(limit: int = 8, locale: str = SOURCE_LOCALE) -> list[Product]:
-    """Return featured active products, newest first."""
-    query = _storefront_query(locale).where(Product.featured.is_(True))
+def featured_products(
+    limit: int = 8, locale: str = SOURCE_LOCALE, *, cards: bool = False
+) -> list[Product]:
+    """Return featured active products, newest first (`cards`: as search_products)."""
+    query = _storefront_query(locale, cards=cards).where(Product.featured.is_(True))
     query = query.order_by(Product.created_at.desc(), Product.id.desc()).limit(limit)
     return list(db.session.scalars(query).unique())
 
@@ -232,6 +244,14 @@ def products_by_id(ids: Collection[int], locale: str = SOURCE_LOCALE) -> dict[in
     query = _storefront_query(locale).where(Product.id.in_(ids))
     found = db.session.scalars(query.options(selectinload(Product.variants))).unique()
     return {product.id: product for product in found}
+
+
+def load_for_cards(products: Collection[Product], locale: str = SOURCE_LOCALE) -> None:
+    """Load what the cards of these products show (texts, photos, options, workshop) into them."""
+    if not products:
+        return
+    query = _storefront_query(locale).where(Product.id.in_([p.id for p in products]))
+    db.session.scalars(query.execution_options(populate_existing=True)).unique().all()
 
 
 def _with_texts(query: Select, model: type, locale: str) -> Select:
@@ -266,8 +286,9 @@ def get_workshop(slug: str, locale: str = SOURCE_LOCALE) -> Workshop | None:
 def workshop_products(
     workshop: Workshop, page: int, per_page: int, locale: str = SOURCE_LOCALE
 ) -> ProductPage:
-    """Return one page of a workshop's active products."""
-    return search_products(ListingFilters(workshop=workshop.slug, page=page), per_page, locale)
+    """Return one page of a workshop's active products, as bare rows for their cards."""
+    filters = ListingFilters(workshop=workshop.slug, page=page)
+    return search_products(filters, per_page, locale, cards=True)
 
 
 def active_variants(product: Product) -> list[Variant]:
