@@ -68,6 +68,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     cache.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
+    i18n.install_fast_gettext(app)
     # Only admin pages need `current_user`: loading it for every storefront template would
     # touch the session of every visitor.
     login_manager.init_app(app, add_context_processor=False)
@@ -79,11 +80,12 @@ def register_extensions(app: Flask) -> None:
     cache_tags.init_app(app)
     app.extensions["media"], app.extensions["private_media"] = media_storages(app.config)
 
-    from shop import card_cache, http, personal, templating
+    from shop import card_cache, fragments, http, personal, templating
 
     templating.init_app(app)
     personal.init_app(app)
     card_cache.init_app(app)
+    fragments.init_app(app)
     http.init_app(app)
     app.extensions["payments"] = payment_gateway_for(app)
     # The same for every visitor of this app, so pages showing it can still be cached whole.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Flask, Response, render_template, session
+from flask import Flask, Response, render_template, request, session
 from flask_babel import ngettext
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
@@ -25,6 +25,8 @@ FLASH_SLOT = "<!--kb:flash-->"
 SAVED_SLOT = "<!--kb:saved:"
 # Where a form comes back to: the page's own address (a very long one: its path only).
 RETURN_SLOT = "<!--kb:return-->"
+# The words searched for, in the header's search box on the listing.
+SEARCH_SLOT = "<!--kb:search-->"
 _SAVED_SLOTS = re.compile(r"<!--kb:saved:(\d{1,10})-->")
 
 
@@ -74,6 +76,9 @@ def personalize(body: str) -> str:
         body = body.replace(CART_SLOT, _cart_badge())
     if RETURN_SLOT in body:
         body = body.replace(RETURN_SLOT, escape(return_path()))
+    if SEARCH_SLOT in body:
+        listing = request.endpoint == "catalog.product_list"
+        body = body.replace(SEARCH_SLOT, escape(request.args.get("q", "")[:100] if listing else ""))
     if SAVED_SLOT in body:
         body = _fill_saved(body)
     if FLASH_SLOT in body:
@@ -89,6 +94,7 @@ def init_app(app: Flask) -> None:
         saved_slot=saved_slot,
         flash_slot=lambda: Markup(FLASH_SLOT),  # noqa: S704 - constant
         return_slot=lambda: Markup(RETURN_SLOT),  # noqa: S704 - constant
+        search_slot=lambda: Markup(SEARCH_SLOT),  # noqa: S704 - constant
     )
 
     @app.after_request

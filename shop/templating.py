@@ -14,7 +14,7 @@ from flask_babel import format_date, format_decimal, get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
-from shop.i18n import DEFAULT_LANGUAGE, select_currency, url_in_language
+from shop.i18n import DEFAULT_LANGUAGE, locale_code, select_currency, url_in_language
 from shop.models import Product
 from shop.services import currency, money
 from shop.services.catalog import text as catalog_text
@@ -27,7 +27,7 @@ from shop.services.text import render_markdown
 
 
 def _locale() -> str:
-    return str(get_locale() or "en")
+    return locale_code()
 
 
 def local(entry: Any, field: str) -> catalog_text.LocalText:
