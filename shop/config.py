@@ -231,6 +231,9 @@ def from_environment(instance_path: str) -> dict[str, object]:
         "CACHE_REDIS_URL": redis_url or None,
         "REDIS_URL": redis_url,
         "PAGE_CACHE_DISABLED": os.environ.get("PAGE_CACHE_DISABLED") == "1",
+        # Product cards and the pages' frame, kept apart from whole pages (for `make bench`).
+        "CARD_CACHE_DISABLED": os.environ.get("CARD_CACHE_DISABLED") == "1",
+        "FRAGMENT_CACHE_DISABLED": os.environ.get("FRAGMENT_CACHE_DISABLED") == "1",
         "STRIPE_SECRET_KEY": stripe["STRIPE_SECRET_KEY"],
         "STRIPE_WEBHOOK_SECRET": stripe["STRIPE_WEBHOOK_SECRET"],
         "STRIPE_API_BASE": os.environ.get("STRIPE_API_BASE", ""),

@@ -181,27 +181,15 @@ def _search_page(
 ) -> ProductPage:
     """One page of products found by the search index (search_query), ranked or sorted.
 
-    Every filter applies to the (capped) candidates, so counting and paging read at most
-    CANDIDATE_LIMIT products, then fetch one page of them.
+    Every filter applies to the (capped) candidates. One statement reads the candidates once:
+    it ranks or sorts them, counts them (a window count) and cuts the page; a second loads
+    that page's products. A page past the last one is asked for again as the last one.
     """
     plan = plan_search(filters.q, locale)
     unsearched = replace(filters, q="")
 
     def narrow(query: Select) -> Select:
         return _apply_filters(query, unsearched, locale, joined=False)
-
-    total, matched = 0, None
-    for relaxed in (False, True) if len(plan.groups) > 1 else (False,):
-        matched = matching(plan, relaxed=relaxed, narrow=narrow)
-        if matched is None:
-            break
-        total = db.session.scalar(select(func.count()).select_from(matched)) or 0
-        if total:
-            plan = replace(plan, relaxed=relaxed)
-            break
-    if matched is None or not total:
-        return ProductPage(items=[], total=0, page=1, per_page=per_page, search=plan)
-    page = clamp_page(filters.page, total, per_page)
 
     def order(rows: Any) -> tuple:
         key = {
@@ -211,10 +199,31 @@ def _search_page(
         }.get(filters.sort, rows.c.created_at.desc())
         return key, rows.c.product_id.desc()
 
-    shown = select(matched).order_by(*order(matched)).limit(per_page)
-    shown = shown.offset((page - 1) * per_page).subquery("shown")
-    query = _storefront_query(locale, cards=cards).join(shown, shown.c.product_id == Product.id)
-    items = list(db.session.scalars(query.order_by(*order(shown))).unique())
+    def page_of(matched: Any, page: int) -> tuple[list[int], int]:
+        counted = select(matched.c.product_id, func.count().over().label("total"))
+        counted = counted.order_by(*order(matched)).limit(per_page)
+        rows = db.session.execute(counted.offset((page - 1) * per_page)).all()
+        return [row.product_id for row in rows], rows[0].total if rows else 0
+
+    page, ids, total = max(filters.page, 1), [], 0
+    for relaxed in (False, True) if len(plan.groups) > 1 else (False,):
+        matched = matching(plan, relaxed=relaxed, narrow=narrow)
+        if matched is None:
+            break
+        ids, total = page_of(matched, page)
+        if not ids and page > 1:  # past the end, or nothing at all: count from the start
+            ids, total = page_of(matched, 1)
+            if total:
+                page = clamp_page(page, total, per_page)
+                ids, total = page_of(matched, page)
+        if total:
+            plan = replace(plan, relaxed=relaxed)
+            break
+    if not total:
+        return ProductPage(items=[], total=0, page=1, per_page=per_page, search=plan)
+    query = _storefront_query(locale, cards=cards).where(Product.id.in_(ids))
+    by_id = {product.id: product for product in db.session.scalars(query).unique()}
+    items = [by_id[i] for i in ids if i in by_id]
     return ProductPage(items=items, total=total, page=page, per_page=per_page, search=plan)
 
 
