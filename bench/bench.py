@@ -50,6 +50,10 @@ ADMIN_PASSWORD = "bench-only-password"  # noqa: S105 - a throwaway database
 # Strong session protection ties a session to the browser's user agent: wrk must send the one
 # the session was signed in with.
 USER_AGENT = "kb-bench/1"
+# Timed once more with every cache off: what a page costs the first time anything is shown.
+COLD_PAGES = ("floor (/robots.txt)", "home", "listing", "filtered listing", "search", "product")
+NOTHING_CACHED = {"PAGE_CACHE_DISABLED": "1", "CARD_CACHE_DISABLED": "1",
+                  "FRAGMENT_CACHE_DISABLED": "1"}  # fmt: skip
 ADD_CARTS = 8  # carts the "add to cart" requests spread over
 SKUS_PER_ADD_CART = 10
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -359,8 +363,11 @@ def main() -> int:
             "page cache on (the default)": measure(
                 env, slugs, tiered, made_to_order, scratch, stocked
             ),
-            "page cache off (every request renders)": measure(
+            "page cache off (every page renders; cards and frame from their caches)": measure(
                 env | {"PAGE_CACHE_DISABLED": "1"}, slugs, tiered, made_to_order, scratch
+            ),
+            "nothing cached (no page, card or frame cache)": measure(
+                env | NOTHING_CACHED, slugs, tiered, made_to_order, scratch, only=COLD_PAGES
             ),
         }
     finally:
@@ -386,8 +393,9 @@ def measure(
     made_to_order: list[tuple[str, str]],
     scratch: Path,
     stocked: list[tuple[str, str]] | None = None,
+    only: tuple[str, ...] | None = None,
 ) -> dict[str, dict]:
-    """Serve the app with gunicorn and run wrk against every scenario.
+    """Serve the app with gunicorn and run wrk against every scenario (or the pages `only`).
 
     With `stocked` (slug, SKU) pieces, browsing is also timed while buyers check them out.
     """
@@ -409,6 +417,8 @@ def measure(
             Request(r.path, headers=(("Accept-Language", "ja"),)) for r in pages["listing"]
         ]
         results = {}
+        if only:
+            pages = {name: pages[name] for name in only}
         for name, requests in pages.items():
             # Steady state: every page once per worker (roughly) before measuring, as a
             # running shop's cache would be; the "cache off" table shows the cold cost.
@@ -418,6 +428,8 @@ def measure(
         # The floor is measured again after the pages: on a shared 2-core machine it drifts,
         # and the ratios use the mean of both runs.
         results["floor, again"] = run_wrk(base, pages["floor (/robots.txt)"], scratch)
+        if only:
+            return results
         if stocked:
             browsing = pages["listing"] + pages["product"]
             results |= buying.measure(

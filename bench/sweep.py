@@ -24,6 +24,7 @@ from pathlib import Path
 from bench import (
     BIN,
     DURATION,
+    NOTHING_CACHED,
     ROOT,
     WORKERS,
     Request,
@@ -37,6 +38,9 @@ from bench import (
 POSTGRES = os.environ.get("BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
 PAGES = ("listing", "category", "filtered", "deepest page", "product", "search many",
          "search few")  # fmt: skip
+# Timed again with the card and frame caches off too: the cost of a page showing nothing
+# shown before (the rows above keep those caches on, as a running shop does).
+COLD = ("listing", "search many", "search few")
 CATEGORIES = ("tableware", "furniture", "miniature-aircraft", "rattan-bamboo")
 
 
@@ -138,14 +142,14 @@ def count_products(env: dict[str, str]) -> list[str]:
 def print_tables(sizes: list[int], runs: dict[int, dict]) -> None:
     print(f"\nUncached pages on PostgreSQL (page cache off), gunicorn {WORKERS} gthread "
           f"workers, {DURATION} s per page: req/s (p99 ms)")  # fmt: skip
-    print(f"{'page':<16}" + "".join(f"{f'{n:,} products':>22}" for n in sizes)
+    print(f"{'page':<29}" + "".join(f"{f'{n:,} products':>22}" for n in sizes)
           + f"{'last/first':>12}")  # fmt: skip
-    for page in PAGES:
+    for page in (*PAGES, *(f"{name}, nothing cached" for name in COLD)):
         cells = [runs[n]["wrk"][page] for n in sizes]
         row = "".join(f"{c['rps']:>12.0f} ({c['p99_ms']:>6.1f})" for c in cells)
         errors = sum(c["errors"] for c in cells)
         ratio = cells[-1]["rps"] / cells[0]["rps"] if cells[0]["rps"] else 0
-        print(f"{page:<16}{row}{ratio:>12.2f}" + (f"  {errors} errors" if errors else ""))
+        print(f"{page:<29}{row}{ratio:>12.2f}" + (f"  {errors} errors" if errors else ""))
     print("\nSQL statements per uncached request")
     print(f"{'page':<16}" + "".join(f"{f'{n:,}':>12}" for n in sizes))
     for page in PAGES:
@@ -188,8 +192,10 @@ def main(argv: list[str]) -> int:
             print(f"{len(slugs):,} products (seeded in {time.monotonic() - started:.1f} s) …",
                   flush=True)  # fmt: skip
             pages = scenarios(slugs, rng)
+            cold = {f"{name}, nothing cached": pages[name] for name in COLD}
             runs[size] = {"sql": statements_per_page(env, pages),
-                          "wrk": measure(env, pages, scratch)}  # fmt: skip
+                          "wrk": measure(env, pages, scratch)
+                          | measure(env | NOTHING_CACHED, cold, scratch)}  # fmt: skip
     finally:
         psql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
         shutil.rmtree(scratch, ignore_errors=True)
