@@ -88,7 +88,7 @@ def _storefront_query(locale: str = SOURCE_LOCALE) -> Select[tuple[Product]]:
         .options(
             contains_eager(Product.category),
             contains_eager(Product.workshop),
-            selectinload(Product.photos),
+            selectinload(Product.shown_photos),
             # Cards say "sold out" or "made to order" only where that is true of every option.
             selectinload(Product.variants),
         )
