@@ -274,6 +274,20 @@ def test_a_failed_photo_can_be_deleted_with_its_original(jobs_app, staff) -> Non
     assert _files(jobs_app, "media") == []
 
 
+def test_deleting_a_product_removes_the_uploads_its_photo_jobs_were_waiting_for(
+    jobs_app, staff
+) -> None:
+    _upload(staff, _product().id, [(_jpeg(BIG), "a.jpg")])
+    product_id = _product().id
+    assert _files(jobs_app, "private") != []
+    response = _post(staff, f"/admin/products/{product_id}/delete")
+    assert response.status_code == 303 and response.headers["Location"].endswith("/admin/products")
+    assert _photos() == [] and _files(jobs_app, "private") == []
+    run_jobs(jobs_app)
+    queue = Queue(jobs_app.config["JOBS_QUEUE"], connection=Redis.from_url(REDIS_URL))
+    assert len(queue.failed_job_registry) == 0 and _files(jobs_app, "media") == []
+
+
 def test_with_redis_away_a_large_photo_is_made_in_the_request(
     tmp_path: Path, postgres_schema_ready: bool
 ) -> None:
