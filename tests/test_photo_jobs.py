@@ -309,3 +309,18 @@ def test_without_redis_every_photo_is_made_in_the_request(app: Flask) -> None:
     assert photo.state == PhotoState.READY and photo.widths == "320,640,1280"
     assert _files(app, "private") == []
     assert photo_jobs.background_threshold(app.config) is None
+
+
+def test_without_a_queue_retrying_a_failed_photo_makes_it_in_the_request(app: Flask) -> None:
+    client = _signed_in(app)
+    media, private = app.extensions["media"], app.extensions["private_media"]
+    staff_member = users.find_by_email("staff@example.com")
+    photo = photo_jobs.add_upload(_product(), _jpeg(BIG), media, private, staff_member,
+                                  background_from=1)  # fmt: skip
+    photo_jobs.mark_failed(photo.id)
+    page = client.get(_post(client, f"/admin/photos/{photo.id}/retry").headers["Location"])
+    assert "The photo is being processed again." in page.get_data(as_text=True)
+    [photo] = _photos()
+    assert photo.state == PhotoState.READY and _files(app, "private") == []
+    assert _post(client, f"/admin/photos/{photo.id}/retry").status_code == 303  # not failed now
+    assert _photos()[0].state == PhotoState.READY
