@@ -15,6 +15,9 @@ DEFAULTS: dict[str, object] = {
     # (at most six hours between tries), then marked failed for staff to see.
     "MAIL_MAX_ATTEMPTS": 8,
     "MAIL_RETRY_SECONDS": 60,
+    # With a job queue, an uploaded photo of at least this many pixels (width x height) is
+    # checked in the request and its renditions made by a job; smaller ones in the request.
+    "PHOTO_JOB_MIN_PIXELS": 4_000_000,
 }
 
 
@@ -32,11 +35,12 @@ def _positive(name: str, default: int) -> int:
 
 
 def jobs_settings(redis_url: str) -> dict[str, object]:
-    """With REDIS_URL, mail, the expiry sweep and reconciliation run as RQ jobs."""
+    """With REDIS_URL, mail, the sweeps, reconciliation and large photos run as RQ jobs."""
     return {
         # A Redis of its own for jobs (noeviction) if REDIS_URL's evicts keys under pressure.
         "JOBS_REDIS_URL": os.environ.get("JOBS_REDIS_URL", "").strip() or redis_url,
         "JOBS_QUEUE": os.environ.get("JOBS_QUEUE", "").strip() or "shop",
         "MAIL_MAX_ATTEMPTS": _positive("MAIL_MAX_ATTEMPTS", 8),
         "MAIL_RETRY_SECONDS": _positive("MAIL_RETRY_SECONDS", 60),
+        "PHOTO_JOB_MIN_PIXELS": _positive("PHOTO_JOB_MIN_PIXELS", 4_000_000),
     }

@@ -49,7 +49,7 @@ def product_json_ld(product: Product, variants: list[Variant], locale: str) -> d
         "url": url_in_language(_absolute("catalog.product_detail", slug=product.slug), locale),
         "image": [
             urljoin(site_root(), media_url(p.image_key, smallest_width_at_least(p.widths, 1280)))
-            for p in product.photos
+            for p in product.shown_photos
         ],
     }
     if variants:

@@ -22,6 +22,7 @@ from shop.admin import (  # noqa: E402, F401
     orders,
     pages,
     password_reset,
+    photo_uploads,
     photos,
     products,
     quotes,

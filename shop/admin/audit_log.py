@@ -49,6 +49,7 @@ ACTION_LABELS = {
     "photo.deleted": _l("Photo deleted"),
     "photo.reordered": _l("Photos reordered"),
     "photo.cover_set": _l("Cover photo chosen"),
+    "photo.retried": _l("Photo processing tried again"),
     "category.created": _l("Category created"),
     "category.updated": _l("Category edited"),
     "category.translated": _l("Category translated"),

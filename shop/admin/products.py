@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext, ngettext
 from flask_login import current_user
 from markupsafe import Markup
@@ -30,6 +30,7 @@ from shop.services import clock
 from shop.services.catalog import listings, product_list, stock_alerts
 from shop.services.catalog import translations as catalog_translations
 from shop.services.catalog.listings import ListingInvalid
+from shop.services.media import photo_jobs
 from shop.services.ordering import stock
 from shop.services.text import render_markdown
 
@@ -248,11 +249,14 @@ def product_delete(product_id: int) -> Response:
         flash(gettext("The form expired. Please try again."), "error")
         return back
     name = product.name
+    originals = [photo.original_key for photo in product.photos if photo.original_key]
     try:
         listings.delete_product(product, _actor())
     except listings.ProductWasOrdered:
         flash(gettext("This product has been ordered, so it can only be archived."), "error")
         return back
+    for original in originals:  # uploads kept for a photo job that now has nothing to do
+        photo_jobs.discard_original(original, current_app.extensions["private_media"])
     flash(gettext("%(name)s is deleted.", name=name), "success")
     return redirect(url_for("admin.products"), 303)
 

@@ -14,7 +14,7 @@ from typing import Any
 from flask import current_app
 from redis import Redis
 from redis.exceptions import RedisError
-from rq import Queue, Retry
+from rq import Callback, Queue, Retry
 
 from shop.request_log import request_id
 
@@ -48,6 +48,18 @@ def enqueue(task: str, *args: Any, **options: Any) -> bool:
                        type(exc).__name__)  # fmt: skip
         return False
     return True
+
+
+def enqueue_photo(photo_id: int) -> bool:
+    """Queue the renditions of a processing photo; False if Redis is away or not configured.
+
+    No sweep catches a photo up: on False the caller makes it at once instead. After the last
+    retry, the failure callback marks the photo failed for staff to see.
+    """
+    if not current_app.config.get("JOBS_REDIS_URL"):
+        return False  # a photo left failed when the shop still had a queue: make it here
+    failed = Callback("shop.jobs.tasks.photo_job_failed")
+    return enqueue("shop.jobs.tasks.render_photo", photo_id, on_failure=failed)
 
 
 def queue_depth() -> int | None:

@@ -10,8 +10,12 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask, current_app, g, has_app_context
+
+if TYPE_CHECKING:
+    from rq.job import Job
 
 logger = logging.getLogger("shop.jobs")
 _worker_app: Flask | None = None
@@ -115,3 +119,26 @@ def payment_reminders(app: Flask) -> int:
             app.extensions["mailer"], shop_details(app.config),
             lambda order: url_for("orders.show", token=order.token, _external=True),
         )  # fmt: skip
+
+
+def render_photo(photo_id: int, request_id: str | None = None) -> str:
+    """Make the renditions of a large uploaded photo and show it in the shop."""
+    from shop.services.media import photo_jobs
+
+    with job_context("render_photo", request_id) as app:
+        outcome = photo_jobs.render_photo(
+            photo_id, app.extensions["media"], app.extensions["private_media"]
+        )
+        logger.info("Photo %s: %s", photo_id, outcome)
+        return outcome
+
+
+def photo_job_failed(job: Job, connection: Any, *exc_info: Any) -> None:
+    """RQ's failure callback of render_photo: after the last retry, staff see it failed."""
+    from shop.services.media import photo_jobs
+
+    if job.should_retry:
+        return
+    photo_id = job.args[0]
+    with job_context("photo_job_failed", job.kwargs.get("request_id")):
+        photo_jobs.mark_failed(photo_id)

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    and_,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -41,6 +42,14 @@ class ProductStatus(enum.StrEnum):
     DRAFT = "draft"
     ACTIVE = "active"
     ARCHIVED = "archived"
+
+
+class PhotoState(enum.StrEnum):
+    """Whether a photo's renditions exist: only ready photos are on the storefront."""
+
+    READY = "ready"
+    PROCESSING = "processing"  # a background job is making its renditions
+    FAILED = "failed"  # the job gave up after its retries; staff retry or delete it
 
 
 class Workshop(db.Model):
@@ -163,10 +172,19 @@ class Product(db.Model):
         order_by="Variant.position, Variant.id",
         cascade="all, delete-orphan",
     )
+    # Every photo, whatever its state: what staff see and edit.
     photos: Mapped[list[ProductPhoto]] = relationship(
         back_populates="product",
         order_by="ProductPhoto.position, ProductPhoto.id",
         cascade="all, delete-orphan",
+    )
+    # The same rows, read-only, for the storefront: only photos whose renditions exist.
+    shown_photos: Mapped[list[ProductPhoto]] = relationship(
+        primaryjoin=lambda: and_(
+            Product.id == ProductPhoto.product_id, ProductPhoto.state == PhotoState.READY
+        ),
+        order_by="ProductPhoto.position, ProductPhoto.id",
+        viewonly=True,
     )
     # Staff's translations of the texts above, every language (what staff edit).
     translations: Mapped[list[ProductTranslation]] = relationship(
@@ -178,8 +196,8 @@ class Product(db.Model):
 
     @property
     def cover(self) -> ProductPhoto | None:
-        """The first photo, shown on product cards."""
-        return self.photos[0] if self.photos else None
+        """The first ready photo, shown on product cards."""
+        return self.shown_photos[0] if self.shown_photos else None
 
 
 class Variant(db.Model):
@@ -228,6 +246,13 @@ class ProductPhoto(db.Model):
     height: Mapped[int] = mapped_column(Integer)
     alt_text: Mapped[str] = mapped_column(String(300))
     position: Mapped[int] = mapped_column(Integer, default=0)
+    state: Mapped[PhotoState] = mapped_column(
+        value_enum(PhotoState, "product_photo_state", 16),
+        default=PhotoState.READY,
+        server_default=PhotoState.READY.value,
+    )
+    # While processing (or failed): the private storage name of the uploaded original.
+    original_key: Mapped[str | None] = mapped_column(String(80))
 
     product: Mapped[Product] = relationship(back_populates="photos")
 

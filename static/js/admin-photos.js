@@ -95,6 +95,24 @@
     function enhanceList() {
       root.querySelectorAll("input[name=next]").forEach(function (input) { input.value = herePath(); });
       listBox.querySelectorAll("[data-drag-handle]").forEach(function (handle) { handle.hidden = false; });
+      watchProcessing();
+    }
+
+    // Photos made by a background job: look again every few seconds (for a few minutes) until
+    // they are ready, but never while staff are working in the list.
+    var watchTimer = null;
+    var watchesLeft = 40;
+    function watchProcessing() {
+      if (watchTimer || !listBox.querySelector("[data-photo-processing]") || watchesLeft <= 0) return;
+      watchTimer = window.setTimeout(function () {
+        watchTimer = null;
+        watchesLeft -= 1;
+        if (listBox.contains(document.activeElement) || dragged || waiting) {
+          watchProcessing();
+          return;
+        }
+        refresh();
+      }, 5000);
     }
 
     // Say what is wrong right under the field, where the eye (and focus) is.
@@ -224,7 +242,7 @@
       view.progress.remove();
       view.item.classList.add(ok ? "is-done" : "is-failed");
       view.status.textContent = message;
-      if (photo) {
+      if (photo && photo.thumb_url) {
         view.thumb.src = photo.thumb_url;
         view.thumb.alt = photo.alt;
       }
@@ -253,7 +271,7 @@
         xhr.onload = function () {
           var json = xhr.response;
           if (json && json.ok && json.photo) {
-            finish(view, true, text("Added"), json.photo);
+            finish(view, true, json.photo.note || text("Added"), json.photo);
           } else {
             var message = json && json.error;
             finish(view, false, message || (xhr.status === 400 ? text("Expired") : text("Failed", file.name)));

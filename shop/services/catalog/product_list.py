@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload
 from shop.extensions import db
 from shop.models import (
     TRANSLATED_LOCALES,
+    PhotoState,
     Product,
     ProductPhoto,
     ProductStatus,
@@ -92,7 +93,7 @@ def _variant_figures(ids: list[int]) -> dict[int, tuple[int, int, int]]:
 def _covers(ids: list[int]) -> dict[int, ProductPhoto]:
     photos = db.session.scalars(
         select(ProductPhoto)
-        .where(ProductPhoto.product_id.in_(ids))
+        .where(ProductPhoto.product_id.in_(ids), ProductPhoto.state == PhotoState.READY)
         .order_by(ProductPhoto.product_id, ProductPhoto.position, ProductPhoto.id)
     )
     covers: dict[int, ProductPhoto] = {}

@@ -94,7 +94,7 @@ def _storefront_query(
         .options(
             contains_eager(Product.category),
             contains_eager(Product.workshop),
-            selectinload(Product.photos),
+            selectinload(Product.shown_photos),
             # Cards say "sold out" or "made to order" only where that is true of every option.
             selectinload(Product.variants),
         )

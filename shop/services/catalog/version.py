@@ -49,7 +49,7 @@ PER_PRODUCT_COLUMNS = frozenset(
     {"price_min_idr", "price_max_idr", "updated_at", "care_notes", "lead_time_days",
      "maker_share_pct", "made_to_order", "summary", "materials",
      # collections: their rows are classified on their own
-     "variants", "photos", "translations", "shown_translations"}
+     "variants", "photos", "shown_photos", "translations", "shown_translations"}
 )  # fmt: skip
 
 

@@ -20,6 +20,7 @@ _PIPELINE_VERSION = b"webp-q80-m4-srgb-v1"
 _WEBP_QUALITY = 80
 _WEBP_METHOD = 4
 # MPO is how Pillow labels the multi-picture JPEGs many phones produce; it is still JPEG.
+_DECODERS = ["JPEG", "PNG", "WEBP"]  # Pillow's openers tried on uploads, and no others
 _ACCEPTED_FORMATS = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "WEBP": "WEBP"}
 # EXIF orientation -> transpose that makes the picture upright (the table ImageOps.exif_transpose
 # uses). Applied from the value read once in _decode, so reported size and pixels always agree.
@@ -63,11 +64,39 @@ def process_image(data: bytes, storage: MediaStorage) -> StoredImage:
     """Validate a photo, strip its metadata and store its WebP renditions."""
     _check_bytes(data)
     img, orientation, width, height = _decode(data)
+    stored = _described(data, width, height)
+    missing = {w for w in stored.widths if not storage.exists(rendition_name(stored.key, w))}
+    if missing:
+        _store_renditions(_clean(img, orientation), stored.key, stored.widths, missing, storage)
+    return stored
+
+
+def check_image(data: bytes) -> StoredImage:
+    """Validate a photo as process_image does, storing nothing; say what it would store.
+
+    The whole file is decoded, so a damaged one is refused with the same message; JPEGs at
+    libjpeg's smallest scale, which finds the same damage several times faster.
+    """
+    _check_bytes(data)
+    img, _orientation, width, height = _decode(data, draft_width=1)
+    img.close()
+    return _described(data, width, height)
+
+
+def header_pixels(data: bytes) -> int:
+    """Width times height as the file's header claims (no pixels decoded); 0 if unreadable."""
+    try:
+        with Image.open(io.BytesIO(data), formats=_DECODERS) as img:
+            width, height = img.size
+    except Exception:  # not an image, or a hostile header: process_image says why
+        return 0
+    return width * height
+
+
+def _described(data: bytes, width: int, height: int) -> StoredImage:
+    """The key and rendition widths a photo of this content and upright size gets."""
     key = hashlib.sha256(_PIPELINE_VERSION + b"\0" + data).hexdigest()[:16]
     widths = tuple(w for w in RENDITION_WIDTHS if w <= width) or (width,)
-    missing = {w for w in widths if not storage.exists(rendition_name(key, w))}
-    if missing:
-        _store_renditions(_clean(img, orientation), key, widths, missing, storage)
     return StoredImage(key=key, width=width, height=height, widths=widths)
 
 
@@ -90,12 +119,16 @@ def _too_big() -> InvalidImage:
     )
 
 
-def _decode(data: bytes) -> tuple[Image.Image, int, int, int]:
-    """Open, size-check and fully decode data; return image, EXIF orientation, upright size."""
+def _decode(data: bytes, draft_width: int = 0) -> tuple[Image.Image, int, int, int]:
+    """Open, size-check and fully decode data; return image, EXIF orientation, upright size.
+
+    A JPEG is decoded at the smallest scale still at least draft_width wide (by default,
+    the largest rendition's width).
+    """
     try:
         # formats= keeps Pillow from even trying its other (rarely hardened) decoders on
         # untrusted bytes; the format is decided by content, never by name or content-type.
-        img = Image.open(io.BytesIO(data), formats=["JPEG", "PNG", "WEBP"])
+        img = Image.open(io.BytesIO(data), formats=_DECODERS)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         # Pillow's own bomb limit (~89 Mpx) is above ours, so these always mean "too big".
         raise _too_big() from None
@@ -119,7 +152,7 @@ def _decode(data: bytes) -> tuple[Image.Image, int, int, int]:
             # Let libjpeg decode at 1/2, 1/4 or 1/8 scale when that still leaves the
             # largest rendition full resolution: several times faster for camera photos.
             # Only the dimension that becomes the displayed width matters.
-            target = min(max(RENDITION_WIDTHS), width)
+            target = min(draft_width or max(RENDITION_WIDTHS), width)
             img.draft("RGB", (1, target) if transposed else (target, 1))
         # Force the full decode so truncated/corrupt data fails here; for an animated
         # WebP/APNG this is the first frame, which is what we keep. A library may have told

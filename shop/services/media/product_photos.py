@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from shop.extensions import db
 from shop.media import MediaStorage
-from shop.models import Product, ProductPhoto, Workshop
+from shop.models import PhotoState, Product, ProductPhoto, Workshop
 from shop.services.media import images
 from shop.services.reporting import audit
 from shop.services.reporting.audit import Actor
@@ -81,7 +81,7 @@ def _in_transaction(change: Callable[[], T]) -> T:
     return result
 
 
-def _refusal(error: images.InvalidImage) -> PhotoRefused:
+def refusal(error: images.InvalidImage) -> PhotoRefused:
     """Name the reason behind one of the pipeline's English messages."""
     message = str(error)
     known = {
@@ -105,7 +105,7 @@ def store_upload(data: bytes, storage: MediaStorage) -> images.StoredImage:
     try:
         return images.process_image(data, storage)
     except images.InvalidImage as error:
-        raise _refusal(error) from error
+        raise refusal(error) from error
 
 
 def default_alt_text(product: Product) -> str:
@@ -114,19 +114,25 @@ def default_alt_text(product: Product) -> str:
 
 
 def add_photo(
-    product: Product,
-    data: bytes,
-    storage: MediaStorage,
-    actor: Actor,
-    *,
-    file_name: str = "",
+    product: Product, data: bytes, storage: MediaStorage, actor: Actor, *, file_name: str = ""
 ) -> ProductPhoto:
     """Process an uploaded file and add it as the product's last photo; commit.
 
     Raises PhotoRefused (nothing written to the database) when the file is not usable.
     `file_name` is only recorded in the audit log; it is never used as a path.
     """
-    stored = store_upload(data, storage)
+    return add_stored_photo(product, store_upload(data, storage), actor, file_name=file_name)
+
+
+def add_stored_photo(
+    product: Product, stored: images.StoredImage, actor: Actor, *, file_name: str = "",
+    original_key: str | None = None,
+) -> ProductPhoto:  # fmt: skip
+    """Add a checked photo as the product's last one; commit.
+
+    With original_key (the kept upload in private storage) its renditions are still to be
+    made: the photo is PROCESSING, shown to staff but not in the shop (see photo_jobs).
+    """
 
     def change() -> ProductPhoto:
         last = db.session.scalar(
@@ -140,17 +146,13 @@ def add_photo(
             height=stored.height,
             alt_text=default_alt_text(product),
             position=0 if last is None else last + 1,
+            state=PhotoState.READY if original_key is None else PhotoState.PROCESSING,
+            original_key=original_key,
         )
         db.session.add(photo)
         db.session.flush()
-        _record(
-            actor,
-            "photo.uploaded",
-            product,
-            photo_id=photo.id,
-            alt_text=photo.alt_text,
-            file_name=file_name,
-        )
+        _record(actor, "photo.uploaded", product,
+                photo_id=photo.id, alt_text=photo.alt_text, file_name=file_name)  # fmt: skip
         return photo
 
     return _in_transaction(change)

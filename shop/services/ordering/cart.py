@@ -292,7 +292,9 @@ def _lines_with_products(cart: Cart, locale: str) -> list[CartLine]:
         select(CartLine)
         .where(CartLine.cart_id == cart.id)
         .order_by(CartLine.id)
-        .options(product.selectinload(Product.photos), variant.selectinload(Variant.price_tiers))
+        .options(
+            product.selectinload(Product.shown_photos), variant.selectinload(Variant.price_tiers)
+        )
     )
     if locale != SOURCE_LOCALE:
         query = query.options(product.joinedload(shown_in(Product, locale)))
