@@ -101,13 +101,11 @@ def start() -> str | Response | tuple[str, int]:
     """Ask for an email, destination and gift choice, create the order and go to payment."""
     cart = current_cart()
     customer = current_customer()
-    prefill = _prefill(customer, cart.shipping_country if cart else None)
-    wrap_price = current_app.config["GIFT_WRAP_PRICE_IDR"]
-    summary = carts.summarize(cart, str(get_locale()), country=prefill["country"],
-                              gift_wrap_price_idr=wrap_price)  # fmt: skip
-    if cart is None or not summary.lines:
+    if cart is None or not cart.lines:
         flash(gettext("Your cart is empty."), "error")
         return redirect(url_for("cart.show"), 303)
+    prefill = _prefill(customer, cart.shipping_country)
+    wrap_price = current_app.config["GIFT_WRAP_PRICE_IDR"]
     form = CheckoutForm(**prefill)
     form.country.choices = [("", gettext("Choose a country"))] + shipping.country_choices(
         str(get_locale())
@@ -117,11 +115,9 @@ def start() -> str | Response | tuple[str, int]:
         kept = _keep_gift(cart, gift, wrap_price)
         if kept and gift.update.data and form.country.data in dict(form.country.choices):
             carts.set_country(cart, form.country.data)  # the total then includes shipping
-        summary = carts.summarize(cart, str(get_locale()), country=prefill["country"],
-                                  gift_wrap_price_idr=wrap_price)  # fmt: skip
         if not kept or gift.update.data:
             # Shown again with the new total (or the message's problem), the email kept.
-            return _checkout_page(form, gift, summary, wrap_price, 200 if kept else 400)
+            return _checkout_page(form, gift, cart, prefill, wrap_price, 200 if kept else 400)
     if form.validate_on_submit():
         if not current_app.config["JOBS_REDIS_URL"]:
             # Without a job queue the sweep runs here; with one, the worker runs it every minute.
@@ -151,16 +147,21 @@ def start() -> str | Response | tuple[str, int]:
                           "please try again in a moment."), "error")  # fmt: skip
             return redirect(url_for("cart.show"), 303)
         return redirect(url, 303)
-    return _checkout_page(form, gift, summary, wrap_price)
+    return _checkout_page(form, gift, cart, prefill, wrap_price)
 
 
 def _checkout_page(
     form: CheckoutForm,
     gift: GiftForm,
-    summary: carts.CartSummary,
+    cart: Cart,
+    prefill: dict[str, str | None],
     wrap_price: int,
     status: int = 200,
 ) -> tuple[str, int]:
+    # Priced only when the page is shown: placing the order prices the cart itself, under
+    # the write lock, so a checkout that goes on to payment prices it once.
+    summary = carts.summarize(cart, str(get_locale()), country=prefill["country"],
+                              gift_wrap_price_idr=wrap_price)  # fmt: skip
     page = render_template(
         "checkout/checkout.html", form=form, gift_form=gift, summary=summary, wrap_price=wrap_price
     )
