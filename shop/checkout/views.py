@@ -216,8 +216,9 @@ def demo_pay(session_id: str) -> str | Response:
             address=Address(name=form.name.data, line1=form.line1.data, city=form.city.data,
                             postal_code=form.postal_code.data, country=order.shipping_country),
         )  # fmt: skip
+        token = order.token  # read before the payment's commits expire the order
         payments.handle_event(event, "demo", on_paid=order_paid)
-        return redirect(url_for("checkout.done", token=order.token), 303)
+        return redirect(url_for("checkout.done", token=token), 303)
     return render_template(
         "checkout/demo_pay.html", order=order, form=form, cancel_form=DemoCancelForm()
     )

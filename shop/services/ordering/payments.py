@@ -42,6 +42,19 @@ def order_id_for(event: PaymentEvent) -> int | None:
     return None
 
 
+def _locked_order(event: PaymentEvent) -> Order | None:
+    """The event's order (as `order_id_for` finds it), locked and fresh; None if unknown.
+
+    The metadata's order is locked straight away: looking it up first would read it twice.
+    """
+    if event.order_id is not None:
+        order = order_status.lock(event.order_id)
+        if order is not None:
+            return order
+    order_id = order_id_for(event)
+    return order_status.lock(order_id) if order_id is not None else None
+
+
 def _first_time(provider: str, event: PaymentEvent, order_id: int | None) -> bool:
     """Record the event id in this transaction; False if it was applied before."""
     seen = select(ProcessedPaymentEvent.id).where(ProcessedPaymentEvent.event_id == event.id)
@@ -170,8 +183,7 @@ def handle_event(
     """
     try:
         begin_write(db.session)
-        order_id = order_id_for(event)
-        order = order_status.lock(order_id) if order_id is not None else None
+        order = _locked_order(event)
         if not _first_time(provider, event, order.id if order else None):
             db.session.rollback()
             counters.payment_event("duplicate")
