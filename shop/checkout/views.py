@@ -47,7 +47,9 @@ def checkout_error_message(error: orders.CheckoutError) -> str:
     return gettext("Some items in your cart need your attention first.")
 
 
-def _prefill(customer: Customer | None, cart_country: str | None) -> dict[str, str | None]:
+def _prefill(
+    customer: Customer | None, cart_country: str | None, shipped_to: list[str]
+) -> dict[str, str | None]:
     """Start the form from what we know: the account's email, and the country chosen in the
     cart, else the account's default address, else the one the buyer's languages suggest."""
     values: dict[str, str | None] = {"email": customer.email} if customer else {}
@@ -55,7 +57,7 @@ def _prefill(customer: Customer | None, cart_country: str | None) -> dict[str, s
     if not country and customer is not None:
         address = customer_addresses.default_address(customer)
         country = address.country if address else None
-    return values | {"country": country or likely_country()}
+    return values | {"country": country or likely_country(shipped_to)}
 
 
 def gift_refused_message(refused: gifts.GiftRefused) -> str:
@@ -104,12 +106,11 @@ def start() -> str | Response | tuple[str, int]:
     if cart is None or not cart.lines:
         flash(gettext("Your cart is empty."), "error")
         return redirect(url_for("cart.show"), 303)
-    prefill = _prefill(customer, cart.shipping_country)
+    countries = shipping.country_choices(str(get_locale()))
+    prefill = _prefill(customer, cart.shipping_country, [code for code, _ in countries])
     wrap_price = current_app.config["GIFT_WRAP_PRICE_IDR"]
     form = CheckoutForm(**prefill)
-    form.country.choices = [("", gettext("Choose a country"))] + shipping.country_choices(
-        str(get_locale())
-    )
+    form.country.choices = [("", gettext("Choose a country")), *countries]
     gift = _gift_form(cart, wrap_price)
     if form.is_submitted():
         kept = _keep_gift(cart, gift, wrap_price)
