@@ -139,7 +139,7 @@ def find_cart(token: str | None) -> Cart | None:
 
 def create_cart() -> Cart:
     """Create an empty cart."""
-    cart = Cart(token=new_token())
+    cart = Cart(token=new_token(), lines=[])  # known empty: adding to it reads no lines
     db.session.add(cart)
     db.session.flush()
     return cart
