@@ -98,7 +98,10 @@ class Steps:
         if self.profiled:
             for order in ("tottime", "cumulative"):
                 print(f"\n--- cProfile of {self.profiled}, by {order} ---")
-                pstats.Stats(self.profiler).strip_dirs().sort_stats(order).print_stats(40)
+                stats = pstats.Stats(self.profiler).strip_dirs().sort_stats(order)
+                stats.print_stats(40)
+                if os.environ.get("CALLEES"):
+                    stats.print_callees(os.environ["CALLEES"])
 
 
 def buy(client: Any, steps: Steps, item: tuple[str, str], record: bool) -> None:
