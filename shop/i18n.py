@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from types import SimpleNamespace
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -98,14 +98,16 @@ def url_in_language(url: str, code: str) -> str:
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 
-def likely_country() -> str | None:
+def likely_country(shipped_to: Iterable[str] | None = None) -> str | None:
     """The destination the visitor's language and browser region suggest (ja → JP, en-GB →
-    GB), among the countries the shop ships to; None when they don't tell."""
+    GB), among the countries the shop ships to (`shipped_to`, when the caller has them
+    already); None when they don't tell."""
     from flask_babel import get_locale
 
     from shop.services.ordering.shipping import allowed_countries
 
-    return browser_country(str(get_locale()), set(allowed_countries()))
+    codes = allowed_countries() if shipped_to is None else shipped_to
+    return browser_country(str(get_locale()), set(codes))
 
 
 def _babel_state() -> SimpleNamespace | None:

@@ -12,5 +12,4 @@ def order_paid(order: Order) -> None:
     """Send the confirmation and the staff notice; a mail failure is logged, never raised."""
     mailer = current_app.extensions["mailer"]
     order_url = url_for("orders.show", token=order.token, _external=True)
-    notifications.send_order_confirmation(mailer, order, order_url)
-    notifications.send_staff_new_order(mailer, order, current_app.config["STAFF_EMAIL"])
+    notifications.send_order_paid(mailer, order, order_url, current_app.config["STAFF_EMAIL"])

@@ -47,7 +47,9 @@ def checkout_error_message(error: orders.CheckoutError) -> str:
     return gettext("Some items in your cart need your attention first.")
 
 
-def _prefill(customer: Customer | None, cart_country: str | None) -> dict[str, str | None]:
+def _prefill(
+    customer: Customer | None, cart_country: str | None, shipped_to: list[str]
+) -> dict[str, str | None]:
     """Start the form from what we know: the account's email, and the country chosen in the
     cart, else the account's default address, else the one the buyer's languages suggest."""
     values: dict[str, str | None] = {"email": customer.email} if customer else {}
@@ -55,7 +57,7 @@ def _prefill(customer: Customer | None, cart_country: str | None) -> dict[str, s
     if not country and customer is not None:
         address = customer_addresses.default_address(customer)
         country = address.country if address else None
-    return values | {"country": country or likely_country()}
+    return values | {"country": country or likely_country(shipped_to)}
 
 
 def gift_refused_message(refused: gifts.GiftRefused) -> str:
@@ -101,27 +103,22 @@ def start() -> str | Response | tuple[str, int]:
     """Ask for an email, destination and gift choice, create the order and go to payment."""
     cart = current_cart()
     customer = current_customer()
-    prefill = _prefill(customer, cart.shipping_country if cart else None)
-    wrap_price = current_app.config["GIFT_WRAP_PRICE_IDR"]
-    summary = carts.summarize(cart, str(get_locale()), country=prefill["country"],
-                              gift_wrap_price_idr=wrap_price)  # fmt: skip
-    if cart is None or not summary.lines:
+    if cart is None or not cart.lines:
         flash(gettext("Your cart is empty."), "error")
         return redirect(url_for("cart.show"), 303)
+    countries = shipping.country_choices(str(get_locale()))
+    prefill = _prefill(customer, cart.shipping_country, [code for code, _ in countries])
+    wrap_price = current_app.config["GIFT_WRAP_PRICE_IDR"]
     form = CheckoutForm(**prefill)
-    form.country.choices = [("", gettext("Choose a country"))] + shipping.country_choices(
-        str(get_locale())
-    )
+    form.country.choices = [("", gettext("Choose a country")), *countries]
     gift = _gift_form(cart, wrap_price)
     if form.is_submitted():
         kept = _keep_gift(cart, gift, wrap_price)
         if kept and gift.update.data and form.country.data in dict(form.country.choices):
             carts.set_country(cart, form.country.data)  # the total then includes shipping
-        summary = carts.summarize(cart, str(get_locale()), country=prefill["country"],
-                                  gift_wrap_price_idr=wrap_price)  # fmt: skip
         if not kept or gift.update.data:
             # Shown again with the new total (or the message's problem), the email kept.
-            return _checkout_page(form, gift, summary, wrap_price, 200 if kept else 400)
+            return _checkout_page(form, gift, cart, prefill, wrap_price, 200 if kept else 400)
     if form.validate_on_submit():
         if not current_app.config["JOBS_REDIS_URL"]:
             # Without a job queue the sweep runs here; with one, the worker runs it every minute.
@@ -151,16 +148,21 @@ def start() -> str | Response | tuple[str, int]:
                           "please try again in a moment."), "error")  # fmt: skip
             return redirect(url_for("cart.show"), 303)
         return redirect(url, 303)
-    return _checkout_page(form, gift, summary, wrap_price)
+    return _checkout_page(form, gift, cart, prefill, wrap_price)
 
 
 def _checkout_page(
     form: CheckoutForm,
     gift: GiftForm,
-    summary: carts.CartSummary,
+    cart: Cart,
+    prefill: dict[str, str | None],
     wrap_price: int,
     status: int = 200,
 ) -> tuple[str, int]:
+    # Priced only when the page is shown: placing the order prices the cart itself, under
+    # the write lock, so a checkout that goes on to payment prices it once.
+    summary = carts.summarize(cart, str(get_locale()), country=prefill["country"],
+                              gift_wrap_price_idr=wrap_price)  # fmt: skip
     page = render_template(
         "checkout/checkout.html", form=form, gift_form=gift, summary=summary, wrap_price=wrap_price
     )
@@ -215,8 +217,9 @@ def demo_pay(session_id: str) -> str | Response:
             address=Address(name=form.name.data, line1=form.line1.data, city=form.city.data,
                             postal_code=form.postal_code.data, country=order.shipping_country),
         )  # fmt: skip
+        token = order.token  # read before the payment's commits expire the order
         payments.handle_event(event, "demo", on_paid=order_paid)
-        return redirect(url_for("checkout.done", token=order.token), 303)
+        return redirect(url_for("checkout.done", token=token), 303)
     return render_template(
         "checkout/demo_pay.html", order=order, form=form, cancel_form=DemoCancelForm()
     )

@@ -66,7 +66,7 @@ def order_impact(order: Order, locale: str = "en") -> OrderImpact | None:
     """What the order pays the makers of each workshop; None when it pays nothing to show."""
     if order.status not in SHOWN_STATUSES:
         return None
-    rows = list(ledger.line_rows(Order.id == order.id))
+    rows = list(ledger.order_line_rows(order.id))
     if not rows:
         return None
     nets = spread_refund([int(row.line_total) for row in rows], order.refunded_idr)

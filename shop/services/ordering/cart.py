@@ -139,7 +139,7 @@ def find_cart(token: str | None) -> Cart | None:
 
 def create_cart() -> Cart:
     """Create an empty cart."""
-    cart = Cart(token=new_token())
+    cart = Cart(token=new_token(), lines=[])  # known empty: adding to it reads no lines
     db.session.add(cart)
     db.session.flush()
     return cart
@@ -283,7 +283,7 @@ def _view(line: CartLine) -> LineView:
     )
 
 
-def _lines_with_products(cart: Cart, locale: str) -> list[CartLine]:
+def _lines_with_products(cart: Cart, locale: str, photos: bool = True) -> list[CartLine]:
     """The cart's lines with their variants, volume prices, products and photos (and the
     products' names in `locale`) in a fixed number of queries, however many lines there are."""
     variant = joinedload(CartLine.variant)
@@ -292,10 +292,10 @@ def _lines_with_products(cart: Cart, locale: str) -> list[CartLine]:
         select(CartLine)
         .where(CartLine.cart_id == cart.id)
         .order_by(CartLine.id)
-        .options(
-            product.selectinload(Product.shown_photos), variant.selectinload(Variant.price_tiers)
-        )
+        .options(variant.selectinload(Variant.price_tiers))
     )
+    if photos:
+        query = query.options(product.selectinload(Product.shown_photos))
     if locale != SOURCE_LOCALE:
         query = query.options(product.joinedload(shown_in(Product, locale)))
     return list(db.session.scalars(query).unique())
@@ -306,12 +306,14 @@ def summarize(
     locale: str = SOURCE_LOCALE,
     country: str | None = None,
     gift_wrap_price_idr: int = 0,
+    *,
+    photos: bool = True,
 ) -> CartSummary:
     """Price the cart from today's database prices and its destination; `locale` is the
     language its product names are shown in; `country` a destination to price for when
     the cart has none yet (the one preselected for the buyer); `gift_wrap_price_idr` the
-    shop's wrap price."""
-    lines = [_view(ln) for ln in _lines_with_products(cart, locale)] if cart else []
+    shop's wrap price; `photos=False` when no page will show the lines' pictures."""
+    lines = [_view(ln) for ln in _lines_with_products(cart, locale, photos)] if cart else []
     buyable = [v for v in lines if v.problem is None]
     subtotal = sum(v.line_total_idr for v in buyable)
     weight = sum(v.variant.weight_g * v.line.quantity for v in buyable)

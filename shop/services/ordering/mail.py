@@ -65,18 +65,22 @@ def delivery_estimate(min_days: int | None, max_days: int | None, lead_days: int
     return _("usually %(min)d–%(max)d days", min=min_days, max=max_days)
 
 
-def send_order_confirmation(mailer: Mailer, order: Order, order_url: str) -> bool:
-    """Email the customer their order summary and private link; return whether it was sent."""
+def order_confirmation(order: Order, order_url: str) -> MailMessage:
+    """The customer's order summary and private link, in their language."""
     locale = order.locale or "en"
     with force_locale(locale):
         context = order_context(order, locale, order_url=order_url)
-        message = MailMessage(
+        return MailMessage(
             to=order.email,
             subject=_("Your Karya Binaan order %(number)s", number=order.number or ""),
             text=render_template("mail/order_confirmation.txt", **context),
             html=render_template("mail/order_confirmation.html", **context),
         )
-    return _deliver(mailer, message, order, "order confirmation")
+
+
+def send_order_confirmation(mailer: Mailer, order: Order, order_url: str) -> bool:
+    """Email the customer their order summary and private link; return whether it was sent."""
+    return _deliver(mailer, order_confirmation(order, order_url), order, "order confirmation")
 
 
 def send_order_shipped(mailer: Mailer, order: Order, order_url: str) -> bool:
@@ -109,23 +113,52 @@ def send_refund_notice(mailer: Mailer, order: Order, amount_idr: int, order_url:
     return _deliver(mailer, message, order, "refund notice")
 
 
-def send_staff_new_order(
-    mailer: Mailer, order: Order, staff_email: str, admin_url: str | None = None
-) -> bool:
-    """Tell staff, in Indonesian, that an order came in; return whether it was sent."""
+def staff_new_order(order: Order, staff_email: str, admin_url: str | None = None) -> MailMessage:
+    """The staff's notice, in Indonesian, that an order came in."""
     with force_locale(STAFF_LOCALE):
-        context = order_context(order, STAFF_LOCALE, admin_url=admin_url)
+        # Only what the notice shows: no translated names, exchange rates or makers' wages,
+        # whose queries would cost every paid order for nothing.
+        context = {
+            "order": order,
+            "lines": list(order.lines),
+            "locale": STAFF_LOCALE,
+            "money": partial(format_idr, locale=STAFF_LOCALE),
+            "status": status_label(order.status),
+            "admin_url": admin_url,
+        }
         subject = _("New order %(number)s", number=order.number or "")
         if order.status == OrderStatus.ON_HOLD:
             subject = _("Needs attention: order %(number)s", number=order.number or "")
-        message = MailMessage(
+        return MailMessage(
             to=staff_email,
             subject=subject,
             text=render_template("mail/staff_new_order.txt", **context),
             # Replies go straight to the customer, who is the person staff will want to ask.
             reply_to=order.email or None,
         )
+
+
+def send_staff_new_order(
+    mailer: Mailer, order: Order, staff_email: str, admin_url: str | None = None
+) -> bool:
+    """Tell staff, in Indonesian, that an order came in; return whether it was sent."""
+    message = staff_new_order(order, staff_email, admin_url)
     return _deliver(mailer, message, order, "staff notice")
+
+
+def send_order_paid(
+    mailer: Mailer, order: Order, order_url: str, staff_email: str, admin_url: str | None = None
+) -> None:
+    """Send the customer's confirmation and the staff's notice of a paid order.
+
+    Both are written before either is handed over: handing one over commits, which expires
+    the order, and the second would read the order and its lines again.
+    """
+    case = f"Order {order.number}"
+    confirmation = order_confirmation(order, order_url)
+    notice = staff_new_order(order, staff_email, admin_url)
+    deliver(mailer, confirmation, f"{case}: order confirmation")
+    deliver(mailer, notice, f"{case}: staff notice")
 
 
 def order_context(order: Order, locale: str, **extra: Any) -> dict[str, Any]:

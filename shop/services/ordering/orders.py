@@ -131,8 +131,9 @@ def _place_order(
     cart: Cart, email: str, country: str, locale: str, card_limit_idr: int,
     customer_id: int | None, gift_wrap_price_idr: int,
 ) -> Order:  # fmt: skip
+    db.session.refresh(cart)  # read once, fresh under the lock, before it is changed
     cart.shipping_country = country.upper()[:2] or None
-    summary = carts.summarize(cart, gift_wrap_price_idr=gift_wrap_price_idr)
+    summary = carts.summarize(cart, gift_wrap_price_idr=gift_wrap_price_idr, photos=False)
     if not summary.lines:
         raise EmptyCart()
     if not summary.can_checkout:

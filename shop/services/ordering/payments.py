@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from shop.database import begin_write
 from shop.extensions import db
 from shop.gateways.payments import PaymentEvent
-from shop.models import Cart, Order, OrderStatus, ProcessedPaymentEvent
+from shop.models import Cart, CartLine, Order, OrderStatus, ProcessedPaymentEvent
 from shop.services import counters
 from shop.services.money import from_minor_units
 from shop.services.ordering import refunds, shipping
@@ -40,6 +40,19 @@ def order_id_for(event: PaymentEvent) -> int | None:
             select(Order.id).where(Order.payment_intent == event.payment_intent).limit(1)
         )
     return None
+
+
+def _locked_order(event: PaymentEvent) -> Order | None:
+    """The event's order (as `order_id_for` finds it), locked and fresh; None if unknown.
+
+    The metadata's order is locked straight away: looking it up first would read it twice.
+    """
+    if event.order_id is not None:
+        order = order_status.lock(event.order_id)
+        if order is not None:
+            return order
+    order_id = order_id_for(event)
+    return order_status.lock(order_id) if order_id is not None else None
 
 
 def _first_time(provider: str, event: PaymentEvent, order_id: int | None) -> bool:
@@ -107,14 +120,24 @@ def _mark_paid(order: Order, event: PaymentEvent, actor: str) -> str:
         order, actor=actor, note="Payment received", address_ok=_address_matches_price(order)
     )
     if order.cart_id:
-        cart = db.session.get(Cart, order.cart_id)
-        if cart is not None:
-            cart.lines.clear()
-            cart.discount_code = None
+        _empty_paid_cart(order.cart_id)
     # A refund the provider reported before this payment (events come in any order).
     refunds.settle(order, actor=actor)
     quote_payments.follow_order(order, actor)
     return "on hold" if moved == OrderStatus.ON_HOLD else "paid"
+
+
+def _empty_paid_cart(cart_id: int) -> None:
+    """Empty the cart the order was placed from, and drop its discount code.
+
+    Two statements rather than reading the cart and every line to delete them one by one.
+    """
+    db.session.execute(delete(CartLine).where(CartLine.cart_id == cart_id))
+    db.session.execute(
+        update(Cart)
+        .where(Cart.id == cart_id, Cart.discount_code.is_not(None))
+        .values(discount_code=None)
+    )
 
 
 def _refunded(order: Order, event: PaymentEvent, actor: str) -> str:
@@ -170,8 +193,7 @@ def handle_event(
     """
     try:
         begin_write(db.session)
-        order_id = order_id_for(event)
-        order = order_status.lock(order_id) if order_id is not None else None
+        order = _locked_order(event)
         if not _first_time(provider, event, order.id if order else None):
             db.session.rollback()
             counters.payment_event("duplicate")

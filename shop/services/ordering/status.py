@@ -148,11 +148,10 @@ def note_only(order: Order, *, actor: str, note: str) -> None:
 def _history(
     order: Order, current: OrderStatus | None, to: OrderStatus, actor: str, note: str
 ) -> None:
-    order.events.append(
-        OrderEvent(
-            from_status=str(current) if current else None,
-            to_status=str(to),
-            actor=actor,
-            note=note,
-        )
+    event = OrderEvent(
+        from_status=str(current) if current else None, to_status=str(to), actor=actor, note=note
     )
+    # Set from the event's side, the row joins `order.events` without the whole history
+    # being read first (appending to the list would load it): one SELECT less per move.
+    event.order = order
+    db.session.add(event)
