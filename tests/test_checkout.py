@@ -5,6 +5,7 @@ from __future__ import annotations
 import email
 import email.policy
 import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -209,3 +210,23 @@ def test_the_checkout_page_shows_shipping_and_the_total_for_the_carts_country(
     assert "東アジア" in page  # the zone in the buyer's language
     assert re.search(r'data-delivery data-delivery-min="6" data-delivery-max="12"', page)
     assert "日本への送料です。" in page
+
+
+def test_the_demo_page_refuses_a_payment_once_the_window_closed(client, basket) -> None:
+    """As Stripe's page does, even before any expiry sweep ran: the stock goes back."""
+    add(client, basket.variants[0].sku, "2")
+    redirect = checkout(client)
+    page = client.get(redirect.headers["Location"]).get_data(as_text=True)
+    order = db.session.scalar(select(Order))
+    order.payment_expires_at = datetime.now(UTC) - timedelta(minutes=1)
+    db.session.commit()
+
+    paid = client.post(
+        redirect.headers["Location"],
+        data={"name": "Aiko Tanaka", "line1": "1-2-3 Jingumae", "city": "Tokyo",
+              "postal_code": "150-0001", "csrf_token": csrf_from(page)},
+    )  # fmt: skip
+    assert paid.status_code == 303 and "/checkout/done/" in paid.headers["Location"]
+    db.session.expire_all()
+    assert order.status == OrderStatus.EXPIRED
+    assert stock_of(basket) == 5

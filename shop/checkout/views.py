@@ -207,6 +207,8 @@ def _demo_order(session_id: str) -> Order:
 def demo_pay(session_id: str) -> str | Response:
     """The offline stand-in for Stripe's payment page: no money moves."""
     order = _demo_order(session_id)
+    # Stripe's page refuses a session past its expiry, whether or not the sweep ran yet.
+    orders.expire_overdue()
     if order.status != OrderStatus.PENDING_PAYMENT:
         return redirect(url_for("checkout.done", token=order.token), 303)
     form = DemoPaymentForm()
