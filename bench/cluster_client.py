@@ -35,8 +35,9 @@ class Exchange:
     def failed(self) -> bool:
         return self.status is None or self.status >= 500
 
-    def in_flight_at(self, moment: float) -> bool:
-        return self.started <= moment <= self.ended
+    def in_flight_at(self, moment: float, until: float | None = None) -> bool:
+        """Whether it was under way at `moment` (or at any time from then `until`)."""
+        return self.started <= (moment if until is None else until) and moment <= self.ended
 
     def __str__(self) -> str:
         path = urlsplit(self.url).path
@@ -58,9 +59,9 @@ class Traffic:
         with self.lock:
             return [e for e in self.exchanges if e.failed]
 
-    def in_flight_at(self, moment: float) -> list[Exchange]:
+    def in_flight_at(self, moment: float, until: float | None = None) -> list[Exchange]:
         with self.lock:
-            return [e for e in self.exchanges if e.in_flight_at(moment)]
+            return [e for e in self.exchanges if e.in_flight_at(moment, until)]
 
 
 class Visitor:
