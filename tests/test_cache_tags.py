@@ -42,22 +42,28 @@ def _redis_or_skip() -> Any:
     return server
 
 
-@pytest.fixture(params=["database", "redis"])
-def app(
-    request: pytest.FixtureRequest, tmp_path: Path, postgres_schema_ready: bool
-) -> Iterator[Flask]:
+def tag_store_app(kind: str, tmp_path: Path, **overrides: Any) -> Iterator[Flask]:
     """The shop with its cache tags in the database, or in Redis like several servers."""
-    if request.param == "database":
-        yield from build_app(tmp_path)
+    if kind == "database":
+        yield from build_app(tmp_path, **overrides)
         return
     server = _redis_or_skip()
     prefix = f"kbtest-{uuid.uuid4().hex}:"
     try:
         yield from build_app(tmp_path, REDIS_URL=REDIS_URL, CACHE_TYPE="RedisCache",
-                             CACHE_REDIS_URL=REDIS_URL, CACHE_KEY_PREFIX=prefix)  # fmt: skip
+                             CACHE_REDIS_URL=REDIS_URL, CACHE_KEY_PREFIX=prefix,
+                             **overrides)  # fmt: skip
     finally:
         for key in server.scan_iter(f"{prefix}*"):
             server.delete(key)
+
+
+@pytest.fixture(params=["database", "redis"])
+def app(
+    request: pytest.FixtureRequest, tmp_path: Path, postgres_schema_ready: bool
+) -> Iterator[Flask]:
+    """The shop with its cache tags in the database, or in Redis like several servers."""
+    yield from tag_store_app(request.param, tmp_path)
 
 
 class Renders:
@@ -86,8 +92,7 @@ def pages(app: Flask, client: FlaskClient) -> Iterator[Renders]:
     template_rendered.disconnect(spy, app)
 
 
-@pytest.fixture
-def shelf(app: Flask) -> dict[str, Any]:
+def two_products() -> dict[str, Any]:
     """Product A (one piece left) in tableware, product B (five) in rattan."""
     install_default_zones()
     workshop = make_workshop()
@@ -96,7 +101,15 @@ def shelf(app: Flask) -> dict[str, Any]:
     b = make_product("Rattan basket", category=make_category("rattan", "Rattan"),
                      workshop=workshop, stock=5, prices=(90_000,))  # fmt: skip
     db.session.commit()
-    return {"a": a, "b": b, "a_url": f"/products/{a.slug}", "b_url": f"/products/{b.slug}"}
+    return {"a": a, "b": b}
+
+
+@pytest.fixture
+def shelf(app: Flask) -> dict[str, Any]:
+    """Product A (one piece left) in tableware, product B (five) in rattan."""
+    found = two_products()
+    a, b = found["a"], found["b"]
+    return found | {"a_url": f"/products/{a.slug}", "b_url": f"/products/{b.slug}"}
 
 
 WITHOUT_A = "/products?category=rattan"

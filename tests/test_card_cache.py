@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import threading
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,11 +20,8 @@ from flask import Flask
 from shop import card_cache
 from shop.extensions import db
 from shop.models import ExchangeRate, ProductPhoto
-from shop.services.ordering.shipping import install_default_zones
-from tests.conftest import build_app
-from tests.factories import make_category, make_product, make_workshop
 from tests.races import HANG, place
-from tests.test_cache_tags import REDIS_URL, _redis_or_skip
+from tests.test_cache_tags import tag_store_app, two_products
 
 
 @pytest.fixture(params=["database", "redis"])
@@ -33,18 +29,7 @@ def app(
     request: pytest.FixtureRequest, tmp_path: Path, postgres_schema_ready: bool
 ) -> Iterator[Flask]:
     """The shop rendering every page, its cards cached in the process or in Redis."""
-    if request.param == "database":
-        yield from build_app(tmp_path, PAGE_CACHE_DISABLED=True)
-        return
-    server = _redis_or_skip()
-    prefix = f"kbtest-{uuid.uuid4().hex}:"
-    try:
-        yield from build_app(tmp_path, PAGE_CACHE_DISABLED=True, REDIS_URL=REDIS_URL,
-                             CACHE_TYPE="RedisCache", CACHE_REDIS_URL=REDIS_URL,
-                             CACHE_KEY_PREFIX=prefix)  # fmt: skip
-    finally:
-        for key in server.scan_iter(f"{prefix}*"):
-            server.delete(key)
+    yield from tag_store_app(request.param, tmp_path, PAGE_CACHE_DISABLED=True)
 
 
 class Cards:
@@ -74,15 +59,8 @@ def cards(monkeypatch: pytest.MonkeyPatch) -> Cards:
 
 @pytest.fixture
 def shelf(app: Flask) -> dict[str, Any]:
-    """A teak bowl (one piece left) and a rattan basket, both in the demo's search index."""
-    install_default_zones()
-    workshop = make_workshop()
-    a = make_product("Teak bowl", category=make_category(), workshop=workshop, stock=1,
-                     prices=(150_000,))  # fmt: skip
-    b = make_product("Rattan basket", category=make_category("rattan", "Rattan"),
-                     workshop=workshop, stock=5, prices=(90_000,))  # fmt: skip
-    db.session.commit()
-    return {"a": a, "b": b}
+    """A teak bowl (one piece left) and a rattan basket, both in the search index."""
+    return two_products()
 
 
 def _page(client: Any, url: str) -> str:
