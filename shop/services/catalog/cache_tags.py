@@ -3,8 +3,9 @@
 A cached page records the tags it depends on: `product:<id>` for every product it shows,
 `catalog` (the global catalog version) for everything structural, and `stock` or `prices`
 when its list of products depends on who is in stock or on prices (listings filtered or
-sorted that way). A change bumps only the tags it concerns, so a checkout empties the pages
-of the products it sold, not every page.
+sorted that way). A change bumps only the tags it concerns: a checkout stales the pages of
+a product only when it sold its last piece (pages show whether an option is on the shelf,
+never how many pieces are; catalog.version), and never every page.
 
 Tag versions live where every worker and server sees them, never in one process:
 

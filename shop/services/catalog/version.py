@@ -53,6 +53,10 @@ PER_PRODUCT_COLUMNS = frozenset(
 )  # fmt: skip
 
 
+# What a variant's stock may change on a storefront page: whether it is above zero (in
+# stock, or sold out / made to order), never the count. A sale that leaves pieces on the
+# shelf changes no page, so it stales none; tests/test_cache_tags.py holds pages to this.
+
 _FLUSH_TAGS = "kb_flush_cache_tags"  # session.info: what this flush stales, bumped after it
 
 
@@ -82,8 +86,9 @@ def stock_moved(
 ) -> None:
     """Record stock moved by Core statements ({variant id: change}); the caller commits.
 
-    Stales the pages of the products concerned, and the listings of what is in stock only
-    when a variant went from in stock to sold out or back. `after` ({variant id: (product
+    Storefront pages show whether an option is on the shelf, never how many pieces are:
+    only a variant going from in stock to sold out or back stales its
+    product's pages, and the listings of what is in stock. `after` ({variant id: (product
     id, stock now)}), when the updates returned it, saves reading it again.
     """
     session = session or db.session()
@@ -98,10 +103,10 @@ def stock_moved(
         after = {variant_id: (product_id, stock) for variant_id, product_id, stock in rows}
     tags: set[str] = set()
     for variant_id, (product_id, stock) in after.items():
-        tags.add(cache_tags.product_tag(product_id))
         if (stock > 0) != (stock - moves.get(variant_id, 0) > 0):
-            tags.add(cache_tags.STOCK)
-    cache_tags.bump(tags, session)
+            tags.update((cache_tags.product_tag(product_id), cache_tags.STOCK))
+    if tags:
+        cache_tags.bump(tags, session)
 
 
 def track_catalog_changes(session: scoped_session | Session) -> None:
@@ -136,6 +141,12 @@ def _in_stock_changed(variant: Variant) -> bool:
     if not before:
         return True  # the old value was never loaded: it may have crossed zero
     return (before[0] > 0) != ((variant.stock or 0) > 0)
+
+
+def _only_stock_counted(variant: Variant) -> bool:
+    """Whether only the variant's stock changed, and it stayed on the same side of zero."""
+    changed = {a.key for a in inspect(variant).attrs if a.history.has_changes()}
+    return changed == {"stock"} and not _in_stock_changed(variant)
 
 
 def _product_id(obj: Any) -> int | None:
@@ -174,6 +185,8 @@ def _tags_for(obj: Any, status: str) -> set[str] | None:
     product_id = _product_id(obj)
     if product_id is None:
         return None  # belongs to a product being added: that is structural anyway
+    if isinstance(obj, Variant) and status == "dirty" and _only_stock_counted(obj):
+        return set()  # the count moved, the shelf did not: no page shows a difference
     tags = {cache_tags.product_tag(product_id)}
     return tags | (_variant_tags(obj, status) if isinstance(obj, Variant) else set())
 
