@@ -14,6 +14,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from shop.gateways.mail import (
+    Attachment,
     MailError,
     MailMessage,
     OutboxMailer,
@@ -205,6 +206,43 @@ def test_outbox_mailer_writes_parseable_eml(tmp_path: Path):
     parsed = [BytesParser(policy=policy.default).parsebytes(f.read_bytes()) for f in files]
     assert {m["Subject"] for m in parsed} == {"Pesanan Anda", "ご注文"}
     assert {m["From"] for m in parsed} == {SENDER}
+
+
+def test_outbox_mail_with_japanese_names_and_a_file_reads_back_as_sent(tmp_path: Path):
+    OutboxMailer(tmp_path, "カルヤ・ビナアン <shop@karyabinaan.example>").send(
+        MailMessage(
+            to="田中 愛子 <aiko@example.jp>", subject="見積書 Q-2026-0007",
+            text="添付をご覧ください。", html="<p>添付を<b>ご覧</b>ください。</p>",
+            reply_to="Budi Santoso <budi@karyabinaan.example>",
+            attachments=(Attachment("見積書-Q-2026-0007.pdf", "application/pdf", b"%PDF-1.7 x"),),
+        )
+    )  # fmt: skip
+
+    [path] = list(tmp_path.iterdir())
+    mail = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
+    assert mail["To"].addresses[0].display_name == "田中 愛子"
+    assert mail["To"].addresses[0].addr_spec == "aiko@example.jp"
+    assert mail["From"].addresses[0].display_name == "カルヤ・ビナアン"
+    assert mail["Subject"] == "見積書 Q-2026-0007"
+    assert mail["Reply-To"] == "Budi Santoso <budi@karyabinaan.example>"
+    assert mail.get_content_type() == "multipart/mixed"
+    assert mail.get_body(("plain",)).get_content().strip() == "添付をご覧ください。"
+    assert "<b>ご覧</b>" in mail.get_body(("html",)).get_content()
+    [pdf] = list(mail.iter_attachments())
+    assert pdf.get_filename() == "見積書-Q-2026-0007.pdf"
+    assert pdf.get_content() == b"%PDF-1.7 x"
+
+
+def test_a_non_ascii_address_or_a_line_break_in_any_header_is_refused(tmp_path: Path):
+    mailer = OutboxMailer(tmp_path, SENDER)
+    for message in (
+        MailMessage(to="愛子 <あいこ@example.jp>", subject="x", text="x"),
+        MailMessage(to="a@example.com", subject="x\nBcc: all@example.com", text="x"),
+        MailMessage(to="a@example.com", subject="x", text="x", reply_to="b@example.com\r\nX: y"),
+    ):
+        with pytest.raises(MailError):
+            mailer.send(message)
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_mailer_from_config_picks_smtp_when_server_is_set():

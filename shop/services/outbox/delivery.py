@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Engine, delete, select, update
 
@@ -46,10 +47,11 @@ class DeliveryReport:
     failed: list[int] = field(default_factory=list)
 
 
-def claim(engine: Engine, mail_id: int, policy: RetryPolicy, now: datetime) -> bool:
-    """Take the message for this deliverer if it is due; False if another has it or it isn't."""
+def claim(engine: Engine, mail_id: int, policy: RetryPolicy, now: datetime) -> Any | None:
+    """Take the message for this deliverer if it is due: its row, or None if another has it
+    or it isn't due. One guarded UPDATE, which also returns what it claimed."""
     with engine.begin() as connection:
-        result = connection.execute(
+        return connection.execute(
             update(TABLE)
             .where(
                 TABLE.c.id == mail_id,
@@ -60,8 +62,8 @@ def claim(engine: Engine, mail_id: int, policy: RetryPolicy, now: datetime) -> b
                 next_attempt_at=now + timedelta(seconds=policy.lease_seconds),
                 attempts=TABLE.c.attempts + 1,
             )
-        )
-        return result.rowcount == 1
+            .returning(*TABLE.c)
+        ).one_or_none()
 
 
 def deliver_one(
@@ -70,10 +72,10 @@ def deliver_one(
 ) -> str | None:  # fmt: skip
     """Claim and send one message; return "sent", "retrying", "failed", or None (not ours)."""
     now = now or datetime.now(UTC)
-    if not claim(engine, mail_id, policy, now):
+    row = claim(engine, mail_id, policy, now)
+    if row is None:
         return None
     with engine.connect() as connection:
-        row = connection.execute(select(TABLE).where(TABLE.c.id == mail_id)).one()
         files = connection.execute(
             select(FILES.c.filename, FILES.c.content_type, FILES.c.data)
             .where(FILES.c.mail_id == mail_id)
@@ -101,7 +103,8 @@ def deliver_one(
                 html=None,
             )  # fmt: skip
         )
-        connection.execute(delete(FILES).where(FILES.c.mail_id == mail_id))
+        if files:
+            connection.execute(delete(FILES).where(FILES.c.mail_id == mail_id))
     return "sent"
 
 
