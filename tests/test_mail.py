@@ -233,6 +233,20 @@ def test_outbox_mail_with_japanese_names_and_a_file_reads_back_as_sent(tmp_path:
     assert pdf.get_content() == b"%PDF-1.7 x"
 
 
+def test_mail_text_is_readable_in_the_raw_message_unless_a_line_is_too_long(tmp_path: Path):
+    long_line = "<p>" + "ご注文ありがとうございます。" * 40 + "</p>"  # 1,687 octets
+    OutboxMailer(tmp_path, SENDER).send(
+        MailMessage(to="a@example.com", subject="x", text="Terima kasih — ご注文", html=long_line)
+    )
+
+    [path] = list(tmp_path.iterdir())
+    raw = path.read_bytes()
+    assert "Terima kasih — ご注文".encode() in raw  # as it is: readable, 8bit
+    assert max(len(line) for line in raw.splitlines()) <= 998  # the HTML went in base64
+    mail = BytesParser(policy=policy.default).parsebytes(raw)
+    assert mail.get_body(("html",)).get_content().strip() == long_line
+
+
 def test_a_non_ascii_address_or_a_line_break_in_any_header_is_refused(tmp_path: Path):
     mailer = OutboxMailer(tmp_path, SENDER)
     for message in (

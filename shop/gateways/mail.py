@@ -14,6 +14,7 @@ import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from email.charset import Charset
 from email.encoders import encode_base64
 from email.header import Header
 from email.message import Message
@@ -26,6 +27,9 @@ from typing import Any, Protocol
 
 DEFAULT_SENDER = "Karya Binaan <shop@karyabinaan.example>"
 DEFAULT_OUTBOX = "instance/outbox"
+MAX_LINE_OCTETS = 998  # RFC 5322
+UTF8_AS_IS = Charset("utf-8")
+UTF8_AS_IS.body_encoding = None  # 8bit: no base64 or quoted-printable
 
 
 class MailError(Exception):
@@ -69,11 +73,9 @@ def build_email(message: MailMessage, sender: str) -> Message:
     a third of the cost of EmailMessage's header objects, which matters on the mail every
     paid order sends. Headers are checked and encoded here instead (RFC 2047 for non-ASCII).
     """
-    body: Message = MIMEText(message.text, "plain", "utf-8")
+    body: Message = _text(message.text, "plain")
     if message.html is not None:
-        body = MIMEMultipart(
-            "alternative", _subparts=[body, MIMEText(message.html, "html", "utf-8")]
-        )
+        body = MIMEMultipart("alternative", _subparts=[body, _text(message.html, "html")])
     email = body
     if message.attachments:
         email = MIMEMultipart("mixed", _subparts=[body, *map(_attachment, message.attachments)])
@@ -85,6 +87,13 @@ def build_email(message: MailMessage, sender: str) -> Message:
     if message.reply_to:
         email["Reply-To"] = _addresses(message.reply_to)
     return email
+
+
+def _text(text: str, subtype: str) -> MIMEText:
+    """A UTF-8 text part, sent as it is (8bit, readable in the raw message, as the standard
+    policy does) unless a line is too long for SMTP (998 octets): then in base64."""
+    fits = all(len(line) <= MAX_LINE_OCTETS for line in text.encode().splitlines())
+    return MIMEText(text, subtype, UTF8_AS_IS if fits else "utf-8")
 
 
 def _checked(value: str) -> str:

@@ -8,9 +8,11 @@ event is recorded as seen in the same transaction as what it changed, so a webho
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from shop.database import begin_write
 from shop.extensions import db
@@ -56,19 +58,27 @@ def _locked_order(event: PaymentEvent) -> Order | None:
 
 
 def _first_time(provider: str, event: PaymentEvent, order_id: int | None) -> bool:
-    """Record the event id in this transaction; False if it was applied before."""
-    seen = select(ProcessedPaymentEvent.id).where(ProcessedPaymentEvent.event_id == event.id)
-    if db.session.scalar(seen) is not None:
-        return False
-    record = ProcessedPaymentEvent(
-        provider=provider, event_id=event.id, event_type=event.type[:80], order_id=order_id
+    """Record the event id in this transaction; False if it was applied (or is being
+    applied, by a delivery of the same event at the same moment) before.
+
+    One INSERT … ON CONFLICT DO NOTHING: the unique event id decides, on either database,
+    without a read first or a savepoint to recover from the duplicate.
+    """
+    session = db.session()
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    recorded = session.execute(
+        insert(ProcessedPaymentEvent)
+        .values(
+            provider=provider,
+            event_id=event.id,
+            event_type=event.type[:80],
+            order_id=order_id,
+            received_at=datetime.now(UTC),
+        )  # fmt: skip
+        .on_conflict_do_nothing(index_elements=["event_id"])
+        .returning(ProcessedPaymentEvent.id)
     )
-    try:
-        with db.session.begin_nested():  # the same event at the same moment, without an order
-            db.session.add(record)
-    except IntegrityError:
-        return False
-    return True
+    return recorded.scalar_one_or_none() is not None
 
 
 def _amount_matches(order: Order, event: PaymentEvent) -> bool:
