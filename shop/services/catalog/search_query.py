@@ -215,6 +215,7 @@ def _postgres(groups: list[Group], relaxed: bool) -> Select:
         _candidates(SearchDocument.product_id, score)
         .join(Product, Product.id == SearchDocument.product_id)
         .where(tsv.op("@@")(wanted), Product.status == ProductStatus.ACTIVE)
+        .order_by(SearchDocument.product_id)  # the cap keeps the same candidates: see matching
     )
 
 
@@ -235,6 +236,7 @@ def _sqlite(groups: list[Group], relaxed: bool) -> Select:
         .select_from(fts)
         .join(Product, Product.id == rowid)
         .where(match(wanted), Product.status == ProductStatus.ACTIVE)
+        .order_by(rowid)  # FTS5 reads in rowid order anyway: free
     )
 
 
@@ -249,6 +251,11 @@ def matching(
     has nothing to search for. `narrow` adds the listing's other filters (Product is joined).
 
     Relaxed, products matching any significant word, most words first.
+
+    The cap takes the first candidates by product id, never whichever the database read
+    first: PostgreSQL may read a large table from wherever another scan has got to
+    (synchronised scans), and the same search would then rank different candidates from one
+    request to the next, and its pages would overlap.
     """
     groups = _significant(plan.groups) if relaxed else plan.groups
     if not groups:
