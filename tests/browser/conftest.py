@@ -81,10 +81,30 @@ def live_app(tmp_path_factory: pytest.TempPathFactory, browser_database: str) ->
             db.engine.dispose()
 
 
+def _buffered(app: Flask) -> Any:
+    """The app with each response read whole, and closed, before the server sends it.
+
+    Werkzeug's development server leaves a streamed file (a photo) open when the browser
+    drops the connection mid-way (it moved on to the next page), and the warning the file
+    raises when collected fails whichever test runs then. Nothing here needs streaming.
+    """
+
+    def wsgi(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            close = getattr(body, "close", None)
+            if close is not None:
+                close()
+
+    return wsgi
+
+
 @pytest.fixture(scope="session")
 def live_server(live_app: Flask) -> Iterator[str]:
     """Serve the live app on a free loopback port."""
-    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    server = make_server("127.0.0.1", 0, _buffered(live_app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
