@@ -13,13 +13,26 @@ _WRITE = "kb_write_transaction"
 
 
 def configure_engine_events(engine: Engine) -> None:
-    """Put SQLite into WAL mode with a busy timeout and foreign keys enforced.
+    """Put SQLite into WAL mode with a busy timeout and foreign keys enforced; on PostgreSQL,
+    read large tables from their start (synchronize_seqscans off).
 
     The driver's own transaction handling stays: it opens a transaction at the first write,
     so a request that reads and then writes holds no stale snapshot and waits its turn (busy
     timeout) instead of failing. A unit of work that must read what it changes under the
     write lock starts with `begin_write`.
     """
+    if engine.dialect.name == "postgresql":
+
+        @event.listens_for(engine, "connect")
+        def _postgres_settings(dbapi_connection: Any, _record: Any) -> None:
+            # A scan of a large table starts at block 0, never wherever another scan has got
+            # to: search reads its capped candidates in table order (search_query.matching),
+            # and the same search must find the same ones from one request to the next.
+            with dbapi_connection.cursor() as cursor:
+                cursor.execute("SET synchronize_seqscans = off")
+            dbapi_connection.commit()
+
+        return
     if engine.dialect.name != "sqlite":
         return
 

@@ -197,12 +197,22 @@ def _candidates(product_id: Any, score: Any) -> Select:
 
 
 def _postgres(groups: list[Group], relaxed: bool) -> Select:
-    tsv = literal_column("search_document.tsv")
-
     def tsquery(groups: Sequence[Group], joiner: str, name: str):
         return cast(bindparam(name, _tsquery(groups, joiner), type_=Text), TSQUERY)
 
     wanted = tsquery(groups, "|" if relaxed else "&", "search_all")
+    # The documents the GIN index finds, planned on their own (OFFSET 0 keeps them apart)
+    # and joined to their products one by one until the candidate limit. Planned together
+    # with that LIMIT, PostgreSQL walks every document in id order testing each instead: a
+    # word in one document of twelve took 22 ms at 50,000 products, this way 6 ms.
+    column = literal_column("search_document.tsv")
+    found = (
+        select(SearchDocument.product_id, column.label("tsv"))
+        .where(column.op("@@")(wanted))
+        .offset(0)
+        .subquery("found")
+    )
+    tsv = found.c.tsv
     # Names weigh 1, descriptions 0.3 (ts_rank's weights are {D, C, B, A}).
     score = func.ts_rank(literal_column("'{0.05, 0.1, 0.3, 1.0}'::float4[]"), tsv, wanted)
     if relaxed:
@@ -212,10 +222,10 @@ def _postgres(groups: list[Group], relaxed: bool) -> Select:
         ]
         score = sum(matched[1:], matched[0]) * 10 + score
     return (
-        _candidates(SearchDocument.product_id, score)
-        .join(Product, Product.id == SearchDocument.product_id)
-        .where(tsv.op("@@")(wanted), Product.status == ProductStatus.ACTIVE)
-        .order_by(SearchDocument.product_id)  # the cap keeps the same candidates: see matching
+        _candidates(found.c.product_id, score)
+        .select_from(found)
+        .join(Product, Product.id == found.c.product_id)
+        .where(Product.status == ProductStatus.ACTIVE)
     )
 
 
@@ -252,10 +262,12 @@ def matching(
 
     Relaxed, products matching any significant word, most words first.
 
-    The cap takes the first candidates by product id, never whichever the database read
-    first: PostgreSQL may read a large table from wherever another scan has got to
-    (synchronised scans), and the same search would then rank different candidates from one
-    request to the next, and its pages would overlap.
+    The cap takes the first candidates in the order the index and table are read: by rowid
+    on SQLite; on PostgreSQL in table order, from the table's start (the engine turns off
+    synchronised scans, which start a large table's scan wherever another one has got to:
+    the same search would rank different candidates on each request, and its pages would
+    overlap). Sorting every match by id first would cost as much as the catalog holds
+    matches, which the cap is there to avoid.
     """
     groups = _significant(plan.groups) if relaxed else plan.groups
     if not groups:
