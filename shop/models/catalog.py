@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     and_,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -209,6 +210,14 @@ class Variant(db.Model):
         CheckConstraint("stock >= 0", name="stock_not_negative"),
         CheckConstraint("weight_g >= 0", name="weight_not_negative"),
         CheckConstraint("net_weight_g IS NULL OR net_weight_g >= 0", name="net_weight"),
+        # "Available now": whether a product has an option on the shelf, answered from this
+        # small index alone (listings filtered that way test up to a thousand products).
+        Index(
+            "ix_variant_in_stock",
+            "product_id",
+            postgresql_where=text("is_active IS true AND stock > 0"),
+            sqlite_where=text("is_active IS 1 AND stock > 0"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
