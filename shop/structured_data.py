@@ -10,8 +10,8 @@ from flask import url_for
 from shop.hosts import site_root
 from shop.i18n import url_in_language
 from shop.models import Product, Variant
-from shop.services.catalog import products as catalog
 from shop.services.catalog.text import localized
+from shop.services.catalog.variants import availability as option_availability
 from shop.services.text import plain_excerpt
 from shop.templating import media_url, smallest_width_at_least
 
@@ -27,8 +27,8 @@ def product_json_ld(product: Product, variants: list[Variant], locale: str) -> d
     def text(entry: Any, field: str) -> str:
         return localized(entry, field, locale)
 
-    in_stock = any(catalog.availability(product, v) == "in_stock" for v in variants)
-    made_to_order = any(catalog.availability(product, v) == "made_to_order" for v in variants)
+    in_stock = any(option_availability(product, v) == "in_stock" for v in variants)
+    made_to_order = any(option_availability(product, v) == "made_to_order" for v in variants)
     if in_stock:
         availability = "https://schema.org/InStock"
     elif made_to_order:

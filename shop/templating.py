@@ -18,7 +18,7 @@ from shop.i18n import DEFAULT_LANGUAGE, locale_code, select_currency, url_in_lan
 from shop.models import Product
 from shop.services import currency, money
 from shop.services.catalog import text as catalog_text
-from shop.services.catalog.products import product_availability
+from shop.services.catalog.variants import product_availability
 from shop.services.media.images import rendition_name
 from shop.services.ordering import carriers, presentation
 from shop.services.ordering.mail import delivery_estimate

@@ -13,7 +13,7 @@ from PIL import Image
 from shop.extensions import db
 from shop.models import Category, Product, ProductPhoto, ProductStatus, Variant, Workshop
 from shop.services import clock
-from shop.services.catalog.products import refresh_price_range
+from shop.services.catalog.variants import refresh_price_range
 from shop.services.media.images import process_image
 
 _numbers = itertools.count(1)

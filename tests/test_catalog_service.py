@@ -6,7 +6,9 @@ import pytest
 
 from shop.models import ProductStatus
 from shop.services.catalog import products as catalog
-from shop.services.catalog.products import Availability, ListingFilters
+from shop.services.catalog import variants
+from shop.services.catalog.products import ListingFilters
+from shop.services.catalog.variants import Availability
 from tests.factories import make_category, make_product, make_workshop
 
 
@@ -59,7 +61,7 @@ def test_price_range_comes_from_active_variants_only(shelf) -> None:
     b737 = shelf["b737"]
     assert (b737.price_min_idr, b737.price_max_idr) == (100_000, 25_000_000)
     b737.variants[2].is_active = False
-    catalog.refresh_price_range(b737)
+    variants.refresh_price_range(b737)
     assert b737.price_max_idr == 500_000
 
 
@@ -114,10 +116,10 @@ def test_pages_are_clamped(shelf) -> None:
 
 def test_availability_of_variants(shelf) -> None:
     bowl, plates = shelf["bowl"], shelf["plates"]
-    assert catalog.availability(bowl, bowl.variants[0]) is Availability.IN_STOCK
-    assert catalog.availability(plates, plates.variants[0]) is Availability.SOLD_OUT
+    assert variants.availability(bowl, bowl.variants[0]) is Availability.IN_STOCK
+    assert variants.availability(plates, plates.variants[0]) is Availability.SOLD_OUT
     plates.made_to_order = True
-    assert catalog.availability(plates, plates.variants[0]) is Availability.MADE_TO_ORDER
+    assert variants.availability(plates, plates.variants[0]) is Availability.MADE_TO_ORDER
 
 
 def test_draft_and_archived_products_have_no_page(shelf) -> None:

@@ -14,6 +14,7 @@ from shop.page_cache import cached_page, page_shows
 from shop.services.catalog import cache_tags, lead_times, pricing
 from shop.services.catalog import products as catalog
 from shop.services.catalog.products import ListingFilters
+from shop.services.catalog.variants import active_variants, availability
 from shop.services.ordering import shipping
 from shop.services.ordering.cart import MAX_LINE_QUANTITY
 from shop.services.text import plain_excerpt
@@ -79,14 +80,14 @@ def product_detail(slug: str) -> str:
     if product is None:
         abort(404)
     page_shows([product])
-    variants = catalog.active_variants(product)
+    variants = active_variants(product)
     pricing.load_tiers(variants)
     volume_prices = [(v, pricing.tier_table(v)) for v in variants if v.price_tiers]
     wanted = request.args.get("variant", "")
     selected = next((v for v in variants if v.sku == wanted), None)
     if selected is None:
         selected = next(
-            (v for v in variants if catalog.availability(product, v) != "sold_out"),
+            (v for v in variants if availability(product, v) != "sold_out"),
             variants[0] if variants else None,
         )
     return render_template(
@@ -94,8 +95,8 @@ def product_detail(slug: str) -> str:
         product=product,
         variants=variants,
         selected=selected,
-        availability=catalog.availability,
-        sold_out=[v for v in variants if catalog.availability(product, v) == "sold_out"],
+        availability=availability,
+        sold_out=[v for v in variants if availability(product, v) == "sold_out"],
         volume_prices=volume_prices,
         volume_bands=pricing.shared_bands([bands for _, bands in volume_prices]),
         max_quantity=MAX_LINE_QUANTITY,

@@ -36,8 +36,8 @@ from shop.models import (
     Workshop,
 )
 from shop.services import currency
-from shop.services.catalog.products import refresh_price_range
 from shop.services.catalog.text import TRANSLATION_MODELS, source_digest
+from shop.services.catalog.variants import refresh_price_range
 from shop.services.media.images import StoredImage, process_image
 
 VIEW_NAMES = ("main view", "another angle", "close-up of the finish", "at home")

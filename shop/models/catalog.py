@@ -157,7 +157,7 @@ class Product(db.Model):
     lead_time_days: Mapped[int | None] = mapped_column(Integer)
     maker_share_pct: Mapped[int] = mapped_column(Integer, default=30)
     featured: Mapped[bool] = mapped_column(Boolean, default=False)
-    # Derived from the active variants by services.catalog.refresh_price_range so the
+    # Derived from the active variants by services.catalog.variants.refresh_price_range so the
     # listing can filter and sort by price without aggregating variants per request.
     price_min_idr: Mapped[int | None] = mapped_column(BigInteger)
     price_max_idr: Mapped[int | None] = mapped_column(BigInteger)

@@ -12,7 +12,7 @@ from shop.redirects import local_path
 from shop.saved import bp
 from shop.saved.forms import SaveForm
 from shop.services.accounts import saved_items
-from shop.services.catalog import products as catalog
+from shop.services.catalog.variants import active_variants, availability
 
 
 def visitor_saved_ids(customer: Customer | None) -> list[int]:
@@ -82,8 +82,8 @@ def show() -> str:
         "saved/saved.html",
         products=products,
         customer=customer,
-        variants_of=catalog.active_variants,
-        availability=catalog.availability,
+        variants_of=active_variants,
+        availability=availability,
         guest_limit=saved_items.MAX_GUEST_ITEMS,
     )
 

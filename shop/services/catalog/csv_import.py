@@ -42,7 +42,7 @@ from shop.services.catalog.csv_export import (
     unguard,
 )
 from shop.services.catalog.listings import default_maker_share_pct
-from shop.services.catalog.products import refresh_price_range
+from shop.services.catalog.variants import refresh_price_range
 from shop.services.reporting import audit
 
 MAX_ROWS = 5_000

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Collection
 from dataclasses import dataclass, replace
 from typing import Any
@@ -29,14 +28,6 @@ SORTS = ("relevance", *ORDERS)
 MAX_QUERY_LENGTH = 100
 MAX_QUERY_WORDS = 6
 MAX_PRICE_IDR = 10_000_000_000
-
-
-class Availability(enum.StrEnum):
-    """What a buyer can expect for one variant."""
-
-    IN_STOCK = "in_stock"
-    MADE_TO_ORDER = "made_to_order"
-    SOLD_OUT = "sold_out"
 
 
 @dataclass(frozen=True)
@@ -298,41 +289,6 @@ def workshop_products(
     """Return one page of a workshop's active products, as bare rows for their cards."""
     filters = ListingFilters(workshop=workshop.slug, page=page)
     return search_products(filters, per_page, locale, cards=True)
-
-
-def active_variants(product: Product) -> list[Variant]:
-    """Return the variants a buyer can choose, in display order."""
-    return [v for v in product.variants if v.is_active]
-
-
-def availability(product: Product, variant: Variant) -> Availability:
-    """Say whether a variant ships now, is made to order, or is sold out."""
-    if variant.stock > 0:
-        return Availability.IN_STOCK
-    if product.made_to_order:
-        return Availability.MADE_TO_ORDER
-    return Availability.SOLD_OUT
-
-
-def product_availability(product: Product) -> Availability | None:
-    """What a product's card promises: in stock when any option is on the shelf, else made
-    to order or sold out; None when it has no option on sale."""
-    options = [v for v in product.variants if v.is_active]
-    if not options:
-        return None
-    if any(v.stock > 0 for v in options):
-        return Availability.IN_STOCK
-    return Availability.MADE_TO_ORDER if product.made_to_order else Availability.SOLD_OUT
-
-
-def refresh_price_range(product: Product, removed: Collection[Variant] = ()) -> None:
-    """Recompute the product's stored price range from its active variants."""
-    # An unflushed variant has is_active None until its column default applies: count it.
-    prices = [
-        v.price_idr for v in product.variants if v.is_active is not False and v not in removed
-    ]
-    product.price_min_idr = min(prices) if prices else None
-    product.price_max_idr = max(prices) if prices else None
 
 
 def sitemap_entries() -> list[tuple[str, object]]:

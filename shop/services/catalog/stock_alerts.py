@@ -26,7 +26,7 @@ from sqlalchemy.orm import joinedload
 from shop.extensions import db
 from shop.gateways.mail import MailMessage
 from shop.models import AlertStatus, Product, ProductStatus, ProductTranslation, StockAlert, Variant
-from shop.services.catalog.products import Availability, availability
+from shop.services.catalog.variants import Availability, availability
 
 CONFIRM_SALT = "stock-alert-confirm"
 UNSUBSCRIBE_SALT = "stock-alert-unsubscribe"

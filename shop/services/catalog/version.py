@@ -33,7 +33,7 @@ from shop.models import (
     WorkshopTranslation,
 )
 from shop.services.catalog import cache_tags
-from shop.services.catalog.products import refresh_price_range
+from shop.services.catalog.variants import refresh_price_range
 
 # Volume prices, approximate prices in other currencies and translated texts show on
 # storefront pages: a tier, exchange rate or translation change must refresh them too; so
