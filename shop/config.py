@@ -288,13 +288,14 @@ def from_environment(instance_path: str) -> dict[str, object]:
 
 
 def engine_options(database_url: str, options: dict[str, Any], connect_timeout: int) -> dict:
-    """SQLAlchemy engine options: pre-ping pooled connections, and on PostgreSQL give up
-    connecting after `connect_timeout` seconds, so a database that is down answers 503 at once."""
-    options = {"pool_pre_ping": True, **options}
-    if database_url.startswith(("postgresql", "postgres")):
-        connect_args = {"connect_timeout": connect_timeout, **options.get("connect_args", {})}
-        options["connect_args"] = connect_args
-    return options
+    """SQLAlchemy engine options: pooled connections are checked before use (SQLite: a
+    pre-ping; PostgreSQL: their socket, see database.closed_while_idle), and on PostgreSQL
+    connecting gives up after `connect_timeout` seconds, so a database that is down answers
+    503 at once."""
+    if not database_url.startswith(("postgresql", "postgres")):
+        return {"pool_pre_ping": True, **options}
+    connect_args = {"connect_timeout": connect_timeout, **options.get("connect_args", {})}
+    return {"pool_pre_ping": False, **options, "connect_args": connect_args}
 
 
 def normalise_database_url(url: str) -> str:
@@ -318,7 +319,7 @@ DEFAULTS: dict[str, object] = {
     "CACHE_DEFAULT_TIMEOUT": 600,
     "CACHE_THRESHOLD": 2000,
     "CACHE_KEY_PREFIX": "kb:",
-    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "SQLALCHEMY_ENGINE_OPTIONS": {},  # see engine_options
     # Seconds to wait for PostgreSQL to accept a connection before answering 503.
     "DATABASE_CONNECT_TIMEOUT": 5,
     "DEMO_PAYMENTS": False,

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import select
 from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, scoped_session
 
 # Execution option marking the connection of a unit of work begun with BEGIN IMMEDIATE.
@@ -14,7 +16,8 @@ _WRITE = "kb_write_transaction"
 
 def configure_engine_events(engine: Engine) -> None:
     """Put SQLite into WAL mode with a busy timeout and foreign keys enforced; on PostgreSQL,
-    read large tables from their start (synchronize_seqscans off).
+    read large tables from their start (synchronize_seqscans off), and before handing out a
+    pooled connection, make sure the server has not closed it (`closed_while_idle`).
 
     The driver's own transaction handling stays: it opens a transaction at the first write,
     so a request that reads and then writes holds no stale snapshot and waits its turn (busy
@@ -32,6 +35,12 @@ def configure_engine_events(engine: Engine) -> None:
                 cursor.execute("SET synchronize_seqscans = off")
             dbapi_connection.commit()
 
+        @event.listens_for(engine, "checkout")
+        def _alive(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+            if closed_while_idle(dbapi_connection):
+                # The pool drops it and hands out another (reconnecting if need be).
+                raise DisconnectionError("the database closed this connection while it was idle")
+
         return
     if engine.dialect.name != "sqlite":
         return
@@ -46,6 +55,21 @@ def configure_engine_events(engine: Engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+
+
+def closed_while_idle(dbapi_connection: Any) -> bool:
+    """Whether the server closed a pooled PostgreSQL connection (or wrote to it) while idle.
+
+    A restarted or crashed server, or a terminated backend, closes its connections: their
+    sockets turn readable (the server's farewell, then end of file), while an idle connection
+    in good health has nothing to read. Polling the socket tells them apart without a round
+    trip to the server, which pre-pinging every checkout would cost each request. A server
+    gone without closing anything (a cut cable) still shows on the first statement, which
+    fails (503) and empties the pool.
+    """
+    poller = select.poll()
+    poller.register(dbapi_connection.fileno(), select.POLLIN | select.POLLERR | select.POLLHUP)
+    return bool(poller.poll(0))
 
 
 def refresh_statistics(engine: Engine) -> None:

@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 from flask import Flask
 from sqlalchemy import make_url
@@ -185,6 +186,39 @@ def test_postgresql_outage_answers_503_and_the_shop_recovers(proxied_app, proxy)
     assert product.name in cart  # the buyer's cart survived the outage
     # Stripe sends the event again, and this time it is taken.
     assert client.post("/stripe/webhook", data=body, headers=headers).status_code == 200
+
+
+def test_a_database_restarted_between_requests_costs_no_request(proxied_app, proxy) -> None:
+    # Pooled connections are not pinged before each use (a round trip per request): their
+    # sockets are checked instead. A connection the server closed is replaced, unseen.
+    product = shop_with_stock(stock=5)
+    page = f"/products/{product.slug}"
+    client = proxied_app.test_client()
+    assert client.get(page).status_code == 200
+
+    proxy.stop()  # every pooled connection severed…
+    proxy.start()  # …and the server back at once, as after a quick restart
+    assert client.get(page).status_code == 200
+
+
+def test_backends_the_server_ended_are_replaced_unseen(app) -> None:
+    # The server ending its backends itself, as a restart or an administrator does: it says
+    # so on each connection (FATAL 57P01) before closing it.
+    if not POSTGRES_URL:
+        pytest.skip("ends live PostgreSQL backends: set TEST_DATABASE_URL")
+    product = shop_with_stock(stock=5)
+    page = f"/products/{product.slug}"
+    client = app.test_client()
+    assert client.get(page).status_code == 200
+    url = make_url(POSTGRES_URL).set(drivername="postgresql")
+    with psycopg.connect(url.render_as_string(hide_password=False), autocommit=True) as admin:
+        ended = admin.execute(
+            "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid, 5000)) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        ).fetchone()
+    assert ended is not None and ended[0] >= 1
+    assert client.get(page).status_code == 200
+    assert client.get("/cart").status_code == 200
 
 
 def _unreachable_sqlite_app(tmp_path: Path, **overrides: object) -> Flask:

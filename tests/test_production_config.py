@@ -197,5 +197,4 @@ def test_debug_mode_with_nothing_set_starts_with_development_defaults(environmen
 def test_postgresql_gives_up_connecting_after_a_few_seconds(environment) -> None:
     environment(FLASK_DEBUG="1", DATABASE_URL="postgresql://shop@127.0.0.1:1/shop")
     options = create_app().config["SQLALCHEMY_ENGINE_OPTIONS"]
-    assert options["pool_pre_ping"] is True
     assert options["connect_args"]["connect_timeout"] == 5
