@@ -18,6 +18,7 @@ from shop.i18n import DEFAULT_LANGUAGE, locale_code, select_currency, url_in_lan
 from shop.models import Product
 from shop.services import currency, money
 from shop.services.catalog import text as catalog_text
+from shop.services.catalog.kept import kept
 from shop.services.catalog.variants import product_availability
 from shop.services.media.images import rendition_name
 from shop.services.ordering import carriers, presentation
@@ -89,10 +90,11 @@ def date_long(value: date | None) -> str:
 
 
 def _rates() -> currency.Rates:
-    # Read once per request (kept on the request, not `g`, which can outlive one).
+    # Read once per catalog version (rates are part of it), and looked up once per request
+    # (kept on the request, not `g`, which can outlive one).
     rates = getattr(request, "_exchange_rates", None)
     if rates is None:
-        rates = currency.current_rates()
+        rates = kept("exchange_rates", currency.current_rates)
         request._exchange_rates = rates  # type: ignore[attr-defined]
     return rates
 

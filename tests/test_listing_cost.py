@@ -15,7 +15,7 @@ from sqlalchemy import select
 from shop.demo.bulk import seed_bulk
 from shop.extensions import db
 from shop.models import Product, ProductStatus, StockReason
-from shop.services.catalog import counts, listings
+from shop.services.catalog import counts, listings, search_query
 from shop.services.catalog.listings import ProductDraft, VariantDraft
 from shop.services.catalog.products import SORTS, ListingFilters, search_products
 from shop.services.ordering import stock as stock_service
@@ -197,3 +197,16 @@ def test_pages_cover_every_product_once_in_order_for_each_sort(
         shown, totals = _walk(filters, per_page)
         assert shown == expected  # no duplicate, no gap, ties in id order, pages past the middle
         assert (len(expected), False) in totals
+
+
+def test_a_search_with_more_matches_than_it_ranks_says_so(app, client, monkeypatch):
+    monkeypatch.setattr(search_query, "CANDIDATE_LIMIT", 30)
+    category, workshop = make_category(), make_workshop()
+    for i in range(40):
+        make_product(f"Bowl {i}", category=category, workshop=workshop, prices=(200_000,))
+    make_product("Teak spoon", category=category, workshop=workshop, prices=(90_000,))
+    db.session.commit()
+    html = client.get("/products?q=bowl").get_data(as_text=True)
+    assert "30+ results for “bowl”" in html and "Page 1 of 2+" in html
+    html = client.get("/products?q=spoon").get_data(as_text=True)
+    assert "1 result for “spoon”" in html

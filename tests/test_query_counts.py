@@ -26,9 +26,10 @@ def _add_products(prefix: str, n: int, variants: int, photos: int) -> list[Produ
 
 
 def _queries_for(client, count_queries, url: str, *, fresh: bool = False) -> int:
-    if fresh:  # render it and its product cards, rather than check stored copies first
-        cache.clear()
+    if fresh:  # render it and its product cards, rather than check stored copies first,
+        cache.clear()  # and read what pages keep per catalog version (catalog.kept)
         client.application.extensions["card_cache"].clear()
+        client.application.extensions.get("kept", {}).clear()
     db.session.expire_all()
     before = count_queries.count
     assert client.get(url).status_code == 200

@@ -2,8 +2,7 @@
 
 Every listing-type page shows these figures, and counting them means reading the whole
 catalog. They change only when the catalog does, so they are counted once per catalog
-version (one grouped query) and kept in the app until the version moves on: a request on
-an unchanged catalog pays one primary-key read of the version, whatever the catalog's size.
+version (one grouped query) and kept in the app until the version moves on (catalog.kept).
 
 Result totals for other filters (search, price, availability) are counted with a LIMIT
 instead, so a count stops after the first `COUNT_CAP` rows and the page says "1,000+".
@@ -11,17 +10,15 @@ instead, so a count stops after the first `COUNT_CAP` rows and the page says "1,
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 
-from flask import current_app
 from sqlalchemy import Select, func, select
 
 from shop.extensions import db
-from shop.models import CatalogVersion, Category, Product, ProductStatus, Workshop
+from shop.models import Category, Product, ProductStatus, Workshop
+from shop.services.catalog.kept import kept
 
 COUNT_CAP = 1000
-_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -31,12 +28,6 @@ class ActiveCounts:
     total: int = 0
     by_category: dict[str, int] = field(default_factory=dict)
     by_workshop: dict[str, int] = field(default_factory=dict)
-
-
-def _version() -> int:
-    # Read here rather than through services.catalog.version, which imports the product
-    # service (and the product service imports this module).
-    return db.session.scalar(select(CatalogVersion.version).where(CatalogVersion.id == 1)) or 0
 
 
 def _count() -> ActiveCounts:
@@ -57,33 +48,8 @@ def _count() -> ActiveCounts:
 
 
 def active_counts() -> ActiveCounts:
-    """The counts for the catalog as it is now: counted at most once per catalog version.
-
-    Within one transaction the version is read once, however many lists a page shows.
-    """
-    session = db.session()
-    seen = session.info.get("active_counts")
-    transaction = session.get_transaction()
-    if transaction is not None and seen is not None and seen[0] is transaction:
-        return seen[1]
-    counts = _current_counts()
-    session.info["active_counts"] = (session.get_transaction(), counts)
-    return counts
-
-
-def _current_counts() -> ActiveCounts:
-    version = _version()
-    store = current_app.extensions.setdefault("active_counts", {})
-    cached = store.get("counts")
-    if cached is not None and cached[0] == version:
-        return cached[1]
-    counts = _count()
-    with _LOCK:
-        # Another thread may have counted a newer version meanwhile: keep the newest.
-        current = store.get("counts")
-        if current is None or current[0] <= version:
-            store["counts"] = (version, counts)
-    return counts
+    """The counts for the catalog as it is now: counted at most once per catalog version."""
+    return kept("active_counts", _count)
 
 
 def capped_count(ids: Select, at_least: int) -> tuple[int, bool]:

@@ -17,7 +17,9 @@ from shop.models import (
     Variant,
     Workshop,
 )
+from shop.services.catalog import search_query
 from shop.services.catalog.counts import active_counts, capped_count
+from shop.services.catalog.kept import kept, snapshot
 from shop.services.catalog.paging import ORDERS, page_ids
 from shop.services.catalog.search import ResultPage, clamp_page
 from shop.services.catalog.search_query import SearchPlan, matching, plan_search
@@ -212,10 +214,15 @@ def _search_page(
             break
     if not total:
         return ProductPage(items=[], total=0, page=1, per_page=per_page, search=plan)
+    # One candidate past the limit was read only to tell that the count stopped there.
+    more = total > search_query.CANDIDATE_LIMIT
     query = _storefront_query(locale, cards=cards).where(Product.id.in_(ids))
     by_id = {product.id: product for product in db.session.scalars(query).unique()}
     items = [by_id[i] for i in ids if i in by_id]
-    return ProductPage(items=items, total=total, page=page, per_page=per_page, search=plan)
+    total = min(total, search_query.CANDIDATE_LIMIT)
+    return ProductPage(
+        items=items, total=total, page=page, per_page=per_page, more=more, search=plan
+    )
 
 
 def featured_products(
@@ -261,20 +268,30 @@ def _with_texts(query: Select, model: type, locale: str) -> Select:
     return query.options(joinedload(shown_in(model, locale)))
 
 
-def categories_with_counts(locale: str = SOURCE_LOCALE) -> list[tuple[Category, int]]:
-    """Return every category with its number of active products, in display order."""
-    counts = active_counts().by_category
-    query = select(Category).order_by(Category.position, Category.name)
-    categories = db.session.scalars(_with_texts(query, Category, locale)).unique()
-    return [(category, counts.get(category.slug, 0)) for category in categories]
+def categories_with_counts(locale: str = SOURCE_LOCALE) -> list[tuple[Any, int]]:
+    """Return every category (as kept.snapshot) with its number of active products, in
+    display order; read once per catalog version and language."""
+
+    def load() -> list[tuple[Any, int]]:
+        counts = active_counts().by_category
+        query = select(Category).order_by(Category.position, Category.name)
+        categories = db.session.scalars(_with_texts(query, Category, locale)).unique()
+        return [(snapshot(c), counts.get(c.slug, 0)) for c in categories]
+
+    return kept(("categories", locale), load)
 
 
-def workshops_with_counts(locale: str = SOURCE_LOCALE) -> list[tuple[Workshop, int]]:
-    """Return every workshop with its number of active products, by name."""
-    counts = active_counts().by_workshop
-    query = select(Workshop).order_by(Workshop.name)
-    workshops = db.session.scalars(_with_texts(query, Workshop, locale)).unique()
-    return [(workshop, counts.get(workshop.slug, 0)) for workshop in workshops]
+def workshops_with_counts(locale: str = SOURCE_LOCALE) -> list[tuple[Any, int]]:
+    """Return every workshop (as kept.snapshot) with its number of active products, by name;
+    read once per catalog version and language."""
+
+    def load() -> list[tuple[Any, int]]:
+        counts = active_counts().by_workshop
+        query = select(Workshop).order_by(Workshop.name)
+        workshops = db.session.scalars(_with_texts(query, Workshop, locale)).unique()
+        return [(snapshot(w), counts.get(w.slug, 0)) for w in workshops]
+
+    return kept(("workshops", locale), load)
 
 
 def get_workshop(slug: str, locale: str = SOURCE_LOCALE) -> Workshop | None:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import (
     Float,
     Select,
@@ -43,6 +44,7 @@ SPELLING_THRESHOLD = 0.33
 NEAR_THRESHOLD = 0.2
 NEAR_MIN_LENGTH = 5
 SQLITE_VOCABULARY_SCAN = 5000
+KNOWN_WORDS_KEPT = 20_000
 
 Alternative = list[str]  # tokens that must all be found (see _is_prefix)
 Group = list[Alternative]  # one typed word: any alternative will do
@@ -59,13 +61,25 @@ class SearchPlan:
 
 
 def _is_known(word: str) -> bool:
-    """Whether some catalog word starts with this word (an index range read)."""
+    """Whether some catalog word starts with this word (an index range read).
+
+    The vocabulary only grows (search_index adds words, nothing removes one), so a word
+    found once is known for good: the app keeps the words it found.
+    """
+    known: set[str] = current_app.extensions.setdefault("known_search_words", set())
+    if word in known:
+        return True
     hit = db.session.scalar(
         select(SearchWord.word)
         .where(SearchWord.word >= word, SearchWord.word < word + "\U0010ffff")
         .limit(1)
     )
-    return hit is not None
+    if hit is None:
+        return False
+    if len(known) >= KNOWN_WORDS_KEPT:
+        known.clear()
+    known.add(word)
+    return True
 
 
 def _vocabulary_near(word: str) -> list[str]:
@@ -256,7 +270,8 @@ def matching(
     relaxed: bool = False,
     narrow: Callable[[Select], Select] = lambda query: query,
 ) -> Subquery | None:
-    """The active products the plan finds, at most CANDIDATE_LIMIT, with their score and sort
+    """The active products the plan finds, at most CANDIDATE_LIMIT (one more, to tell that
+    there are more: the page then says "1,000+"), with their score and sort
     keys (product_id, score, created_at, price_min_idr, price_max_idr); None when the query
     has nothing to search for. `narrow` adds the listing's other filters (Product is joined).
 
@@ -276,4 +291,4 @@ def matching(
         query = _postgres(groups, relaxed)
     else:
         query = _sqlite(groups, relaxed)
-    return narrow(query).limit(CANDIDATE_LIMIT).subquery("matched")
+    return narrow(query).limit(CANDIDATE_LIMIT + 1).subquery("matched")

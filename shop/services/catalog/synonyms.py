@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from shop.extensions import db
 from shop.models import SearchSynonym
+from shop.services.catalog.kept import kept
 from shop.services.catalog.search_text import segments
 from shop.services.reporting import audit
 
@@ -57,27 +58,40 @@ def alternatives(expansion: str) -> list[str]:
     return list(found)[:MAX_ALTERNATIVES]
 
 
+def _by_term() -> dict[str, list[tuple[str, list[str]]]]:
+    """Every synonym: for each term, (language or "", alternatives) in language then id order."""
+    rows = db.session.execute(
+        select(SearchSynonym.term, SearchSynonym.locale, SearchSynonym.expansion).order_by(
+            SearchSynonym.locale, SearchSynonym.id
+        )
+    )
+    table: dict[str, list[tuple[str, list[str]]]] = {}
+    for term, locale, expansion in rows:
+        table.setdefault(term, []).append((locale, alternatives(expansion)))
+    return table
+
+
+def _table() -> dict[str, list[tuple[str, list[str]]]]:
+    # Synonyms are part of the catalog version (a change to one bumps it): read once per version.
+    return kept("search_synonyms", _by_term)
+
+
 def expansions(words: Iterable[str], locale: str) -> dict[str, list[str]]:
     """For each typed word with synonyms (in this language or any), its alternatives."""
     terms = {normalise_term(w) for w in words} - {""}
-    if not terms:
-        return {}
-    rows = db.session.execute(
-        select(SearchSynonym.term, SearchSynonym.expansion)
-        .where(SearchSynonym.term.in_(terms))
-        .where(or_(SearchSynonym.locale == ANY_LOCALE, SearchSynonym.locale == locale))
-        .order_by(SearchSynonym.locale, SearchSynonym.id)
-    )
+    table = _table() if terms else {}
     found: dict[str, list[str]] = {}
-    for term, expansion in rows:
-        found.setdefault(term, [])
-        found[term] += [a for a in alternatives(expansion) if a not in found[term]]
+    for term in terms:
+        for row_locale, words_for in table.get(term, ()):
+            if row_locale in (ANY_LOCALE, locale):
+                found.setdefault(term, [])
+                found[term] += [a for a in words_for if a not in found[term]]
     return found
 
 
 def known_terms(limit: int = 2000) -> list[str]:
     """Synonym terms (for correcting a misspelled one), bounded."""
-    return list(db.session.scalars(select(SearchSynonym.term).distinct().limit(limit)))
+    return list(_table())[:limit]
 
 
 def list_synonyms() -> list[SearchSynonym]:
@@ -137,8 +151,3 @@ def seed_default_synonyms(session: Session | None = None) -> int:
         session.add(SearchSynonym(term=normalise_term(term), locale=locale, expansion=expansion))
     session.flush()
     return len(DEFAULT_SYNONYMS)
-
-
-def clear_synonyms() -> None:
-    """Remove every synonym (tests and rebuilding the defaults)."""
-    db.session.execute(delete(SearchSynonym))

@@ -28,19 +28,21 @@ from shop.models import (
     ProductPhoto,
     ProductTranslation,
     SearchSynonym,
+    ShippingZone,
     Variant,
     Workshop,
     WorkshopTranslation,
 )
-from shop.services.catalog import cache_tags
+from shop.services.catalog import cache_tags, kept
 from shop.services.catalog.variants import refresh_price_range
 
 # Volume prices, approximate prices in other currencies and translated texts show on
 # storefront pages: a tier, exchange rate or translation change must refresh them too; so
-# does a search synonym, which changes what a search lists.
+# does a search synonym, which changes what a search lists, and a shipping zone, whose fees
+# a product's page lists.
 CATALOG_MODELS = (
     Category, CategoryTranslation, ExchangeRate, PriceTier, Product, ProductPhoto,
-    ProductTranslation, SearchSynonym, Variant, Workshop, WorkshopTranslation,
+    ProductTranslation, SearchSynonym, ShippingZone, Variant, Workshop, WorkshopTranslation,
 )  # fmt: skip
 # Product columns that show only on the product's own page and cards: changing them leaves
 # every listing's choice and order of products as it was. Anything else a listing filters,
@@ -76,6 +78,7 @@ def bump_catalog_version(session: Session | None = None) -> None:
     )
     if updated.rowcount == 0:
         connection.execute(table.insert().values(id=1, version=1))
+    kept.forget(session)
     cache_tags.bump([cache_tags.GLOBAL], session)
 
 

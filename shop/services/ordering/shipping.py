@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 from babel import Locale
 from sqlalchemy import select
@@ -11,6 +12,7 @@ from sqlalchemy.orm import joinedload
 
 from shop.extensions import db
 from shop.models import ShippingCountry, ShippingZone
+from shop.services.catalog.kept import kept, snapshot
 
 # code, name, base fee, fee per started kilogram, delivery days, countries
 DEFAULT_ZONES: list[tuple[str, str, int, int, int, int, str]] = [
@@ -75,7 +77,7 @@ def install_default_zones() -> int:
     return added
 
 
-def fee_for(zone: ShippingZone, weight_g: int) -> int:
+def fee_for(zone: Any, weight_g: int) -> int:
     """Base fee plus the per-kilogram fee for every started kilogram."""
     kilograms = max(1, math.ceil(weight_g / 1000))
     return zone.base_fee_idr + zone.per_kg_fee_idr * kilograms
@@ -101,11 +103,18 @@ def quote(country: str, weight_g: int) -> ShippingQuote:
     )
 
 
+def _zones() -> list[Any]:
+    query = select(ShippingZone).order_by(ShippingZone.position, ShippingZone.id)
+    return [snapshot(zone) for zone in db.session.scalars(query)]
+
+
 def zone_fees(weight_g: int) -> list[ShippingQuote]:
-    """What a parcel of this weight costs to each zone, and how long it takes (zone order)."""
-    zones = db.session.scalars(
-        select(ShippingZone).order_by(ShippingZone.position, ShippingZone.id)
-    )
+    """What a parcel of this weight costs to each zone, and how long it takes (zone order).
+
+    For pages only (a product's shipping table): the zones are kept per catalog version,
+    which a zone change bumps. Orders are priced from the rows themselves (`quote`).
+    """
+    zones = kept("shipping_zones", _zones)
     return [
         ShippingQuote(
             country="", zone_code=z.code, zone_name=z.name, fee_idr=fee_for(z, weight_g),

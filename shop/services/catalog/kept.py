@@ -1,0 +1,82 @@
+"""What storefront pages read on every request yet changes only with the catalog, kept per
+catalog version in the app.
+
+The categories and workshops with their counts, the exchange rates and the search synonyms
+change only by a structural catalog change, which bumps the global catalog version
+(catalog.version: every such model is in CATALOG_MODELS). So each is read once per version
+and kept in the app: a request on an unchanged catalog pays one primary-key read of the
+version for all of them, whatever the catalog's size, instead of a statement for each.
+
+The version is read once per transaction, before anything kept is used. What is kept under
+a version was therefore read at that version or later, never earlier: a request that sees
+a newer version reads again. A transaction that bumps the version itself forgets what it
+read (bump_catalog_version calls `forget`).
+
+Kept values are plain data, never ORM rows: a row kept past its session would be expired
+by the next commit, or read by two threads' sessions at once. `snapshot` copies an entry's
+columns and the translation rows loaded with it, which is all a template reads of it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Hashable
+from types import SimpleNamespace
+from typing import Any, TypeVar
+
+from flask import current_app
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import Session
+
+from shop.extensions import db
+from shop.models import CatalogVersion
+
+T = TypeVar("T")
+_MEMO = "kb_catalog_version"  # session.info: (transaction, version) read in it
+_LOCK = threading.Lock()
+
+
+def catalog_version() -> int:
+    """The catalog version, read once per transaction (0 before anything was recorded)."""
+    session = db.session()
+    transaction = session.get_transaction()
+    seen = session.info.get(_MEMO)
+    if transaction is not None and seen is not None and seen[0] is transaction:
+        return int(seen[1])
+    version = session.scalar(select(CatalogVersion.version).where(CatalogVersion.id == 1)) or 0
+    session.info[_MEMO] = (session.get_transaction(), version)
+    return version
+
+
+def forget(session: Session) -> None:
+    """This transaction changed the catalog version: read it again when next asked."""
+    session.info.pop(_MEMO, None)
+
+
+def kept(name: Hashable, load: Callable[[], T]) -> T:
+    """`load()` as of the current catalog version: loaded at most once per version."""
+    version = catalog_version()
+    store: dict[Hashable, tuple[int, Any]] = current_app.extensions.setdefault("kept", {})
+    hit = store.get(name)
+    if hit is not None and hit[0] == version:
+        return hit[1]  # type: ignore[no-any-return]
+    value = load()
+    with _LOCK:
+        # Another thread may have loaded a newer version meanwhile: keep the newest.
+        current = store.get(name)
+        if current is None or current[0] <= version:
+            store[name] = (version, value)
+    return value
+
+
+def _columns(row: Any) -> dict[str, Any]:
+    return {attr.key: getattr(row, attr.key) for attr in inspect(row).mapper.column_attrs}
+
+
+def snapshot(entry: Any) -> SimpleNamespace:
+    """A catalog entry's columns and loaded translation rows, as plain data."""
+    state = inspect(entry)
+    loaded = "shown_translations" in state.attrs and "shown_translations" not in state.unloaded
+    rows = entry.shown_translations if loaded else ()
+    shown = [SimpleNamespace(**_columns(t)) for t in rows]
+    return SimpleNamespace(**_columns(entry), shown_translations=shown)
