@@ -11,7 +11,7 @@ from shop.catalog import bp
 from shop.catalog.forms import default_sort, parse_listing
 from shop.converters import page_number
 from shop.page_cache import cached_page, page_shows
-from shop.services.catalog import cache_tags, lead_times, pricing
+from shop.services.catalog import cache_tags, directory, lead_times, pricing
 from shop.services.catalog import products as catalog
 from shop.services.catalog.products import ListingFilters
 from shop.services.catalog.variants import active_variants, availability
@@ -52,8 +52,8 @@ def product_list() -> str:
     per_page = current_app.config["PRODUCTS_PER_PAGE"]
     results = catalog.search_products(filters, per_page, _locale(), cards=True)
     filters = catalog.with_page(filters, results.page)
-    categories = catalog.categories_with_counts(_locale())
-    workshops = catalog.workshops_with_counts(_locale())
+    categories = directory.categories_with_counts(_locale())
+    workshops = directory.workshops_with_counts(_locale())
     page_shows(results.items, *cache_tags.listing_tags(filters))
     return render_template(
         "catalog/list.html",
@@ -113,7 +113,7 @@ def product_detail(slug: str) -> str:
 def workshop_list() -> str:
     """Show every workshop the shop sells for."""
     return render_template(
-        "catalog/workshops.html", workshops=catalog.workshops_with_counts(_locale())
+        "catalog/workshops.html", workshops=directory.workshops_with_counts(_locale())
     )
 
 
@@ -121,7 +121,7 @@ def workshop_list() -> str:
 @cached_page
 def workshop_detail(slug: str) -> str:
     """Show a workshop, its story and its products."""
-    workshop = catalog.get_workshop(slug, _locale())
+    workshop = directory.get_workshop(slug, _locale())
     if workshop is None:
         abort(404)
     page = request.args.get("page", default=1, type=page_number)

@@ -32,6 +32,7 @@ from shop.main import bp, readiness
 from shop.page_cache import cached_page, page_shows
 from shop.redirects import local_path
 from shop.services import pages
+from shop.services.catalog import directory
 from shop.services.catalog import products as catalog
 from shop.services.currency import CURRENCIES
 
@@ -52,8 +53,8 @@ def home() -> str:
     return render_template(
         "main/home.html",
         featured=featured,
-        categories=catalog.categories_with_counts(_locale()),
-        workshops=catalog.workshops_with_counts(_locale()),
+        categories=directory.categories_with_counts(_locale()),
+        workshops=directory.workshops_with_counts(_locale()),
     )
 
 
@@ -165,8 +166,8 @@ def sitemap() -> Response:
     body = render_template(
         "main/sitemap.xml",
         products=catalog.sitemap_entries(),
-        categories=catalog.categories_with_counts(),
-        workshops=catalog.workshops_with_counts(),
+        categories=directory.categories_with_counts(),
+        workshops=directory.workshops_with_counts(),
         pages=pages.sitemap_entries(),
     )
     return Response(body, mimetype="application/xml")

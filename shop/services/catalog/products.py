@@ -19,7 +19,6 @@ from shop.models import (
 )
 from shop.services.catalog import search_query
 from shop.services.catalog.counts import active_counts, capped_count
-from shop.services.catalog.kept import kept, snapshot
 from shop.services.catalog.paging import ORDERS, page_ids
 from shop.services.catalog.search import ResultPage, clamp_page
 from shop.services.catalog.search_query import SearchPlan, matching, plan_search
@@ -259,45 +258,6 @@ def load_for_cards(products: Collection[Product], locale: str = SOURCE_LOCALE) -
         return
     query = _storefront_query(locale).where(Product.id.in_([p.id for p in products]))
     db.session.scalars(query.execution_options(populate_existing=True)).unique().all()
-
-
-def _with_texts(query: Select, model: type, locale: str) -> Select:
-    """The query loading each entry's row in `locale` when a page needs it (not in English)."""
-    if locale == SOURCE_LOCALE:
-        return query
-    return query.options(joinedload(shown_in(model, locale)))
-
-
-def categories_with_counts(locale: str = SOURCE_LOCALE) -> list[tuple[Any, int]]:
-    """Return every category (as kept.snapshot) with its number of active products, in
-    display order; read once per catalog version and language."""
-
-    def load() -> list[tuple[Any, int]]:
-        counts = active_counts().by_category
-        query = select(Category).order_by(Category.position, Category.name)
-        categories = db.session.scalars(_with_texts(query, Category, locale)).unique()
-        return [(snapshot(c), counts.get(c.slug, 0)) for c in categories]
-
-    return kept(("categories", locale), load)
-
-
-def workshops_with_counts(locale: str = SOURCE_LOCALE) -> list[tuple[Any, int]]:
-    """Return every workshop (as kept.snapshot) with its number of active products, by name;
-    read once per catalog version and language."""
-
-    def load() -> list[tuple[Any, int]]:
-        counts = active_counts().by_workshop
-        query = select(Workshop).order_by(Workshop.name)
-        workshops = db.session.scalars(_with_texts(query, Workshop, locale)).unique()
-        return [(snapshot(w), counts.get(w.slug, 0)) for w in workshops]
-
-    return kept(("workshops", locale), load)
-
-
-def get_workshop(slug: str, locale: str = SOURCE_LOCALE) -> Workshop | None:
-    """Return the workshop with this slug, or None."""
-    query = select(Workshop).where(Workshop.slug == slug)
-    return db.session.scalars(_with_texts(query, Workshop, locale)).unique().first()
 
 
 def workshop_products(

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from shop.services.catalog.directory import categories_with_counts
 from shop.services.catalog.products import (
     MAX_QUERY_LENGTH,
     ListingFilters,
-    categories_with_counts,
     search_products,
 )
 from shop.services.catalog.search_text import query_tokens, segments
