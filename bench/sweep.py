@@ -36,7 +36,9 @@ from bench import (
 )
 
 POSTGRES = os.environ.get("BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
-PAGES = ("listing", "category", "filtered", "deepest page", "product", "search many",
+# The floor (a page touching no database, served the same way) shows how fast the machine was
+# on the run: figures from runs on a machine shared with others compare as fractions of it.
+PAGES = ("floor", "listing", "category", "filtered", "deepest page", "product", "search many",
          "search few")  # fmt: skip
 # Timed again with the card and frame caches off too: the cost of a page showing nothing
 # shown before (the rows above keep those caches on, as a running shop does).
@@ -56,6 +58,7 @@ def scenarios(slugs: list[str], rng: random.Random) -> dict[str, list[str]]:
     """The URLs wrk picks from for each page."""
     numbered = [s for s in slugs if s.startswith("bench-")]
     return {
+        "floor": ["/robots.txt"],
         "listing": [f"/products?page={p}" for p in range(1, 21)],
         "category": [f"/products?category={c}&page={p}" for c in CATEGORIES for p in (1, 2, 3)],
         "filtered": [
