@@ -16,7 +16,7 @@ from shop.demo.bulk import seed_bulk
 from shop.extensions import db
 from shop.models import Product, ProductStatus, StockReason
 from shop.services.catalog import counts, listings, search_query
-from shop.services.catalog.listings import ProductDraft, VariantDraft
+from shop.services.catalog.drafts import ProductDraft, VariantDraft
 from shop.services.catalog.products import SORTS, ListingFilters, search_products
 from shop.services.ordering import stock as stock_service
 from tests.factories import make_category, make_product, make_workshop

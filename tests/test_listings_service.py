@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from shop.extensions import db
 from shop.models import AuditEntry, Product, ProductStatus, StockAdjustment, Variant
 from shop.services.catalog import listings, product_list
-from shop.services.catalog.listings import ListingInvalid, ProductDraft, VariantDraft
+from shop.services.catalog.drafts import ListingInvalid, ProductDraft, VariantDraft
 from shop.services.catalog.product_list import AdminFilter
 from shop.services.catalog.version import catalog_version
 from tests.factories import make_category, make_product, make_workshop

@@ -29,7 +29,7 @@ from shop.models import Product, StockReason, Variant
 from shop.services import clock
 from shop.services.catalog import listings, product_list, stock_alerts
 from shop.services.catalog import translations as catalog_translations
-from shop.services.catalog.listings import ListingInvalid
+from shop.services.catalog.drafts import ListingInvalid
 from shop.services.media import photo_jobs
 from shop.services.ordering import stock
 from shop.services.text import render_markdown

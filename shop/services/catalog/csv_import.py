@@ -41,7 +41,7 @@ from shop.services.catalog.csv_export import (
     Rules,
     unguard,
 )
-from shop.services.catalog.listings import default_maker_share_pct
+from shop.services.catalog.drafts import default_maker_share_pct
 from shop.services.catalog.variants import refresh_price_range
 from shop.services.reporting import audit
 
