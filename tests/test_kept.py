@@ -98,3 +98,22 @@ def test_a_shipping_fee_change_shows_on_product_pages_at_once(client) -> None:
     zone.base_fee_idr = 300_000
     db.session.commit()
     assert fee_to_east_asia() == "IDR\xa0430,000"
+
+
+def test_what_a_rolled_back_change_showed_is_never_kept(client) -> None:
+    from shop.services.catalog import directory
+
+    category = make_category()
+    workshop = make_workshop()
+    make_product("Teak bowl", category=category, workshop=workshop)
+    db.session.commit()
+    assert ">Tableware (1)</option>" in _html(client, "/products")
+    category.name = "Never saved"
+    db.session.flush()  # the catalog version moves on in this transaction only
+    assert directory.categories_with_counts()[0][0].name == "Never saved"  # it sees its own
+    db.session.rollback()
+    workshop.name = "Woodcraft"  # another change, committed: the version moves on for real
+    db.session.commit()
+    page = _html(client, "/products")
+    assert "Never saved" not in page
+    assert ">Tableware (1)</option>" in page

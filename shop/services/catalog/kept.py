@@ -10,7 +10,8 @@ version for all of them, whatever the catalog's size, instead of a statement for
 The version is read once per transaction, before anything kept is used. What is kept under
 a version was therefore read at that version or later, never earlier: a request that sees
 a newer version reads again. A transaction that bumps the version itself forgets what it
-read (bump_catalog_version calls `forget`).
+read, and keeps nothing it reads: its changes may yet be rolled back
+(bump_catalog_version calls `forget`).
 
 Kept values are plain data, never ORM rows: a row kept past its session would be expired
 by the next commit, or read by two threads' sessions at once. `snapshot` copies an entry's
@@ -33,6 +34,7 @@ from shop.models import CatalogVersion
 
 T = TypeVar("T")
 _MEMO = "kb_catalog_version"  # session.info: (transaction, version) read in it
+_WROTE = "kb_catalog_written"  # session.info: the transaction that changed the catalog
 _LOCK = threading.Lock()
 
 
@@ -49,8 +51,15 @@ def catalog_version() -> int:
 
 
 def forget(session: Session) -> None:
-    """This transaction changed the catalog version: read it again when next asked."""
+    """This transaction changed the catalog: read the version again when next asked, and keep
+    nothing it reads (it sees its own changes, which may yet be rolled back)."""
     session.info.pop(_MEMO, None)
+    session.info[_WROTE] = session.get_transaction()
+
+
+def _wrote_catalog(session: Session) -> bool:
+    transaction = session.get_transaction()
+    return transaction is not None and session.info.get(_WROTE) is transaction
 
 
 def kept(name: Hashable, load: Callable[[], T]) -> T:
@@ -60,7 +69,9 @@ def kept(name: Hashable, load: Callable[[], T]) -> T:
     hit = store.get(name)
     if hit is not None and hit[0] == version:
         return hit[1]  # type: ignore[no-any-return]
-    value = load()
+    value = load()  # may flush the session's own changes, and so bump the version
+    if _wrote_catalog(db.session()):
+        return value
     with _LOCK:
         # Another thread may have loaded a newer version meanwhile: keep the newest.
         current = store.get(name)
