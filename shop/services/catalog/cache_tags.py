@@ -27,13 +27,14 @@ from collections.abc import Iterable
 from typing import Any, Protocol
 
 from flask import Flask, current_app
-from sqlalchemy import event, literal, select, union_all
+from sqlalchemy import bindparam, event, literal, select, union_all
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from shop.extensions import db
 from shop.models import CacheTag, CatalogVersion
+from shop.services.catalog import kept
 from shop.services.catalog.products import ListingFilters
 
 log = logging.getLogger(__name__)
@@ -120,7 +121,7 @@ class SqlTagStore:
 
     def stamp(self, session: Session, started: Any, tags: Iterable[str]) -> dict[str, int] | None:
         """Return the versions of the tags as the page's snapshot holds them (None: no snapshot)."""
-        return self._versions(session, tuple(tags)) if started else None
+        return self._versions(session, tuple(tags), snapshot=True) if started else None
 
     def is_current(self, session: Session, tags: tuple[str, ...], stamp: Any) -> bool:
         """Whether no tag changed since the page's snapshot."""
@@ -132,7 +133,8 @@ class SqlTagStore:
         """Compare each fragment's stamp with the versions the page's snapshot holds."""
         if not started:
             return [(False, None) for _ in entries]
-        versions = self._versions(session, tuple({t for tags, _ in entries for t in tags}))
+        wanted = tuple({t for tags, _ in entries for t in tags})
+        versions = self._versions(session, wanted, snapshot=True)
         result = []
         for tags, stamp in entries:
             fresh = {t: versions[t] for t in sorted(set(tags))}
@@ -140,14 +142,30 @@ class SqlTagStore:
         return result
 
     @staticmethod
-    def _versions(session: Session, tags: tuple[str, ...]) -> dict[str, int]:
-        names = [t for t in tags if t != GLOBAL]
-        query = union_all(
-            select(literal(GLOBAL), CatalogVersion.version).where(CatalogVersion.id == 1),
-            select(CacheTag.name, CacheTag.version).where(CacheTag.name.in_(names)),
-        )
-        found = {name: version for name, version in session.execute(query)}
+    def _versions(
+        session: Session, tags: tuple[str, ...], *, snapshot: bool = False
+    ) -> dict[str, int]:
+        """The tags' versions, in one statement. In a page's snapshot (`snapshot`), the global
+        version is the one the transaction already read for its kept catalog data (its
+        snapshot's), and the product tags come from one prebuilt statement."""
+        names = sorted({t for t in tags if t != GLOBAL})
+        if snapshot and session is db.session():
+            found = {GLOBAL: kept.catalog_version()}
+            if names:
+                found.update(session.execute(_TAG_VERSIONS, {"names": names}).tuples().all())
+        else:
+            query = union_all(
+                select(literal(GLOBAL), CatalogVersion.version).where(CatalogVersion.id == 1),
+                select(CacheTag.name, CacheTag.version).where(CacheTag.name.in_(names)),
+            )
+            found = {name: version for name, version in session.execute(query)}
         return {t: found.get(t, 0) for t in sorted(set(tags))}
+
+
+# Built once: a page's card check runs it on every uncached render.
+_TAG_VERSIONS = select(CacheTag.name, CacheTag.version).where(
+    CacheTag.name.in_(bindparam("names", expanding=True))
+)
 
 
 class RedisTagStore:
