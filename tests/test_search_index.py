@@ -69,10 +69,33 @@ def test_edits_translations_and_deletes_keep_the_index_in_step(shop) -> None:
     tray.status = ProductStatus.ARCHIVED
     db.session.commit()
     assert found("rattan") == []
+    assert db.session.get(SearchDocument, tray.id) is None  # a search reads documents alone
+
+    tray.status = ProductStatus.ACTIVE
+    db.session.commit()
+    assert found("rattan") == ["Rattan tray"]
 
     db.session.delete(tray)
     db.session.commit()
     assert db.session.scalar(select(func.count()).select_from(SearchDocument)) == 1
+
+
+def test_a_draft_is_never_found_until_it_is_on_sale(shop) -> None:
+    bowl, _ = shop
+    draft = make_product(
+        "Ebony salad servers",
+        category=bowl.category,
+        workshop=bowl.workshop,
+        status=ProductStatus.DRAFT,
+    )
+    db.session.commit()
+    assert found("ebony") == [] and found("salad") == ["Teak salad bowl"]
+    assert found("salad ebony") == ["Teak salad bowl"]  # relaxed: any word, still not the draft
+    assert found("ebony", "en") == [] and db.session.get(SearchDocument, draft.id) is None
+
+    draft.status = ProductStatus.ACTIVE
+    db.session.commit()
+    assert found("ebony") == ["Ebony salad servers"]
 
 
 def test_category_and_workshop_names_in_every_language_find_their_products(shop) -> None:

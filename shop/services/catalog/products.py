@@ -184,12 +184,16 @@ def _search_page(
         return _apply_filters(query, unsearched, locale, joined=False)
 
     def order(rows: Any) -> tuple:
+        if filters.sort == "relevance":
+            return rows.c.score.desc(), rows.c.product_id.desc()
         key = {
-            "relevance": rows.c.score.desc(),
             "price_asc": rows.c.price_min_idr.asc(),
             "price_desc": rows.c.price_max_idr.desc(),
         }.get(filters.sort, rows.c.created_at.desc())
         return key, rows.c.product_id.desc()
+
+    # Ranked and unfiltered, the candidates need nothing of their products until the page.
+    keyed = unsearched.active or filters.sort != "relevance"
 
     def page_of(matched: Any, page: int) -> tuple[list[int], int]:
         counted = select(matched.c.product_id, func.count().over().label("total"))
@@ -199,7 +203,7 @@ def _search_page(
 
     page, ids, total = max(filters.page, 1), [], 0
     for relaxed in (False, True) if len(plan.groups) > 1 else (False,):
-        matched = matching(plan, relaxed=relaxed, narrow=narrow)
+        matched = matching(plan, relaxed=relaxed, narrow=narrow if keyed else None)
         if matched is None:
             break
         ids, total = page_of(matched, page)

@@ -1,6 +1,7 @@
 """Keeping one search document per product, in every language, in step with the catalog.
 
-A document holds the product's name, summary, description and materials in English and
+Only products on sale (active) have a document, so a search needs no look at the product
+table to leave the others out. A document holds the product's name, summary, description and materials in English and
 every translation, its SKUs, and its category's and workshop's names in every language, as
 tokens (search_text). ORM flushes that change any of those rewrite the documents concerned
 in the same transaction (track_search_changes); Core bulk inserts call reindex_products
@@ -20,6 +21,7 @@ from shop.models import (
     Category,
     CategoryTranslation,
     Product,
+    ProductStatus,
     ProductTranslation,
     SearchDocument,
     SearchWord,
@@ -30,7 +32,15 @@ from shop.models import (
 from shop.services.catalog.search_text import document_tokens, vocabulary_words
 
 BATCH = 500
-PRODUCT_FIELDS = ("name", "summary", "description_md", "materials", "category_id", "workshop_id")
+PRODUCT_FIELDS = (
+    "name",
+    "summary",
+    "description_md",
+    "materials",
+    "category_id",
+    "workshop_id",
+    "status",
+)
 
 
 def _chunks(ids: Iterable[int], size: int = BATCH) -> Iterable[list[int]]:
@@ -58,7 +68,7 @@ def _names(connection: Connection, model: Any, translation: Any, key: str, ids: 
 def _documents(connection: Connection, ids: list[int]) -> list[dict[str, Any]]:
     products = connection.execute(
         select(Product.id, *(getattr(Product, f) for f in PRODUCT_FIELDS)).where(
-            Product.id.in_(ids)
+            Product.id.in_(ids), Product.status == ProductStatus.ACTIVE
         )
     ).all()
     names: dict[int, list[str]] = defaultdict(list)
@@ -135,7 +145,8 @@ def _upsert(connection: Connection, documents: list[dict[str, Any]]) -> None:
 
 
 def reindex_products(connection: Connection, product_ids: Iterable[int]) -> int:
-    """Rewrite the documents of these products (dropping those of deleted ones); return count."""
+    """Rewrite the documents of these products (dropping those of products deleted or not on
+    sale); return how many were written."""
     written = 0
     for ids in _chunks(product_ids):
         # Lock the products first (in id order): a concurrent change to one of them, or to

@@ -199,18 +199,16 @@ def _fts5(groups: Sequence[Group], joiner: str) -> str:
     )
 
 
-def _candidates(product_id: Any, score: Any) -> Select:
-    """The columns a search page needs of each candidate: to rank, sort, and fetch it."""
-    return select(
-        product_id.label("product_id"),
-        cast(score, Float).label("score"),
-        Product.created_at,
-        Product.price_min_idr,
-        Product.price_max_idr,
-    )
+def _candidates(product_id: Any, score: Any, keyed: bool) -> Select:
+    """The columns a search page needs of each candidate: to rank it and fetch it, and with
+    `keyed` its product's sort keys (the product is then joined)."""
+    columns = [product_id.label("product_id"), cast(score, Float).label("score")]
+    if keyed:
+        columns += [Product.created_at, Product.price_min_idr, Product.price_max_idr]
+    return select(*columns)
 
 
-def _postgres(groups: list[Group], relaxed: bool) -> Select:
+def _postgres(groups: list[Group], relaxed: bool, keyed: bool) -> Select:
     def tsquery(groups: Sequence[Group], joiner: str, name: str):
         return cast(bindparam(name, _tsquery(groups, joiner), type_=Text), TSQUERY)
 
@@ -235,15 +233,15 @@ def _postgres(groups: list[Group], relaxed: bool) -> Select:
             for i, g in enumerate(groups)
         ]
         score = sum(matched[1:], matched[0]) * 10 + score
-    return (
-        _candidates(found.c.product_id, score)
-        .select_from(found)
-        .join(Product, Product.id == found.c.product_id)
-        .where(Product.status == ProductStatus.ACTIVE)
+    query = _candidates(found.c.product_id, score, keyed).select_from(found)
+    if not keyed:
+        return query  # only products on sale have a document (search_index)
+    return query.join(Product, Product.id == found.c.product_id).where(
+        Product.status == ProductStatus.ACTIVE
     )
 
 
-def _sqlite(groups: list[Group], relaxed: bool) -> Select:
+def _sqlite(groups: list[Group], relaxed: bool, keyed: bool) -> Select:
     fts = table("search_fts")
     rowid = literal_column("search_fts.rowid")
     match = literal_column("search_fts").op("MATCH")
@@ -255,25 +253,26 @@ def _sqlite(groups: list[Group], relaxed: bool) -> Select:
             inner = inner.where(match(bindparam(f"search_g{i}", _fts5([group], "AND"))))
             score = score + case((rowid.in_(inner), 10.0), else_=0.0)
     wanted = bindparam("search_all", _fts5(groups, "OR" if relaxed else "AND"))
-    return (
-        _candidates(rowid, score)
-        .select_from(fts)
-        .join(Product, Product.id == rowid)
-        .where(match(wanted), Product.status == ProductStatus.ACTIVE)
-        .order_by(rowid)  # FTS5 reads in rowid order anyway: free
-    )
+    query = _candidates(rowid, score, keyed).select_from(fts).where(match(wanted))
+    if keyed:
+        query = query.join(Product, Product.id == rowid).where(
+            Product.status == ProductStatus.ACTIVE
+        )
+    return query.order_by(rowid)  # FTS5 reads in rowid order anyway: free
 
 
 def matching(
     plan: SearchPlan,
     *,
     relaxed: bool = False,
-    narrow: Callable[[Select], Select] = lambda query: query,
+    narrow: Callable[[Select], Select] | None = None,
 ) -> Subquery | None:
     """The active products the plan finds, at most CANDIDATE_LIMIT (one more, to tell that
     there are more: the page then says "1,000+"), with their score and sort
-    keys (product_id, score, created_at, price_min_idr, price_max_idr); None when the query
-    has nothing to search for. `narrow` adds the listing's other filters (Product is joined).
+    keys; None when the query has nothing to search for. Without `narrow`, the candidates are
+    (product_id, score), read from the search documents alone; with it, the product is joined
+    and `narrow` adds the listing's other filters, and the sort keys (created_at,
+    price_min_idr, price_max_idr) come too.
 
     Relaxed, products matching any significant word, most words first.
 
@@ -287,8 +286,11 @@ def matching(
     groups = _significant(plan.groups) if relaxed else plan.groups
     if not groups:
         return None
+    keyed = narrow is not None
     if db.engine.dialect.name == "postgresql":
-        query = _postgres(groups, relaxed)
+        query = _postgres(groups, relaxed, keyed)
     else:
-        query = _sqlite(groups, relaxed)
-    return narrow(query).limit(CANDIDATE_LIMIT + 1).subquery("matched")
+        query = _sqlite(groups, relaxed, keyed)
+    if narrow is not None:
+        query = narrow(query)
+    return query.limit(CANDIDATE_LIMIT + 1).subquery("matched")
