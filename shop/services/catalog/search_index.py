@@ -1,11 +1,12 @@
-"""Keeping one search document per product, in every language, in step with the catalog.
+"""Keeping one search document per product on sale, in every language, in step with the catalog.
 
 Only products on sale (active) have a document, so a search needs no look at the product
-table to leave the others out. A document holds the product's name, summary, description and materials in English and
-every translation, its SKUs, and its category's and workshop's names in every language, as
-tokens (search_text). ORM flushes that change any of those rewrite the documents concerned
-in the same transaction (track_search_changes); Core bulk inserts call reindex_products
-themselves, and `flask search-reindex` rebuilds everything.
+table to leave the others out. A document holds the product's name, summary, description
+and materials in English and every translation, its SKUs, and its category's and
+workshop's names in every language, as tokens (search_text). ORM flushes that change any of
+those (or the product's status) rewrite the documents concerned in the same transaction
+(track_search_changes); Core bulk inserts call reindex_products themselves, and
+`flask search-reindex` rebuilds everything.
 """
 
 from __future__ import annotations
