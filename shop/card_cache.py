@@ -23,7 +23,6 @@ from flask import Flask, current_app, g, request
 from flask_babel import get_locale
 from markupsafe import Markup
 from redis.exceptions import RedisError
-from sqlalchemy import inspect
 
 from shop.extensions import cache, db
 from shop.i18n import select_currency
@@ -51,28 +50,29 @@ def _render(product: Product, eager: bool, options: tuple[str, int | None, int |
     )
 
 
-def _load(products: Sequence[Product]) -> None:
-    """Load what the cards show into products that came as bare rows (search_products)."""
-    bare = [p for p in products if "variants" in inspect(p).unloaded]
-    catalog.load_for_cards(bare, str(get_locale()))
+def _loaded(wanted: set[int]) -> dict[int, Product]:
+    """The products of these ids with what their cards show. Listed items are read now; one
+    no longer on sale since its page was cut is left out (its card with it)."""
+    return catalog.products_by_id(sorted(wanted), str(get_locale())) if wanted else {}
 
 
 def product_cards(
-    products: Sequence[Product],
+    products: Sequence[Any],
     eager_first: int = 0,
     heading: str = "h3",
     price_low: int | None = None,
     price_high: int | None = None,
 ) -> list[Markup]:
-    """The products' cards, from the cache where current, rendered (and kept) otherwise."""
-    shown = [(p, n < eager_first) for n, p in enumerate(products)]
+    """The cards of these products (Product, or catalog.Listed: the id alone), from the
+    cache where current; the others are read and rendered (and kept)."""
+    shown = [(p.id, n < eager_first) for n, p in enumerate(products)]
     options = (heading, price_low, price_high)
     started = g.get(_STARTED)
     if started is None or not shown or current_app.config.get("CARD_CACHE_DISABLED"):
-        _load(products)
-        return [_render(p, eager, options) for p, eager in shown]
+        loaded = _loaded({i for i, _ in shown})
+        return [_render(loaded[i], eager, options) for i, eager in shown if i in loaded]
     prefix = f"card:{get_locale()}:{select_currency() or '-'}:{request.host}:{heading}:"
-    keys = [f"{prefix}{p.id}:{int(eager)}:{price_low}:{price_high}" for p, eager in shown]
+    keys = [f"{prefix}{i}:{int(eager)}:{price_low}:{price_high}" for i, eager in shown]
     try:
         found = _store().get_many(*keys)
         entries = [e if isinstance(e, tuple) and len(e) == 2 else (None, None) for e in found]
@@ -80,23 +80,26 @@ def product_cards(
             db.session(),
             started,
             [
-                ((cache_tags.product_tag(p.id), cache_tags.GLOBAL), entry[0])
-                for (p, _), entry in zip(shown, entries, strict=True)
+                ((cache_tags.product_tag(i), cache_tags.GLOBAL), entry[0])
+                for (i, _), entry in zip(shown, entries, strict=True)
             ],
         )
     except RedisError:
-        _load(products)
-        return [_render(p, eager, options) for p, eager in shown]
-    _load([p for (p, _), (current, _) in zip(shown, checked, strict=True) if not current])
+        loaded = _loaded({i for i, _ in shown})
+        return [_render(loaded[i], eager, options) for i, eager in shown if i in loaded]
+    missed = {i for (i, _), (current, _) in zip(shown, checked, strict=True) if not current}
+    loaded = _loaded(missed)
     cards: list[Markup] = []
     fresh: dict[str, tuple[Any, str]] = {}
-    for key, (product, eager), entry, (current, stamp) in zip(
+    for key, (product_id, eager), entry, (current, stamp) in zip(
         keys, shown, entries, checked, strict=True
     ):
         if current:
             cards.append(Markup(entry[1]))  # noqa: S704 - HTML this module rendered
             continue
-        card = _render(product, eager, options)
+        if product_id not in loaded:
+            continue
+        card = _render(loaded[product_id], eager, options)
         cards.append(card)
         if stamp is not None:
             fresh[key] = (stamp, str(card))

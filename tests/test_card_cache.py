@@ -11,15 +11,17 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
+from sqlalchemy import event
 
 from shop import card_cache
 from shop.extensions import db
-from shop.models import ExchangeRate, ProductPhoto
+from shop.models import ExchangeRate, ProductPhoto, ProductStatus
 from tests.races import HANG, place
 from tests.test_cache_tags import tag_store_app, two_products
 
@@ -85,6 +87,43 @@ def test_pages_share_cards_rendered_once(client, shelf, cards):
     _page(client, "/products?sort=price_asc")
     _page(client, "/products?sort=price_asc&category=rattan")
     assert cards.rendered == []
+
+
+def test_a_page_of_cached_cards_reads_no_product(app, client, shelf):
+    shelf["a"].featured = True  # on the home page too
+    db.session.commit()
+    for url in ("/products", "/products?q=teak", "/"):
+        _page(client, url)
+        with _statements(app) as sent:
+            html = _page(client, url)
+        assert "Teak bowl" in _card(html, "Teak bowl")
+        # The page's ids are read (product.id), never the rows its cards would show.
+        assert not [s for s in sent if "product.slug" in s], url
+
+
+def test_a_product_taken_off_sale_leaves_every_page_at_once(client, shelf):
+    for url in ("/products", "/products?q=teak"):
+        assert "Teak bowl" in _card(_page(client, url), "Teak bowl")
+    shelf["a"].status = ProductStatus.ARCHIVED
+    db.session.commit()
+    for url in ("/products", "/products?q=teak", "/products?q=teak+bowl"):
+        assert 'class="card-title">Teak bowl<' not in _page(client, url), url
+
+
+@contextmanager
+def _statements(app: Flask) -> Iterator[list[str]]:
+    sent: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        sent.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield sent
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
 
 
 def test_each_page_sends_its_own_address_back_from_a_shared_card(client, shelf):

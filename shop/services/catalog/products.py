@@ -65,19 +65,24 @@ class ListingFilters:
 
 
 @dataclass(frozen=True)
-class ProductPage(ResultPage[Product]):
-    """One page of products; for a search, also what was searched for (corrections, …)."""
+class Listed:
+    """A product a page shows by its card alone (`cards=True`): the card cache holds what
+    the card shows, so nothing of the product is read unless its card must be rendered
+    (products_by_id)."""
+
+    id: int
+
+
+@dataclass(frozen=True)
+class ProductPage(ResultPage[Any]):
+    """One page of products (Product, or Listed for `cards`); for a search, also what was
+    searched for (corrections, …)."""
 
     search: SearchPlan | None = None
 
 
-def _storefront_query(
-    locale: str = SOURCE_LOCALE, *, cards: bool = False
-) -> Select[tuple[Product]]:
-    """Active products with what their cards and pages show; `cards`: the rows alone, for a
-    page whose cards come from the card cache (its misses load the rest: load_for_cards)."""
-    if cards:
-        return select(Product).where(Product.status == ProductStatus.ACTIVE)
+def _storefront_query(locale: str = SOURCE_LOCALE) -> Select[tuple[Product]]:
+    """Active products with what their cards and pages show."""
     query = (
         select(Product)
         .join(Product.category)
@@ -150,7 +155,7 @@ def search_products(
     products come with their texts in that language. The page costs the same whatever the
     catalog's size: totals come from the kept counts or a capped count (`more` set when it
     stopped), the page's ids are cut from an index on ids alone, and only those rows load.
-    With `cards`, only the product rows load (for shop.card_cache).
+    With `cards`, the items are the products' ids alone (Listed), for shop.card_cache.
     """
     if filters.q:
         return _search_page(filters, per_page, locale, cards)
@@ -161,11 +166,16 @@ def search_products(
     page = clamp_page(filters.page, total + (1 if more else 0), per_page)
     offset = (page - 1) * per_page
     ids = page_ids(ids_query, filters.sort, offset, per_page, None if more else total)
-    query = _storefront_query(locale, cards=cards).where(Product.id.in_(ids))
-    loaded = db.session.scalars(query).unique()
-    by_id = {product.id: product for product in loaded}
-    items = [by_id[i] for i in ids if i in by_id]
+    items = _page_items(ids, locale, cards)
     return ProductPage(items=items, total=total, page=page, per_page=per_page, more=more)
+
+
+def _page_items(ids: list[int], locale: str, cards: bool) -> list[Any]:
+    """The page's products in the order of `ids`: loaded, or for `cards` their ids alone."""
+    if cards:
+        return [Listed(i) for i in ids]
+    by_id = products_by_id(ids, locale)
+    return [by_id[i] for i in ids if i in by_id]
 
 
 def _search_page(
@@ -219,9 +229,7 @@ def _search_page(
         return ProductPage(items=[], total=0, page=1, per_page=per_page, search=plan)
     # One candidate past the limit was read only to tell that the count stopped there.
     more = total > search_query.CANDIDATE_LIMIT
-    query = _storefront_query(locale, cards=cards).where(Product.id.in_(ids))
-    by_id = {product.id: product for product in db.session.scalars(query).unique()}
-    items = [by_id[i] for i in ids if i in by_id]
+    items = _page_items(ids, locale, cards)
     total = min(total, search_query.CANDIDATE_LIMIT)
     return ProductPage(
         items=items, total=total, page=page, per_page=per_page, more=more, search=plan
@@ -230,11 +238,11 @@ def _search_page(
 
 def featured_products(
     limit: int = 8, locale: str = SOURCE_LOCALE, *, cards: bool = False
-) -> list[Product]:
+) -> list[Any]:
     """Return featured active products, newest first (`cards`: as search_products)."""
-    query = _storefront_query(locale, cards=cards).where(Product.featured.is_(True))
-    query = query.order_by(Product.created_at.desc(), Product.id.desc()).limit(limit)
-    return list(db.session.scalars(query).unique())
+    featured = _active_ids().where(Product.featured.is_(True))
+    featured = featured.order_by(Product.created_at.desc(), Product.id.desc()).limit(limit)
+    return _page_items(list(db.session.scalars(featured)), locale, cards)
 
 
 def get_product(slug: str, locale: str = SOURCE_LOCALE) -> Product | None:
@@ -252,22 +260,13 @@ def products_by_id(ids: Collection[int], locale: str = SOURCE_LOCALE) -> dict[in
     if not ids:
         return {}
     query = _storefront_query(locale).where(Product.id.in_(ids))
-    found = db.session.scalars(query.options(selectinload(Product.variants))).unique()
-    return {product.id: product for product in found}
-
-
-def load_for_cards(products: Collection[Product], locale: str = SOURCE_LOCALE) -> None:
-    """Load what the cards of these products show (texts, photos, options, workshop) into them."""
-    if not products:
-        return
-    query = _storefront_query(locale).where(Product.id.in_([p.id for p in products]))
-    db.session.scalars(query.execution_options(populate_existing=True)).unique().all()
+    return {product.id: product for product in db.session.scalars(query).unique()}
 
 
 def workshop_products(
     workshop: Workshop, page: int, per_page: int, locale: str = SOURCE_LOCALE
 ) -> ProductPage:
-    """Return one page of a workshop's active products, as bare rows for their cards."""
+    """Return one page of a workshop's active products, by id for their cards (Listed)."""
     filters = ListingFilters(workshop=workshop.slug, page=page)
     return search_products(filters, per_page, locale, cards=True)
 
