@@ -81,7 +81,6 @@ def product_detail(slug: str) -> str:
         abort(404)
     page_shows([product])
     variants = active_variants(product)
-    pricing.load_tiers(variants)
     volume_prices = [(v, pricing.tier_table(v)) for v in variants if v.price_tiers]
     wanted = request.args.get("variant", "")
     selected = next((v for v in variants if v.sku == wanted), None)

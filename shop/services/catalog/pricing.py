@@ -11,10 +11,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm.attributes import set_committed_value
-
-from shop.extensions import db
 from shop.models import PriceTier, Variant
 
 MAX_TIERS = 4  # per variant: 10+, 50+, 200+ and one more is plenty
@@ -115,22 +111,6 @@ def next_tier(variant: Variant, quantity: int, limit: int) -> PriceTier | None:
     if quantity * 100 < tier.min_quantity * NEAR_TIER_PCT:
         return None
     return tier
-
-
-def load_tiers(variants: Sequence[Variant]) -> None:
-    """Load the tiers of all these variants in one query (for pages showing many variants)."""
-    if not variants:
-        return
-    by_variant: dict[int, list[PriceTier]] = {v.id: [] for v in variants}
-    query = (
-        select(PriceTier)
-        .where(PriceTier.variant_id.in_(list(by_variant)))
-        .order_by(PriceTier.variant_id, PriceTier.min_quantity)
-    )
-    for tier in db.session.scalars(query):
-        by_variant[tier.variant_id].append(tier)
-    for variant in variants:
-        set_committed_value(variant, "price_tiers", by_variant[variant.id])
 
 
 # -- Checking and saving tiers ------------------------------------------------------------

@@ -81,19 +81,28 @@ class ProductPage(ResultPage[Any]):
     search: SearchPlan | None = None
 
 
-def _storefront_query(locale: str = SOURCE_LOCALE) -> Select[tuple[Product]]:
-    """Active products with what their cards and pages show."""
+def _storefront_query(locale: str = SOURCE_LOCALE, *, page: bool = False) -> Select[tuple[Product]]:
+    """Active products with what their cards and pages show.
+
+    Cards load each kind once for all the products. One product's `page` also shows its
+    options' volume prices, and takes its photos in the product's own statement and its
+    options with their prices in one more: two statements, whose rows add up (photos, then
+    options times prices) rather than multiply.
+    """
+    if page:
+        photos = joinedload(Product.shown_photos)
+        options = selectinload(Product.variants).joinedload(Variant.price_tiers)
+    else:
+        photos = selectinload(Product.shown_photos)
+        # Cards say "sold out" or "made to order" only where that is true of every option.
+        options = selectinload(Product.variants)
     query = (
         select(Product)
         .join(Product.category)
         .join(Product.workshop)
         .where(Product.status == ProductStatus.ACTIVE)
         .options(
-            contains_eager(Product.category),
-            contains_eager(Product.workshop),
-            selectinload(Product.shown_photos),
-            # Cards say "sold out" or "made to order" only where that is true of every option.
-            selectinload(Product.variants),
+            contains_eager(Product.category), contains_eager(Product.workshop), photos, options
         )
     )
     if locale == SOURCE_LOCALE:
@@ -246,12 +255,8 @@ def featured_products(
 
 
 def get_product(slug: str, locale: str = SOURCE_LOCALE) -> Product | None:
-    """Return an active product with everything its page shows, or None."""
-    query = (
-        _storefront_query(locale)
-        .where(Product.slug == slug)
-        .options(selectinload(Product.variants))
-    )
+    """Return an active product with everything its page shows (volume prices too), or None."""
+    query = _storefront_query(locale, page=True).where(Product.slug == slug)
     return db.session.scalars(query).unique().first()
 
 
