@@ -29,7 +29,7 @@ def configure_engine_events(engine: Engine) -> None:
         @event.listens_for(engine, "connect")
         def _postgres_settings(dbapi_connection: Any, _record: Any) -> None:
             # A scan of a large table starts at block 0, never wherever another scan has got
-            # to: search reads its capped candidates in table order (search_query.matching),
+            # to: search reads its capped candidates in table order (search_match.find),
             # and the same search must find the same ones from one request to the next.
             with dbapi_connection.cursor() as cursor:
                 cursor.execute("SET synchronize_seqscans = off")

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from shop.demo.bulk import seed_bulk
 from shop.extensions import db
 from shop.models import Product, ProductStatus, StockReason
-from shop.services.catalog import counts, listings, search_query
+from shop.services.catalog import counts, listings, search_match
 from shop.services.catalog.drafts import ProductDraft, VariantDraft
 from shop.services.catalog.products import SORTS, ListingFilters, search_products
 from shop.services.ordering import stock as stock_service
@@ -117,7 +117,7 @@ def test_a_count_stops_at_the_cap_and_says_so_and_every_page_stays_reachable(
 
     html = client.get("/products?min_price=100000").get_data(as_text=True)
     assert "30+ pieces" in html and "Page 1 of 2+" in html
-    # Search pages count their own capped candidates (search_query.CANDIDATE_LIMIT).
+    # Search pages count their own capped candidates (search_match.CANDIDATE_LIMIT).
     # Unfiltered, the kept counts are exact.
     assert "60 pieces" in client.get("/products").get_data(as_text=True)
     # Walking on with "Next" reaches the last product; the count grows with the page.
@@ -200,7 +200,7 @@ def test_pages_cover_every_product_once_in_order_for_each_sort(
 
 
 def test_a_search_with_more_matches_than_it_ranks_says_so(app, client, monkeypatch):
-    monkeypatch.setattr(search_query, "CANDIDATE_LIMIT", 30)
+    monkeypatch.setattr(search_match, "CANDIDATE_LIMIT", 30)
     category, workshop = make_category(), make_workshop()
     for i in range(40):
         make_product(f"Bowl {i}", category=category, workshop=workshop, prices=(200_000,))

@@ -6,7 +6,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import Select, exists, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from shop.extensions import db
@@ -17,11 +17,11 @@ from shop.models import (
     Variant,
     Workshop,
 )
-from shop.services.catalog import search_query
+from shop.services.catalog import search_match
 from shop.services.catalog.counts import active_counts, capped_count
 from shop.services.catalog.paging import ORDERS, page_ids
 from shop.services.catalog.search import ResultPage, clamp_page
-from shop.services.catalog.search_query import SearchPlan, matching, plan_search
+from shop.services.catalog.search_query import SearchPlan, plan_search
 from shop.services.catalog.text import SOURCE_LOCALE, shown_in
 
 # "relevance" ranks search results; without search words a listing falls back to newest.
@@ -190,7 +190,7 @@ def _page_items(ids: list[int], locale: str, cards: bool) -> list[Any]:
 def _search_page(
     filters: ListingFilters, per_page: int, locale: str, cards: bool = False
 ) -> ProductPage:
-    """One page of products found by the search index (search_query), ranked or sorted.
+    """One page of products found by the search index (search_match), ranked or sorted.
 
     Every filter applies to the (capped) candidates. One statement reads the candidates once:
     it ranks or sorts them, counts them (a window count) and cuts the page; a second loads
@@ -202,44 +202,32 @@ def _search_page(
     def narrow(query: Select) -> Select:
         return _apply_filters(query, unsearched, locale, joined=False)
 
-    def order(rows: Any) -> tuple:
-        if filters.sort == "relevance":
-            return rows.c.score.desc(), rows.c.product_id.desc()
-        key = {
-            "price_asc": rows.c.price_min_idr.asc(),
-            "price_desc": rows.c.price_max_idr.desc(),
-        }.get(filters.sort, rows.c.created_at.desc())
-        return key, rows.c.product_id.desc()
-
-    # Ranked and unfiltered, the candidates need nothing of their products until the page.
-    keyed = unsearched.active or filters.sort != "relevance"
-
-    def page_of(matched: Any, page: int) -> tuple[list[int], int]:
-        counted = select(matched.c.product_id, func.count().over().label("total"))
-        counted = counted.order_by(*order(matched)).limit(per_page)
-        rows = db.session.execute(counted.offset((page - 1) * per_page)).all()
-        return [row.product_id for row in rows], rows[0].total if rows else 0
-
     page, ids, total = max(filters.page, 1), [], 0
     for relaxed in (False, True) if len(plan.groups) > 1 else (False,):
-        matched = matching(plan, relaxed=relaxed, narrow=narrow if keyed else None)
-        if matched is None:
+        found = search_match.find(
+            plan.groups,
+            relaxed=relaxed,
+            sort=filters.sort,
+            # Ranked and unfiltered, the candidates need nothing of their products.
+            narrow=narrow if unsearched.active else None,
+        )
+        if found is None:
             break
-        ids, total = page_of(matched, page)
+        ids, total = found.page(page, per_page)
         if not ids and page > 1:  # past the end, or nothing at all: count from the start
-            ids, total = page_of(matched, 1)
+            ids, total = found.page(1, per_page)
             if total:
                 page = clamp_page(page, total, per_page)
-                ids, total = page_of(matched, page)
+                ids, total = found.page(page, per_page)
         if total:
             plan = replace(plan, relaxed=relaxed)
             break
     if not total:
         return ProductPage(items=[], total=0, page=1, per_page=per_page, search=plan)
     # One candidate past the limit was read only to tell that the count stopped there.
-    more = total > search_query.CANDIDATE_LIMIT
+    more = total > search_match.CANDIDATE_LIMIT
     items = _page_items(ids, locale, cards)
-    total = min(total, search_query.CANDIDATE_LIMIT)
+    total = min(total, search_match.CANDIDATE_LIMIT)
     return ProductPage(
         items=items, total=total, page=page, per_page=per_page, more=more, search=plan
     )

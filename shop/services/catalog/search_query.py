@@ -1,41 +1,26 @@
-"""Turning what a buyer typed into an indexed search: synonyms, spelling, matching, ranking.
+"""Turning what a buyer typed into a search plan: words, synonyms and spelling.
 
 Each typed word becomes a group of alternatives (the word, its synonyms, or the closest
 catalog word when the word is unknown); each alternative is a list of tokens that must all
-be found, each as a prefix. A product matches when every group matches; when none does,
-products matching some groups are shown, most groups first. Name matches rank above
-description matches. At most CANDIDATE_LIMIT products are ranked and counted, so the cost of
-a search is bounded by that, not by the catalog.
+be found, each as a prefix. search_match finds the plan's products in the index.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from flask import current_app
 from sqlalchemy import (
-    Float,
-    Select,
-    Subquery,
-    Text,
-    bindparam,
-    case,
-    cast,
     func,
-    literal_column,
     select,
-    table,
 )
-from sqlalchemy.dialects.postgresql import TSQUERY
 
 from shop.extensions import db
-from shop.models import Product, ProductStatus, SearchDocument, SearchWord
+from shop.models import SearchWord
 from shop.services.catalog import synonyms
-from shop.services.catalog.search_text import is_cjk, is_spellable, query_tokens, similarity
+from shop.services.catalog.search_match import Group
+from shop.services.catalog.search_text import is_spellable, query_tokens, similarity
 
-CANDIDATE_LIMIT = 1000
 MAX_WORDS = 6
 # A correction shares a third of its trigrams with the typed word ("modle" → "model"), or
 # shares a fifth and is one edit away from a word of 5-6 letters ("chiar" → "chair"), two
@@ -45,9 +30,6 @@ NEAR_THRESHOLD = 0.2
 NEAR_MIN_LENGTH = 5
 SQLITE_VOCABULARY_SCAN = 5000
 KNOWN_WORDS_KEPT = 20_000
-
-Alternative = list[str]  # tokens that must all be found (see _is_prefix)
-Group = list[Alternative]  # one typed word: any alternative will do
 
 
 @dataclass(frozen=True)
@@ -164,133 +146,3 @@ def plan_search(query: str, locale: str) -> SearchPlan:
         groups.append(_group(word, expansions))
         shown.append(word)
     return SearchPlan(query, groups, " ".join(shown) if corrected else None)
-
-
-# --- Matching, per database ---
-
-PREFIX_FROM = 3  # shorter Latin-script tokens ("or", "a", "1") must match whole tokens
-
-
-def _is_prefix(token: str) -> bool:
-    """Whether a token finds every token it begins: long ones, and a single CJK character."""
-    return len(token) >= PREFIX_FROM or (len(token) == 1 and is_cjk(token))
-
-
-def _significant(groups: Sequence[Group]) -> list[Group]:
-    """The groups worth matching on their own: not just short words like "or" or "1"."""
-    return [g for g in groups if any(len(t) >= PREFIX_FROM or is_cjk(t) for a in g for t in a)]
-
-
-def _tsquery(groups: Sequence[Group], joiner: str) -> str:
-    def alternative(tokens: Alternative) -> str:
-        return " & ".join(f"'{t}':*" if _is_prefix(t) else f"'{t}'" for t in tokens)
-
-    return f" {joiner} ".join(
-        "(" + " | ".join(f"({alternative(a)})" for a in group) + ")" for group in groups
-    )
-
-
-def _fts5(groups: Sequence[Group], joiner: str) -> str:
-    def alternative(tokens: Alternative) -> str:
-        return " AND ".join(f'"{t}"*' if _is_prefix(t) else f'"{t}"' for t in tokens)
-
-    return f" {joiner} ".join(
-        "(" + " OR ".join(f"({alternative(a)})" for a in group) + ")" for group in groups
-    )
-
-
-def _candidates(product_id: Any, score: Any, keyed: bool) -> Select:
-    """The columns a search page needs of each candidate: to rank it and fetch it, and with
-    `keyed` its product's sort keys (the product is then joined)."""
-    columns = [product_id.label("product_id"), cast(score, Float).label("score")]
-    if keyed:
-        columns += [Product.created_at, Product.price_min_idr, Product.price_max_idr]
-    return select(*columns)
-
-
-def _postgres(groups: list[Group], relaxed: bool, keyed: bool) -> Select:
-    def tsquery(groups: Sequence[Group], joiner: str, name: str):
-        return cast(bindparam(name, _tsquery(groups, joiner), type_=Text), TSQUERY)
-
-    wanted = tsquery(groups, "|" if relaxed else "&", "search_all")
-    # The documents the GIN index finds, planned on their own (OFFSET 0 keeps them apart)
-    # and joined to their products one by one until the candidate limit. Planned together
-    # with that LIMIT, PostgreSQL walks every document in id order testing each instead: a
-    # word in one document of twelve took 22 ms at 50,000 products, this way 6 ms.
-    column = literal_column("search_document.tsv")
-    found = (
-        select(SearchDocument.product_id, column.label("tsv"))
-        .where(column.op("@@")(wanted))
-        .offset(0)
-        .subquery("found")
-    )
-    tsv = found.c.tsv
-    # Names weigh 1, descriptions 0.3 (ts_rank's weights are {D, C, B, A}).
-    score = func.ts_rank(literal_column("'{0.05, 0.1, 0.3, 1.0}'::float4[]"), tsv, wanted)
-    if relaxed:
-        matched = [
-            case((tsv.op("@@")(tsquery([g], "&", f"search_g{i}")), 1.0), else_=0.0)
-            for i, g in enumerate(groups)
-        ]
-        score = sum(matched[1:], matched[0]) * 10 + score
-    query = _candidates(found.c.product_id, score, keyed).select_from(found)
-    if not keyed:
-        return query  # only products on sale have a document (search_index)
-    return query.join(Product, Product.id == found.c.product_id).where(
-        Product.status == ProductStatus.ACTIVE
-    )
-
-
-def _sqlite(groups: list[Group], relaxed: bool, keyed: bool) -> Select:
-    fts = table("search_fts")
-    rowid = literal_column("search_fts.rowid")
-    match = literal_column("search_fts").op("MATCH")
-    # bm25 is lower for better matches; names weigh ten times descriptions.
-    score = -func.bm25(literal_column("search_fts"), 10.0, 1.0)
-    if relaxed:
-        for i, group in enumerate(groups):
-            inner = select(literal_column("rowid")).select_from(fts)
-            inner = inner.where(match(bindparam(f"search_g{i}", _fts5([group], "AND"))))
-            score = score + case((rowid.in_(inner), 10.0), else_=0.0)
-    wanted = bindparam("search_all", _fts5(groups, "OR" if relaxed else "AND"))
-    query = _candidates(rowid, score, keyed).select_from(fts).where(match(wanted))
-    if keyed:
-        query = query.join(Product, Product.id == rowid).where(
-            Product.status == ProductStatus.ACTIVE
-        )
-    return query.order_by(rowid)  # FTS5 reads in rowid order anyway: free
-
-
-def matching(
-    plan: SearchPlan,
-    *,
-    relaxed: bool = False,
-    narrow: Callable[[Select], Select] | None = None,
-) -> Subquery | None:
-    """The active products the plan finds, at most CANDIDATE_LIMIT (one more, to tell that
-    there are more: the page then says "1,000+"), with their score and sort
-    keys; None when the query has nothing to search for. Without `narrow`, the candidates are
-    (product_id, score), read from the search documents alone; with it, the product is joined
-    and `narrow` adds the listing's other filters, and the sort keys (created_at,
-    price_min_idr, price_max_idr) come too.
-
-    Relaxed, products matching any significant word, most words first.
-
-    The cap takes the first candidates in the order the index and table are read: by rowid
-    on SQLite; on PostgreSQL in table order, from the table's start (the engine turns off
-    synchronised scans, which start a large table's scan wherever another one has got to:
-    the same search would rank different candidates on each request, and its pages would
-    overlap). Sorting every match by id first would cost as much as the catalog holds
-    matches, which the cap is there to avoid.
-    """
-    groups = _significant(plan.groups) if relaxed else plan.groups
-    if not groups:
-        return None
-    keyed = narrow is not None
-    if db.engine.dialect.name == "postgresql":
-        query = _postgres(groups, relaxed, keyed)
-    else:
-        query = _sqlite(groups, relaxed, keyed)
-    if narrow is not None:
-        query = narrow(query)
-    return query.limit(CANDIDATE_LIMIT + 1).subquery("matched")
