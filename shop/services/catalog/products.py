@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, exists, select
+from sqlalchemy import Integer, Select, String, bindparam, exists, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from shop.extensions import db
@@ -244,16 +245,30 @@ def featured_products(
 
 def get_product(slug: str, locale: str = SOURCE_LOCALE) -> Product | None:
     """Return an active product with everything its page shows (volume prices too), or None."""
-    query = _storefront_query(locale, page=True).where(Product.slug == slug)
-    return db.session.scalars(query).unique().first()
+    return db.session.scalars(_product_page(locale), {"slug": slug}).unique().first()
+
+
+@lru_cache(maxsize=16)
+def _product_page(locale: str) -> Select[tuple[Product]]:
+    """get_product's statement, built once per language (building and keying it cost as
+    much CPU as running it); the slug is a required parameter."""
+    slug = bindparam("slug", type_=String, required=True)
+    return _storefront_query(locale, page=True).where(Product.slug == slug)
 
 
 def products_by_id(ids: Collection[int], locale: str = SOURCE_LOCALE) -> dict[int, Product]:
     """The active ones among these products, with what a product card and its variants show."""
     if not ids:
         return {}
-    query = _storefront_query(locale).where(Product.id.in_(ids))
-    return {product.id: product for product in db.session.scalars(query).unique()}
+    found = db.session.scalars(_products_by_id(locale), {"ids": list(ids)}).unique()
+    return {product.id: product for product in found}
+
+
+@lru_cache(maxsize=16)
+def _products_by_id(locale: str) -> Select[tuple[Product]]:
+    """products_by_id's statement, built once per language; the ids are a parameter."""
+    ids = bindparam("ids", type_=Integer, expanding=True, required=True)
+    return _storefront_query(locale).where(Product.id.in_(ids))
 
 
 def workshop_products(
