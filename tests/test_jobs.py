@@ -110,6 +110,7 @@ def test_the_schedule_queues_the_sweeps(jobs_app: Flask) -> None:
     queue = Queue(jobs_app.config["JOBS_QUEUE"], connection=Redis.from_url(REDIS_URL))
     assert sorted(j.func_name for j in queue.get_jobs()) == [
         "shop.jobs.tasks.expire_orders",
+        "shop.jobs.tasks.requeue_lost_photos",
         "shop.jobs.tasks.send_due_mail",
     ]
     run_jobs(jobs_app)

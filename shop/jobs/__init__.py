@@ -50,16 +50,34 @@ def enqueue(task: str, *args: Any, **options: Any) -> bool:
     return True
 
 
+def photo_job_id(photo_id: int) -> str:
+    """The id of a photo's job in RQ: one per photo, so its state can be looked up."""
+    return f"render-photo-{int(photo_id)}"
+
+
 def enqueue_photo(photo_id: int) -> bool:
     """Queue the renditions of a processing photo; False if Redis is away or not configured.
 
-    No sweep catches a photo up: on False the caller makes it at once instead. After the last
-    retry, the failure callback marks the photo failed for staff to see.
+    On False the caller makes it at once instead. After the last retry, the failure callback
+    marks the photo failed for staff to see; a job Redis lost (flushed, or restarted without
+    its data) is queued again by the worker's sweep (tasks.requeue_lost_photos).
     """
     if not current_app.config.get("JOBS_REDIS_URL"):
         return False  # a photo left failed when the shop still had a queue: make it here
     failed = Callback("shop.jobs.tasks.photo_job_failed")
-    return enqueue("shop.jobs.tasks.render_photo", photo_id, on_failure=failed)
+    return enqueue(
+        "shop.jobs.tasks.render_photo", photo_id, on_failure=failed, job_id=photo_job_id(photo_id)
+    )
+
+
+def photo_job_status(photo_id: int) -> str | None:
+    """The state of a photo's job in RQ ("queued", "started", "failed", …), None if Redis
+    holds no such job. Raises RedisError when Redis does not answer."""
+    job = job_queue().fetch_job(photo_job_id(photo_id))
+    if job is None:
+        return None
+    status = job.get_status(refresh=False)
+    return None if status is None else str(getattr(status, "value", status))
 
 
 def queue_depth() -> int | None:

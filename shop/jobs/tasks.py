@@ -142,3 +142,30 @@ def photo_job_failed(job: Job, connection: Any, *exc_info: Any) -> None:
     photo_id = job.args[0]
     with job_context("photo_job_failed", job.kwargs.get("request_id")):
         photo_jobs.mark_failed(photo_id)
+
+
+def requeue_lost_photos(request_id: str | None = None) -> dict[str, int]:
+    """Catch up the photos whose job Redis no longer holds (flushed, or restarted without its
+    data): queue the job again. A job that ended failed without its callback (its worker was
+    killed) marks the photo failed, as the callback would have. Run every few minutes."""
+    from redis.exceptions import RedisError
+
+    from shop import jobs
+    from shop.services.media import photo_jobs
+
+    with job_context("requeue_lost_photos", request_id):
+        done = {"queued": 0, "failed": 0}
+        for photo_id in photo_jobs.processing_ids():
+            try:
+                status = jobs.photo_job_status(photo_id)
+            except RedisError:
+                return done  # the next sweep looks again
+            # Finished yet the photo still waits: it was set to wait again (retried by staff)
+            # while Redis could not take the new job.
+            if status in (None, "finished") and jobs.enqueue_photo(photo_id):
+                done["queued"] += 1
+            elif status in ("failed", "stopped", "canceled") and photo_jobs.mark_failed(photo_id):
+                done["failed"] += 1
+        if any(done.values()):
+            logger.info("Lost photo jobs: %(queued)s queued again, %(failed)s failed", done)
+        return done

@@ -10,11 +10,13 @@ from redis import Redis
 from rq import SimpleWorker
 from rq.cron import CronScheduler
 
-# What runs on its own: expiry every minute, the mail retry sweep every minute,
-# reconciliation hourly (at 17 past, away from the top of the hour), payment reminders hourly.
+# What runs on its own: expiry every minute, the mail retry sweep every minute, photo jobs
+# Redis lost every five minutes, reconciliation hourly (at 17 past, away from the top of the
+# hour), payment reminders hourly.
 SCHEDULE = (
     ("shop.jobs.tasks.expire_orders", {"interval": 60}),
     ("shop.jobs.tasks.send_due_mail", {"interval": 60}),
+    ("shop.jobs.tasks.requeue_lost_photos", {"interval": 300}),
     ("shop.jobs.tasks.reconcile_payments", {"cron": "17 * * * *"}),
     ("shop.jobs.tasks.send_payment_reminders", {"cron": "41 * * * *"}),
 )

@@ -6,7 +6,8 @@ the shop does not (Product.shown_photos, Product.cover). A job then makes the re
 marks the photo READY (the ORM flush stales the product's cached pages) and deletes the kept
 original. The job may run twice, late, or after the photo was deleted: every step checks the
 row again and leaves files another photo still needs. A job that gives up after its retries
-marks the photo FAILED; staff retry it or delete it.
+marks the photo FAILED; staff retry it or delete it. A job Redis lost is queued again by the
+worker's sweep (shop.jobs.tasks.requeue_lost_photos).
 """
 
 from __future__ import annotations
@@ -130,6 +131,14 @@ def _finish(
 
 def _widths(stored: images.StoredImage) -> str:
     return ",".join(map(str, stored.widths))
+
+
+def processing_ids(limit: int = 500) -> list[int]:
+    """The photos waiting for their job, oldest first (for the sweep of lost jobs)."""
+    query = select(ProductPhoto.id).where(ProductPhoto.state == PhotoState.PROCESSING)
+    ids = list(db.session.scalars(query.order_by(ProductPhoto.id).limit(limit)))
+    db.session.rollback()  # no transaction held open while Redis is asked
+    return ids
 
 
 def mark_failed(photo_id: int) -> bool:
