@@ -9,10 +9,14 @@ from rq import Queue
 from shop import jobs
 from shop.jobs import tasks
 from shop.models import PhotoState
+from tests import test_photo_jobs
 from tests.test_admin_photos import _upload
 from tests.test_jobs import REDIS_URL, run_jobs
 from tests.test_photo_jobs import BIG, _files, _jpeg, _photos, _product, _queued
-from tests.test_photo_jobs import jobs_app, staff  # noqa: F401 - fixtures
+
+# The photo job tests' fixtures: an app with a queue of its own, and staff signed in to it.
+jobs_app = test_photo_jobs.jobs_app
+staff = test_photo_jobs.staff
 
 
 def _lose_every_job(app: Flask) -> None:
