@@ -46,7 +46,8 @@ class QueueingMailer:
         return "QueueingMailer()"
 
     def send(self, message: MailMessage) -> None:
-        """Queue the message; raise MailError only if it could not be stored."""
+        """Queue the message; raise MailError if it could not be stored, or could never be
+        sent (a line break in a header: nothing is stored)."""
         session = db.session
         joining = _has_writes(session())
         queue.record(session, message, request_id())
@@ -63,9 +64,13 @@ class QueueingMailer:
 
         For a mail that must go out exactly when a change is committed, and never without
         it (a back-in-stock alert with the restock): the caller's commit stores and sends
-        it, the caller's rollback drops it.
+        it, the caller's rollback drops it. A message no transport could send (a line break
+        in a header) is left out, logged, and the caller's change goes on without it.
         """
-        queue.record(db.session, message, request_id())
+        try:
+            queue.record(db.session, message, request_id())
+        except MailError as exc:
+            logger.warning("Mail not queued: %s", exc)
 
 
 def _has_writes(session: Session) -> bool:

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from shop import mail_queue
 from shop.extensions import db
-from shop.gateways.mail import MailError, MailMessage
+from shop.gateways.mail import Attachment, MailError, MailMessage
 from shop.models import MailStatus, OutboundMail
 from shop.services.outbox import delivery
 from tests.conftest import build_app
@@ -84,6 +84,32 @@ def test_a_message_on_its_own_is_committed_and_delivered_at_once(app: Any) -> No
     app.extensions["mailer"].send(MESSAGE)
     assert [m["To"] for m in outbox(app)] == ["aiko@example.jp"]
     assert [(m.status, m.text, m.html) for m in rows()] == [(MailStatus.SENT, "", None)]
+
+
+def test_a_message_that_could_never_go_is_refused_when_queued(app: Any) -> None:
+    injected = [
+        MailMessage(to="aiko@example.jp", subject="Order KB-1\r\nBcc: all@example.com", text="x"),
+        MailMessage(to="aiko@example.jp\nBcc: all@example.com", subject="Order KB-1", text="x"),
+        MailMessage(to="aiko@example.jp", subject="Order KB-1", text="x",
+                    attachments=(Attachment("q.pdf\r\nX-Evil: 1", "application/pdf", b"%PDF"),)),
+    ]  # fmt: skip
+    for message in injected:
+        try:
+            app.extensions["mailer"].send(message)
+        except MailError as refused:
+            assert "line break" in str(refused)
+        else:
+            raise AssertionError(f"queued: {message}")
+    assert rows() == [] and outbox(app) == []
+
+    # Joined to a change, it is left out and the change goes on.
+    product = shop_with_stock()
+    product.name = "Rattan basket, large"
+    app.extensions["mailer"].join(injected[0])
+    app.extensions["mailer"].join(MESSAGE)
+    db.session.commit()
+    assert [m["Subject"] for m in outbox(app)] == ["Your order KB-1"]
+    assert db.session.get(type(product), product.id).name == "Rattan basket, large"
 
 
 class CountingTransport:

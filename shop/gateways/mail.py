@@ -103,6 +103,20 @@ def _checked(value: str) -> str:
     return value
 
 
+def header_problem(message: MailMessage) -> str | None:
+    """What no transport could send in this message's headers (a line break in an address,
+    the subject or a file's name), or None. Checked when a message is queued, so a message
+    that could never go is refused there, not tried for hours."""
+    names = [("to", message.to), ("subject", message.subject)]
+    names.append(("reply-to", message.reply_to or ""))
+    for attachment in message.attachments:
+        names += [("file name", attachment.filename), ("file type", attachment.content_type)]
+    for name, value in names:
+        if any(c in value for c in "\r\n\x00"):
+            return f"invalid mail header: line break in the {name}"
+    return None
+
+
 def _text_header(value: str) -> str | Header:
     value = _checked(value)
     return value if value.isascii() else Header(value, "utf-8")

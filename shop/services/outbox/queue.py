@@ -8,14 +8,21 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from shop.gateways.mail import Attachment, MailMessage
+from shop.gateways.mail import Attachment, MailError, MailMessage, header_problem
 from shop.models import MailStatus, OutboundMail, OutboundMailAttachment
 
 PAGE_SIZE = 50
 
 
 def record(session: Session, message: MailMessage, request_id: str | None = None) -> OutboundMail:
-    """Add the message to the session as a queued row; the caller's commit stores it."""
+    """Add the message to the session as a queued row; the caller's commit stores it.
+
+    Raises MailError, adding nothing, for a message no transport could send (a line break in
+    a header: gateways.mail.header_problem).
+    """
+    problem = header_problem(message)
+    if problem is not None:
+        raise MailError(problem)
     row = OutboundMail(
         recipient=message.to,
         subject=message.subject,
