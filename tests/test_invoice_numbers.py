@@ -77,3 +77,48 @@ def test_two_orders_paid_at_once_get_distinct_consecutive_numbers(app, product) 
     counter = db.session.get(InvoiceCounter, year_b)
     assert counter is not None and counter.last_number == n_b == 2 * ROUNDS
     assert fresh(a).status == OrderStatus.PAID
+
+
+def test_orders_paid_before_invoices_were_numbered_get_numbers_on_upgrade(tmp_path) -> None:
+    from datetime import timedelta
+
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import text
+
+    from shop import create_app
+    from shop.models import Order
+    from tests.conftest import _test_config
+    from tests.databases import empty_database
+    from tests.order_factories import make_order
+
+    with empty_database(tmp_path, "kb_invoice_backfill") as url:
+        app = create_app(_test_config(tmp_path, url))
+        with app.app_context():
+            upgrade()
+            variant = shop_with_stock(stock=20).variants[0]
+            recent = make_order(variant)  # numbered when paid: KB-<year>-00001
+            earlier = make_order(variant, created_at=datetime(2025, 6, 1, 3, tzinfo=UTC))
+            this_year = make_order(variant, created_at=datetime.now(UTC) - timedelta(minutes=1))
+            waiting = make_order(variant, status=OrderStatus.PENDING_PAYMENT)
+            # As the shop stood before numbers: none on the two, no counter for last year.
+            db.session.execute(
+                text("UPDATE shop_order SET invoice_number = NULL WHERE id IN (:a, :b)"),
+                {"a": earlier.id, "b": this_year.id},
+            )
+            db.session.execute(text("DELETE FROM invoice_counter WHERE year = 2025"))
+            db.session.execute(
+                text("UPDATE invoice_counter SET last_number = 1 WHERE year = :y"), {"y": YEAR}
+            )
+            db.session.commit()
+            ids = (recent.id, earlier.id, this_year.id, waiting.id)
+
+            downgrade(revision="0029")
+            upgrade()
+            db.session.expire_all()
+            numbers = [db.session.get(Order, i).invoice_number for i in ids]
+            assert numbers == [f"KB-{YEAR}-00001", "KB-2025-00001", f"KB-{YEAR}-00002", None]
+            # The next payment goes on from there.
+            assert invoices.next_number(YEAR) == f"KB-{YEAR}-00003"
+            db.session.rollback()
+            db.session.remove()
+            db.engine.dispose()
