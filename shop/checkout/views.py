@@ -132,13 +132,8 @@ def start() -> str | Response | tuple[str, int]:
         except orders.CheckoutError as error:
             flash(checkout_error_message(error), "error")
             return redirect(url_for("cart.show"), 303)
-        gateway = current_app.extensions["payments"]
         try:
-            url = orders.start_payment(
-                order, gateway,
-                success_url=url_for("checkout.done", token=order.token, _external=True),
-                cancel_url=url_for("checkout.cancel", token=order.token, _external=True),
-            )  # fmt: skip
+            url = open_payment_page(order)
         except ProviderUnreachable:
             flash(gettext("Our payment provider could not be reached. Nothing was charged and "
                           "your cart is kept; please try again in a moment."), "error")  # fmt: skip
@@ -149,6 +144,17 @@ def start() -> str | Response | tuple[str, int]:
             return redirect(url_for("cart.show"), 303)
         return redirect(url, 303)
     return _checkout_page(form, gift, cart, prefill, wrap_price)
+
+
+def open_payment_page(order: Order) -> str:
+    """Open the provider's payment page for an order awaiting payment (a cart's or a quote's),
+    coming back to its confirmation or its cancellation; return the page's address. Raises
+    PaymentError (ProviderUnreachable when the provider did not answer)."""
+    return orders.start_payment(
+        order, current_app.extensions["payments"],
+        success_url=url_for("checkout.done", token=order.token, _external=True),
+        cancel_url=url_for("checkout.cancel", token=order.token, _external=True),
+    )  # fmt: skip
 
 
 def _checkout_page(

@@ -11,6 +11,7 @@ from flask import abort, current_app, flash, redirect, url_for
 from flask_babel import gettext
 from werkzeug.wrappers import Response
 
+from shop.checkout.views import open_payment_page
 from shop.config_documents import shop_details
 from shop.extensions import limiter
 from shop.gateways.payments import PaymentError
@@ -20,7 +21,7 @@ from shop.quotes.documents import proforma
 from shop.quotes.forms import AcceptForm, PayForm
 from shop.quotes.messages import error_message
 from shop.quotes.views import ANSWER_LIMIT, _notify_staff, _page, _quote_or_404
-from shop.services.ordering import bank_mail, orders
+from shop.services.ordering import bank_mail
 from shop.services.quotes import payments as quote_payments
 from shop.services.quotes import requests as quotes
 
@@ -85,11 +86,7 @@ def pay(token: str) -> Response:
     if quote_payments.needs_bank_transfer(order, limit):
         return redirect(url_for("quotes.show", token=token) + "#payment", 303)
     try:
-        url = orders.start_payment(
-            order, gateway,
-            success_url=url_for("checkout.done", token=order.token, _external=True),
-            cancel_url=url_for("checkout.cancel", token=order.token, _external=True),
-        )  # fmt: skip
+        url = open_payment_page(order)
     except PaymentError:
         flash(gettext("The payment page could not be opened. Nothing was charged; "
                       "please try again in a moment."), "error")  # fmt: skip
