@@ -9,6 +9,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from shop.config_documents import DOCUMENT_DEFAULTS
+from shop.config_secrets import check_payments, secret_fallbacks, secret_key
+from shop.config_values import ONE_YEAR, UnsafeConfiguration, flag, whole
 
 # The storefront's languages (names as their readers write them); the back office is for
 # staff, who read Bahasa Indonesia or English.
@@ -18,111 +20,6 @@ STAFF_LANGUAGES = ("en", "id")
 
 def _sqlite_url(instance_path: str) -> str:
     return "sqlite:///" + str(Path(instance_path) / "karya-binaan.db")
-
-
-class UnsafeConfiguration(RuntimeError):
-    """A setting that would make the shop unsafe, or unable, to run; the message names it."""
-
-
-HOW_TO_MAKE_ONE = 'Make one with: python -c "import secrets; print(secrets.token_urlsafe(48))"'
-MIN_SECRET_BYTES = 32
-# Words that give away a secret typed by a person or copied from an example.
-PLACEHOLDER_WORDS = (
-    "changeme", "change-me", "change_me", "secret", "password", "example", "placeholder",
-    "default", "dev-only", "insecure", "replace",
-)  # fmt: skip
-DEVELOPMENT_SECRET = "dev-only-not-secret"  # noqa: S105 - development default, refused in production
-ONE_YEAR = 365 * 24 * 3600
-STRIPE_PREFIXES = {"STRIPE_SECRET_KEY": ("sk_", "rk_"), "STRIPE_WEBHOOK_SECRET": ("whsec_",)}
-
-
-def _flag(name: str, default: bool = False) -> bool:
-    """Read an on/off setting: 1 or 0 (unset is `default`); anything else is refused."""
-    value = os.environ.get(name, "").strip()
-    if value not in {"", "0", "1"}:
-        raise UnsafeConfiguration(f"{name} must be 1 or 0, not {value!r}.")
-    return default if not value else value == "1"
-
-
-def _list(name: str) -> list[str]:
-    """Read a comma-separated setting; empty items are dropped."""
-    return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
-
-
-def _int(name: str, default: int, minimum: int = 0, maximum: int | None = None) -> int:
-    """Read a whole-number setting, naming it when its value is not one."""
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise UnsafeConfiguration(f"{name} must be a whole number, not {raw!r}.") from None
-    if value < minimum or (maximum is not None and value > maximum):
-        upper = f" and at most {maximum}" if maximum is not None else ""
-        raise UnsafeConfiguration(f"{name} must be at least {minimum}{upper}, not {value}.")
-    return value
-
-
-def secret_key_weakness(secret: str) -> str | None:
-    """Say why a SECRET_KEY is unfit for production, or None when it looks random enough."""
-    if len(secret.encode()) < MIN_SECRET_BYTES:
-        return f"it is shorter than {MIN_SECRET_BYTES} bytes"
-    lowered = secret.lower()
-    if any(word in lowered for word in PLACEHOLDER_WORDS):
-        return "it looks like a placeholder, not a random value"
-    if len(set(secret)) < 10:
-        return "it repeats too few different characters to be random"
-    return None
-
-
-def _secret_key(debug: bool) -> str:
-    secret = os.environ.get("SECRET_KEY", "")
-    if debug:
-        return secret or DEVELOPMENT_SECRET
-    if not secret:
-        raise UnsafeConfiguration(f"SECRET_KEY must be set outside debug mode. {HOW_TO_MAKE_ONE}")
-    weakness = secret_key_weakness(secret)
-    if weakness:
-        raise UnsafeConfiguration(f"SECRET_KEY is too weak: {weakness}. {HOW_TO_MAKE_ONE}")
-    return secret
-
-
-def _secret_fallbacks(debug: bool) -> list[str]:
-    """Old keys still accepted while rotating; outside debug each must be as strong as a key,
-    since anything signed with a weak one (a session, a reset link) could be forged."""
-    fallbacks = _list("SECRET_KEY_FALLBACKS")
-    for position, old in enumerate(fallbacks, start=1):
-        weakness = None if debug else secret_key_weakness(old)
-        if weakness:
-            raise UnsafeConfiguration(
-                f"SECRET_KEY_FALLBACKS entry {position} is too weak: {weakness}; drop it "
-                "(sessions signed with it will ask to sign in again)."
-            )
-    return fallbacks
-
-
-def _check_payments(stripe: dict[str, str], demo: bool) -> None:
-    """Refuse to take orders in production without a way to be paid, unless a demo on purpose."""
-    if demo:
-        if stripe["STRIPE_SECRET_KEY"]:
-            raise UnsafeConfiguration(
-                "DEMO_PAYMENTS=1 and STRIPE_SECRET_KEY are both set: unset one of them "
-                "(demo payments take no money; Stripe takes real payments)."
-            )
-        return
-    missing = [name for name, value in stripe.items() if not value]
-    if missing:
-        raise UnsafeConfiguration(
-            f"{' and '.join(missing)} must be set outside debug mode to take payments "
-            "with Stripe, or set DEMO_PAYMENTS=1 to run a demo shop that takes no money."
-        )
-    for name, prefixes in STRIPE_PREFIXES.items():
-        if not stripe[name].startswith(prefixes):
-            raise UnsafeConfiguration(
-                f"{name} does not look like a Stripe key: it should start with "
-                f"{' or '.join(prefixes)}."
-            )
 
 
 # A host name as a Host header may carry it (letters, digits, dots and hyphens), and a port.
@@ -179,8 +76,8 @@ def _site_settings(debug: bool) -> dict[str, object]:
         "SITE_URL": site_url,
         # Only these hosts are served (Flask refuses others with 400); None: any.
         "TRUSTED_HOSTS": trusted or None,
-        "HSTS_MAX_AGE": _int("HSTS_MAX_AGE", ONE_YEAR, minimum=0),
-        "HSTS_INCLUDE_SUBDOMAINS": _flag("HSTS_INCLUDE_SUBDOMAINS", default=True),
+        "HSTS_MAX_AGE": whole("HSTS_MAX_AGE", ONE_YEAR, minimum=0),
+        "HSTS_INCLUDE_SUBDOMAINS": flag("HSTS_INCLUDE_SUBDOMAINS", default=True),
     }
 
 
@@ -214,14 +111,14 @@ def from_environment(instance_path: str) -> dict[str, object]:
     the setting at fault.
     """
     debug = os.environ.get("FLASK_DEBUG", "") in {"1", "true", "True"}
-    secret = _secret_key(debug)
+    secret = secret_key(debug)
     stripe = {
         name: os.environ.get(name, "").strip()
         for name in ("STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET")
     }
-    demo = _flag("DEMO_PAYMENTS")
+    demo = flag("DEMO_PAYMENTS")
     if not debug:
-        _check_payments(stripe, demo)
+        check_payments(stripe, demo)
     database_url = os.environ.get("DATABASE_URL") or _sqlite_url(instance_path)
     redis_url = os.environ.get("REDIS_URL", "")
     settings: dict[str, object] = {
@@ -238,12 +135,12 @@ def from_environment(instance_path: str) -> dict[str, object]:
         "STRIPE_WEBHOOK_SECRET": stripe["STRIPE_WEBHOOK_SECRET"],
         "STRIPE_API_BASE": os.environ.get("STRIPE_API_BASE", ""),
         "DEMO_PAYMENTS": demo,
-        "CARD_LIMIT_IDR": _int("CARD_LIMIT_IDR", 250_000_000, minimum=1),
+        "CARD_LIMIT_IDR": whole("CARD_LIMIT_IDR", 250_000_000, minimum=1),
         # What gift wrap costs, set by staff; 0 stops offering it (a gift message stays free).
-        "GIFT_WRAP_PRICE_IDR": _int("GIFT_WRAP_PRICE_IDR", 25_000, minimum=0),
+        "GIFT_WRAP_PRICE_IDR": whole("GIFT_WRAP_PRICE_IDR", 25_000, minimum=0),
         "STAFF_EMAIL": os.environ.get("STAFF_EMAIL", "orders@karyabinaan.example"),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
-        "MAIL_PORT": _int("MAIL_PORT", 25, minimum=1, maximum=65535),
+        "MAIL_PORT": whole("MAIL_PORT", 25, minimum=1, maximum=65535),
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
         "MAIL_USE_TLS": os.environ.get("MAIL_USE_TLS") == "1",
@@ -254,27 +151,27 @@ def from_environment(instance_path: str) -> dict[str, object]:
         "MAIL_OUTBOX": os.environ.get("MAIL_OUTBOX") or str(Path(instance_path) / "outbox"),
         "SECRET_KEY": secret,
         # Old keys, comma-separated, while rotating: sessions and sealed secrets still open.
-        "SECRET_KEY_FALLBACKS": _secret_fallbacks(debug),
+        "SECRET_KEY_FALLBACKS": secret_fallbacks(debug),
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
-        "DATABASE_CONNECT_TIMEOUT": _int("DATABASE_CONNECT_TIMEOUT", 5, minimum=1),
+        "DATABASE_CONNECT_TIMEOUT": whole("DATABASE_CONNECT_TIMEOUT", 5, minimum=1),
         "MEDIA_ROOT": os.environ.get("MEDIA_ROOT") or str(Path(instance_path) / "media"),
         "MEDIA_URL": os.environ.get("MEDIA_URL", "/media/"),
         # Buyers' reference files: never under MEDIA_URL, served only after an access check.
         # Defaults to a "private" folder beside MEDIA_ROOT.
         "PRIVATE_MEDIA_ROOT": os.environ.get("PRIVATE_MEDIA_ROOT", ""),
-        "PRODUCTS_PER_PAGE": _int("PRODUCTS_PER_PAGE", 24, minimum=1),
+        "PRODUCTS_PER_PAGE": whole("PRODUCTS_PER_PAGE", 24, minimum=1),
         "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE") == "1",
-        "PROXY_COUNT": _int("PROXY_COUNT", 0),
+        "PROXY_COUNT": whole("PROXY_COUNT", 0),
         # Sign-in attempts are counted per process unless Redis is shared by every worker.
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_ENABLED": os.environ.get("RATELIMIT_ENABLED", "1") != "0",
         "SHOP_TIMEZONE": os.environ.get("SHOP_TIMEZONE", "Asia/Jakarta"),
         # /impact folds a workshop's month with fewer orders than this into its next month.
-        "IMPACT_MIN_SALES": _int("IMPACT_MIN_SALES", 5, minimum=1),
+        "IMPACT_MIN_SALES": whole("IMPACT_MIN_SALES", 5, minimum=1),
         # Admins must sign in with a second factor (TOTP) when this is on.
-        "STAFF_2FA_REQUIRED": _flag("STAFF_2FA_REQUIRED"),
-        "STAFF_IDLE_TIMEOUT_MINUTES": _int("STAFF_IDLE_TIMEOUT_MINUTES", 30, minimum=1),
-        "STAFF_SESSION_HOURS": _int("STAFF_SESSION_HOURS", 12, minimum=1),
+        "STAFF_2FA_REQUIRED": flag("STAFF_2FA_REQUIRED"),
+        "STAFF_IDLE_TIMEOUT_MINUTES": whole("STAFF_IDLE_TIMEOUT_MINUTES", 30, minimum=1),
+        "STAFF_SESSION_HOURS": whole("STAFF_SESSION_HOURS", 12, minimum=1),
     }
     from shop.config_documents import document_settings
     from shop.config_operations import operations_settings

@@ -34,7 +34,7 @@ def document_settings(*, required: bool = False) -> dict[str, str]:
         for name, default in DOCUMENT_DEFAULTS.items()
     }
     if required:
-        from shop.config import UnsafeConfiguration
+        from shop.config_values import UnsafeConfiguration
 
         missing = [name for name in DOCUMENT_DEFAULTS if not os.environ.get(name, "").strip()]
         if missing:

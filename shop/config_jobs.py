@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from shop.config import UnsafeConfiguration
+from shop.config_values import UnsafeConfiguration
 
 DEFAULTS: dict[str, object] = {
     # Empty: no job queue; mail is delivered in-process after each commit, the expiry sweep

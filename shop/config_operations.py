@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from shop.config import HOW_TO_MAKE_ONE, UnsafeConfiguration
+from shop.config_values import HOW_TO_MAKE_ONE, UnsafeConfiguration
 
 LOG_FORMATS = ("text", "json")
 MIN_METRICS_TOKEN = 24

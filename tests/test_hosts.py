@@ -16,7 +16,7 @@ from sqlalchemy import select
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
 from shop import create_app
-from shop.config import UnsafeConfiguration
+from shop.config_values import UnsafeConfiguration
 from shop.extensions import db
 from shop.models import Order
 from shop.services.ordering.shipping import install_default_zones

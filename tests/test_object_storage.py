@@ -15,7 +15,8 @@ from flask import Flask
 from PIL import Image
 from sqlalchemy import select
 
-from shop.config import UnsafeConfiguration, media_storage_settings
+from shop.config import media_storage_settings
+from shop.config_values import UnsafeConfiguration
 from shop.extensions import db
 from shop.models import ProductPhoto, QuoteRequest
 from shop.services.ordering.shipping import install_default_zones

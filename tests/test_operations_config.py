@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from shop.config import UnsafeConfiguration, from_environment
+from shop.config import from_environment
+from shop.config_values import UnsafeConfiguration
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -7,7 +7,7 @@ import secrets
 import pytest
 
 from shop import create_app
-from shop.config import UnsafeConfiguration
+from shop.config_values import UnsafeConfiguration
 from shop.extensions import db
 from tests.conftest import PRODUCTION_DOCUMENTS
 from tests.factories import make_category, make_product, make_workshop
