@@ -15,7 +15,7 @@ from sqlalchemy import select
 from shop.demo.bulk import seed_bulk
 from shop.extensions import db
 from shop.models import Product, ProductStatus, StockReason
-from shop.services.catalog import counts, listings, search_match
+from shop.services.catalog import counts, listings, product_status, search_match
 from shop.services.catalog.drafts import ProductDraft, VariantDraft
 from shop.services.catalog.products import SORTS, ListingFilters, search_products
 from shop.services.ordering import stock as stock_service
@@ -92,7 +92,7 @@ def test_counts_shown_follow_products_created_archived_deleted_and_stock_changes
     )
     new = listings.create_product(draft, admin_user, today=date(2026, 12, 4)).product
     assert _shown_counts(client, category.slug) == ("3 pieces", "3", "3 pieces")  # a draft
-    listings.set_status(new, "publish", admin_user)
+    product_status.set_status(new, "publish", admin_user)
     assert _shown_counts(client, category.slug) == ("4 pieces", "4", "4 pieces")
 
     stool = db.session.scalar(select(Product).where(Product.name == "Stool 0"))
@@ -100,9 +100,9 @@ def test_counts_shown_follow_products_created_archived_deleted_and_stock_changes
     db.session.commit()
     assert _shown_counts(client, category.slug) == ("4 pieces", "4", "3 pieces")
 
-    listings.set_status(stool, "archive", admin_user)
+    product_status.set_status(stool, "archive", admin_user)
     assert _shown_counts(client, category.slug) == ("3 pieces", "3", "3 pieces")
-    listings.delete_product(new, admin_user)
+    product_status.delete_product(new, admin_user)
     assert _shown_counts(client, category.slug) == ("2 pieces", "2", "2 pieces")
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from shop.extensions import db
 from shop.models import AuditEntry, Product, ProductStatus, StockAdjustment, Variant
-from shop.services.catalog import listings, product_list
+from shop.services.catalog import listings, product_list, product_status
 from shop.services.catalog.drafts import ListingInvalid, ProductDraft, VariantDraft
 from shop.services.catalog.product_list import AdminFilter
 from shop.services.catalog.version import catalog_version
@@ -108,13 +108,13 @@ def test_update_applies_stock_as_a_difference_and_rolls_back_everything_on_a_ref
 def test_set_status_follows_the_allowed_moves(shelf, staff_user):
     product = make_product("Bowl", category=shelf[0], workshop=shelf[1], status=ProductStatus.DRAFT)
     db.session.commit()
-    with pytest.raises(listings.InvalidStatusChange):
-        listings.set_status(product, "restore", staff_user)
-    with pytest.raises(listings.InvalidStatusChange):
-        listings.set_status(product, "explode", staff_user)
-    listings.set_status(product, "publish", staff_user)
-    listings.set_status(product, "archive", staff_user)
-    listings.set_status(product, "restore", staff_user)
+    with pytest.raises(product_status.InvalidStatusChange):
+        product_status.set_status(product, "restore", staff_user)
+    with pytest.raises(product_status.InvalidStatusChange):
+        product_status.set_status(product, "explode", staff_user)
+    product_status.set_status(product, "publish", staff_user)
+    product_status.set_status(product, "archive", staff_user)
+    product_status.set_status(product, "restore", staff_user)
     assert product.status == ProductStatus.DRAFT
 
 

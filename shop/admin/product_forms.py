@@ -26,7 +26,7 @@ from wtforms.validators import AnyOf, DataRequired, Length, Optional, Validation
 
 from shop.config import LANGUAGES
 from shop.models import TRANSLATED_LOCALES, Product, ProductStatus, StockReason
-from shop.services.catalog import listings, pricing, product_list, rules
+from shop.services.catalog import listings, pricing, product_list, product_status, rules
 from shop.services.catalog.rules import InvalidPrice, parse_rupiah
 from shop.services.ordering import stock
 from shop.templating import idr
@@ -350,7 +350,7 @@ class PreviewForm(FlaskForm):
 class ProductStatusForm(FlaskForm):
     """Publish, unpublish, archive or restore: the button says which."""
 
-    action = HiddenField(validators=[AnyOf(list(listings.STATUS_ACTIONS))])
+    action = HiddenField(validators=[AnyOf(list(product_status.STATUS_ACTIONS))])
 
 
 class DeleteProductForm(FlaskForm):

@@ -28,6 +28,7 @@ from shop.extensions import db
 from shop.models import Product, StockReason, Variant
 from shop.services import clock
 from shop.services.catalog import listings, product_list, stock_alerts
+from shop.services.catalog import product_status as statuses
 from shop.services.catalog import translations as catalog_translations
 from shop.services.catalog.drafts import ListingInvalid
 from shop.services.media import photo_jobs
@@ -90,7 +91,7 @@ def _render_form(
             "stock_forms": {
                 v.id: StockAdjustForm(formdata=None, prefix=f"v{v.id}") for v in product.variants
             },
-            "was_ordered": listings.was_ordered(product),
+            "was_ordered": statuses.was_ordered(product),
             "waiting": stock_alerts.waiting_counts([v.id for v in product.variants]),
             "translation_states": catalog_translations.states(product),
         }
@@ -201,8 +202,8 @@ def product_status(product_id: int) -> Response:
         flash(gettext("The form expired. Please try again."), "error")
         return back
     try:
-        listings.set_status(product, form.action.data, _actor())
-    except listings.NeedsActiveVariant:
+        statuses.set_status(product, form.action.data, _actor())
+    except statuses.NeedsActiveVariant:
         flash(
             gettext(
                 "Switch on at least one variant before publishing: there is nothing to "
@@ -210,7 +211,7 @@ def product_status(product_id: int) -> Response:
             ),
             "error",
         )
-    except listings.InvalidStatusChange as exc:
+    except statuses.InvalidStatusChange as exc:
         flash(
             gettext(
                 "That can't be done while the product's status is “%(status)s”. "
@@ -251,8 +252,8 @@ def product_delete(product_id: int) -> Response:
     name = product.name
     originals = [photo.original_key for photo in product.photos if photo.original_key]
     try:
-        listings.delete_product(product, _actor())
-    except listings.ProductWasOrdered:
+        statuses.delete_product(product, _actor())
+    except statuses.ProductWasOrdered:
         flash(gettext("This product has been ordered, so it can only be archived."), "error")
         return back
     for original in originals:  # uploads kept for a photo job that now has nothing to do

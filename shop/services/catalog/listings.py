@@ -108,7 +108,7 @@ def _snapshot(product: Product) -> dict[str, Any]:
     return audit.snapshot(product, PRODUCT_FIELDS)
 
 
-def _audit_product(
+def audit_product(
     actor: audit.Actor, action: str, product: Product, changes: dict[str, Any]
 ) -> None:
     audit.record(
@@ -212,7 +212,7 @@ def _save_variants(product: Product, draft: ProductDraft, actor: audit.Actor) ->
 
 
 @contextmanager
-def _transaction() -> Iterator[None]:
+def saving() -> Iterator[None]:
     """Commit what the block did or roll all of it back.
 
     A slug or SKU that someone else took since the checks ran becomes a Problem.
@@ -234,12 +234,12 @@ def create_product(draft: ProductDraft, actor: audit.Actor, *, today: date) -> S
     problems = check_draft(draft, None, actor, default_share)
     if problems:
         raise ListingInvalid(problems)
-    with _transaction():
+    with saving():
         product = Product(status=ProductStatus.DRAFT, maker_share_pct=default_share)
         _set_fields(product, draft)
         db.session.add(product)
         db.session.flush()
-        _audit_product(actor, "product.created", product, audit.diff({}, _snapshot(product)))
+        audit_product(actor, "product.created", product, audit.diff({}, _snapshot(product)))
         result = _save_variants(product, draft, actor)
     return result
 
@@ -253,81 +253,19 @@ def update_product(product: Product, draft: ProductDraft, actor: audit.Actor) ->
     problems = check_draft(draft, product, actor, DEFAULT_MAKER_SHARE)
     if problems:
         raise ListingInvalid(problems)
-    with _transaction():
+    with saving():
         before = _snapshot(product)
         _set_fields(product, draft)
         result = _save_variants(product, draft, actor)
         changes = audit.diff(before, _snapshot(product))
         if changes:
-            _audit_product(actor, "product.updated", product, changes)
+            audit_product(actor, "product.updated", product, changes)
         if changes or result.changed:
             product.updated_at = utcnow()
     return result
 
 
 # -- Status and deletion ----------------------------------------------------------------
-
-# action: (statuses it may start from, status it leads to, audit action)
-STATUS_ACTIONS: dict[str, tuple[frozenset[ProductStatus], ProductStatus, str]] = {
-    "publish": (frozenset({ProductStatus.DRAFT}), ProductStatus.ACTIVE, "product.published"),
-    "unpublish": (frozenset({ProductStatus.ACTIVE}), ProductStatus.DRAFT, "product.unpublished"),
-    "archive": (
-        frozenset({ProductStatus.DRAFT, ProductStatus.ACTIVE}),
-        ProductStatus.ARCHIVED,
-        "product.archived",
-    ),
-    "restore": (frozenset({ProductStatus.ARCHIVED}), ProductStatus.DRAFT, "product.restored"),
-}
-
-
-class InvalidStatusChange(Exception):
-    """The action does not apply to a product in its current status."""
-
-    def __init__(self, action: str, current: ProductStatus) -> None:
-        super().__init__(f"{action} from {current}")
-        self.action = action
-        self.current = current
-
-
-class NeedsActiveVariant(Exception):
-    """A product cannot be published without at least one active variant."""
-
-
-class ProductWasOrdered(Exception):
-    """A product that was ever ordered is archived, never deleted."""
-
-
-def set_status(product: Product, action: str, actor: audit.Actor) -> Product:
-    """Publish, unpublish, archive or restore the product; commit."""
-    if action not in STATUS_ACTIONS:
-        raise InvalidStatusChange(action, product.status)
-    sources, target, audit_action = STATUS_ACTIONS[action]
-    if product.status not in sources:
-        raise InvalidStatusChange(action, product.status)
-    if target == ProductStatus.ACTIVE and not any(v.is_active for v in product.variants):
-        raise NeedsActiveVariant()
-    with _transaction():
-        changes = {"status": [product.status.value, target.value]}
-        product.status = target
-        product.updated_at = utcnow()
-        _audit_product(actor, audit_action, product, changes)
-    return product
-
-
-def was_ordered(product: Product) -> bool:
-    """Whether any variant of the product appears in any order line."""
-    return bool(ordered_variant_ids([v.id for v in product.variants]))
-
-
-def delete_product(product: Product, actor: audit.Actor) -> None:
-    """Delete a product none of whose variants was ever ordered; commit."""
-    if was_ordered(product):
-        raise ProductWasOrdered()
-    with _transaction():
-        gone = {"slug": product.slug, "skus": [v.sku for v in product.variants]}
-        _audit_product(actor, "product.deleted", product, gone)
-        db.session.delete(product)
-
 
 # -- Choices and lookups ---------------------------------------------------------------
 
