@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from shop.config_values import UnsafeConfiguration
+from shop.config_values import whole
 
 DEFAULTS: dict[str, object] = {
     # Empty: no job queue; mail is delivered in-process after each commit, the expiry sweep
@@ -21,26 +21,13 @@ DEFAULTS: dict[str, object] = {
 }
 
 
-def _positive(name: str, default: int) -> int:
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise UnsafeConfiguration(f"{name} must be a whole number above zero, not {raw!r}.")
-    return value
-
-
 def jobs_settings(redis_url: str) -> dict[str, object]:
     """With REDIS_URL, mail, the sweeps, reconciliation and large photos run as RQ jobs."""
     return {
         # A Redis of its own for jobs (noeviction) if REDIS_URL's evicts keys under pressure.
         "JOBS_REDIS_URL": os.environ.get("JOBS_REDIS_URL", "").strip() or redis_url,
         "JOBS_QUEUE": os.environ.get("JOBS_QUEUE", "").strip() or "shop",
-        "MAIL_MAX_ATTEMPTS": _positive("MAIL_MAX_ATTEMPTS", 8),
-        "MAIL_RETRY_SECONDS": _positive("MAIL_RETRY_SECONDS", 60),
-        "PHOTO_JOB_MIN_PIXELS": _positive("PHOTO_JOB_MIN_PIXELS", 4_000_000),
+        "MAIL_MAX_ATTEMPTS": whole("MAIL_MAX_ATTEMPTS", 8, minimum=1),
+        "MAIL_RETRY_SECONDS": whole("MAIL_RETRY_SECONDS", 60, minimum=1),
+        "PHOTO_JOB_MIN_PIXELS": whole("PHOTO_JOB_MIN_PIXELS", 4_000_000, minimum=1),
     }

@@ -59,6 +59,9 @@ def test_operations_settings_are_read(debug_env, tmp_path: Path) -> None:
         ("LOG_FORMAT", "xml", "LOG_FORMAT must be text or json"),
         ("METRICS_TOKEN", "short", "METRICS_TOKEN is too weak"),
         ("PROMETHEUS_MULTIPROC_DIR", "/no/such/folder", "PROMETHEUS_MULTIPROC_DIR must be"),
+        ("MAIL_MAX_ATTEMPTS", "0", "MAIL_MAX_ATTEMPTS must be at least 1, not 0"),
+        ("MAIL_RETRY_SECONDS", "soon", "MAIL_RETRY_SECONDS must be a whole number, not 'soon'"),
+        ("PHOTO_JOB_MIN_PIXELS", "-5", "PHOTO_JOB_MIN_PIXELS must be at least 1, not -5"),
     ],
 )
 def test_bad_operations_settings_are_refused_by_name(

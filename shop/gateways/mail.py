@@ -96,9 +96,13 @@ def _text(text: str, subtype: str) -> MIMEText:
     return MIMEText(text, subtype, UTF8_AS_IS if fits else "utf-8")
 
 
-def _checked(value: str) -> str:
+def _breaks_header(value: str) -> bool:
     # A line break in a header (e.g. a crafted address) would let text inject headers.
-    if any(c in value for c in "\r\n\x00"):
+    return any(c in value for c in "\r\n\x00")
+
+
+def _checked(value: str) -> str:
+    if _breaks_header(value):
         raise MailError(f"invalid mail header: line break in {value[:40]!r}")
     return value
 
@@ -112,7 +116,7 @@ def header_problem(message: MailMessage) -> str | None:
     for attachment in message.attachments:
         names += [("file name", attachment.filename), ("file type", attachment.content_type)]
     for name, value in names:
-        if any(c in value for c in "\r\n\x00"):
+        if _breaks_header(value):
             return f"invalid mail header: line break in the {name}"
     return None
 
