@@ -69,6 +69,7 @@ def register_extensions(app: Flask) -> None:
     cache.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.install_fast_gettext(app)
+    i18n.install_form_translations()
     # Only admin pages need `current_user`: loading it for every storefront template would
     # touch the session of every visitor.
     login_manager.init_app(app, add_context_processor=False)

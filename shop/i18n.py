@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection, Iterable
 from types import SimpleNamespace
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import flask_babel
-from babel.support import NullTranslations
-from flask import Flask, current_app, request
+from babel.support import NullTranslations, Translations
+from flask import Flask, current_app, has_request_context, request
 from flask.globals import _cv_app
+from flask_wtf import FlaskForm
+from wtforms.i18n import messages_path
 
 LANGUAGE_COOKIE = "lang"
 LANGUAGE_PARAM = "lang"
@@ -146,3 +149,37 @@ def install_fast_gettext(app: Flask) -> None:
         pgettext=lambda c, s: translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
     )
+
+
+@functools.lru_cache(maxsize=32)
+def _form_catalog(locale: str) -> NullTranslations:
+    return Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+class FormTranslations:
+    """WTForms' own messages ("This field is required.") in the visitor's language.
+
+    Flask-WTF reads and parses the language's catalog file again on every request that
+    builds a form (a cart's add, a checkout, a payment: about a millisecond each); here
+    each language's catalog is read once per process.
+    """
+
+    def gettext(self, string: str) -> str:
+        return _form_catalog(locale_code()).ugettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return _form_catalog(locale_code()).ungettext(singular, plural, n)
+
+
+FORM_TRANSLATIONS = FormTranslations()
+
+
+def _form_translations(meta: object, form: object) -> FormTranslations | None:
+    if not has_request_context() or not current_app.config.get("WTF_I18N_ENABLED", True):
+        return None
+    return FORM_TRANSLATIONS
+
+
+def install_form_translations() -> None:
+    """Every form (all are Flask-WTF's) takes WTForms' messages from `FORM_TRANSLATIONS`."""
+    FlaskForm.Meta.get_translations = _form_translations  # type: ignore[method-assign]

@@ -230,3 +230,26 @@ def test_the_demo_page_refuses_a_payment_once_the_window_closed(client, basket) 
     db.session.expire_all()
     assert order.status == OrderStatus.EXPIRED
     assert stock_of(basket) == 5
+
+
+@pytest.mark.parametrize(
+    ("language", "required"),
+    [("ja", "このフィールドは必須です。"), ("ko", "이 항목은 필수입니다.")],
+)
+def test_a_missing_address_field_is_named_in_the_buyers_language(
+    client, basket, language, required
+) -> None:
+    """WTForms' own messages come in the visitor's language (each catalog read once per
+    process), on the first request and the next ones alike, and never in another's."""
+    client.set_cookie("lang", language)
+    add(client, basket.variants[0].sku, "1")
+    paying = checkout(client).headers["Location"]
+    for _ in range(2):
+        page = client.get(paying).get_data(as_text=True)
+        response = client.post(paying, data={"name": "", "line1": "1-2-3", "city": "Tokyo",
+                                             "postal_code": "150-0001",
+                                             "csrf_token": csrf_from(page)})  # fmt: skip
+        text = response.get_data(as_text=True)
+        assert required in text  # the page again, the field marked
+        assert "This field is required." not in text
+    assert db.session.scalar(select(Order)).status == OrderStatus.PENDING_PAYMENT
