@@ -145,6 +145,46 @@ def test_two_deliverers_racing_send_each_message_exactly_once(app: Any, monkeypa
     assert all(m.status == MailStatus.SENT and m.attempts == 1 for m in rows())
 
 
+class RefusingTransport:
+    """Refuses the messages whose subject it names, sends the others."""
+
+    def __init__(self, refused: set[str]) -> None:
+        self.refused = refused
+        self.sent: list[MailMessage] = []
+
+    def send(self, message: MailMessage) -> None:
+        if message.subject in self.refused:
+            raise MailError("550 mailbox unavailable")
+        self.sent.append(message)
+
+
+def test_messages_delivered_together_each_keep_their_own_outcome(app: Any, monkeypatch) -> None:
+    """A request's messages are claimed and recorded together; one refused by the mail server
+    waits for its retry alone, and each sent one goes out once with its own files."""
+    monkeypatch.setattr(mail_queue, "dispatch", lambda ids: None)
+    for n in range(7):  # more than one batch
+        files = (Attachment(f"invoice-{n}.pdf", "application/pdf", b"%PDF " + bytes([n])),)
+        app.extensions["mailer"].send(MailMessage(to="a@example.jp", subject=f"mail {n}",
+                                                  text=f"body {n}", attachments=files))  # fmt: skip
+    ids = [m.id for m in rows()]
+    transport = RefusingTransport({"mail 1", "mail 6"})
+    report = delivery.deliver(db.engine, transport, ids, delivery.RetryPolicy())
+    assert sorted(report.retrying) == [ids[1], ids[6]] and report.failed == []
+    assert sorted(report.sent) == sorted(set(ids) - {ids[1], ids[6]})
+    assert [(m.subject, m.text, [a.filename for a in m.attachments]) for m in transport.sent] == [
+        (f"mail {n}", f"body {n}", [f"invoice-{n}.pdf"]) for n in (0, 2, 3, 4, 5)
+    ]
+    assert [m.attachments[0].data[-1] for m in transport.sent] == [0, 2, 3, 4, 5]
+    states = {m.subject: (m.status, m.attempts, m.text, len(m.attachments)) for m in rows()}
+    for n in (0, 2, 3, 4, 5):
+        assert states[f"mail {n}"] == (MailStatus.SENT, 1, "", 0)  # body and files dropped
+    for n in (1, 6):
+        assert states[f"mail {n}"] == (MailStatus.QUEUED, 1, f"body {n}", 1)
+    # Delivered again at once, nothing goes twice and the refused ones are not due yet.
+    assert delivery.deliver(db.engine, transport, ids, delivery.RetryPolicy()).sent == []
+    assert len(transport.sent) == 5
+
+
 class BrokenTransport:
     def send(self, message: MailMessage) -> None:
         raise MailError("SMTP delivery via mail.example:25 failed: ConnectionRefusedError()")
