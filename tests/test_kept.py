@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from shop.extensions import cache, db
-from shop.models import ExchangeRate, ShippingZone
+from shop.models import ExchangeRate, ShippingCountry, ShippingZone
 from shop.services import currency
 from shop.services.catalog import synonyms
 from tests.factories import make_category, make_product, make_workshop, shop_with_stock
@@ -98,6 +98,30 @@ def test_a_shipping_fee_change_shows_on_product_pages_at_once(client) -> None:
     zone.base_fee_idr = 300_000
     db.session.commit()
     assert fee_to_east_asia() == "IDR\xa0430,000"
+
+
+def test_a_country_added_or_moved_to_another_zone_counts_at_once(client) -> None:
+    """The destinations are kept per catalog version; a country's change bumps it, so the
+    checkout offers a new destination, and the payment page is limited to the zone's
+    countries as they are now."""
+    from shop.services.ordering import shipping
+
+    shipping.install_default_zones()
+    assert "IS" in shipping.allowed_countries() and "GL" not in shipping.allowed_countries()
+    assert shipping.zone_of("gb") == "EU" and "GB" not in shipping.zone_countries("ROW")
+    europe = db.session.query(ShippingZone).filter_by(code="EU").one()
+    europe.countries.append(ShippingCountry(code="GL"))
+    db.session.commit()
+    assert "GL" in shipping.allowed_countries() and shipping.zone_of("GL") == "EU"
+    assert shipping.zone_countries("EU", first="GL")[0] == "GL"
+    moved = db.session.get(ShippingCountry, "GB")
+    moved.zone = db.session.query(ShippingZone).filter_by(code="ROW").one()
+    db.session.commit()
+    assert shipping.zone_of("GB") == "ROW"
+    assert "GB" in shipping.zone_countries("ROW") and "GB" not in shipping.zone_countries("EU")
+    db.session.delete(db.session.get(ShippingCountry, "GL"))
+    db.session.commit()
+    assert "GL" not in shipping.allowed_countries() and shipping.zone_of("GL") is None
 
 
 def test_what_a_rolled_back_change_showed_is_never_kept(client) -> None:

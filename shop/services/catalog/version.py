@@ -28,6 +28,7 @@ from shop.models import (
     ProductPhoto,
     ProductTranslation,
     SearchSynonym,
+    ShippingCountry,
     ShippingZone,
     Variant,
     Workshop,
@@ -42,7 +43,8 @@ from shop.services.catalog.variants import refresh_price_range
 # a product's page lists.
 CATALOG_MODELS = (
     Category, CategoryTranslation, ExchangeRate, PriceTier, Product, ProductPhoto,
-    ProductTranslation, SearchSynonym, ShippingZone, Variant, Workshop, WorkshopTranslation,
+    ProductTranslation, SearchSynonym, ShippingCountry, ShippingZone, Variant, Workshop,
+    WorkshopTranslation,
 )  # fmt: skip
 # Product columns that show only on the product's own page and cards: changing them leaves
 # every listing's choice and order of products as it was. Anything else a listing filters,

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 from babel import Locale
@@ -124,28 +126,34 @@ def zone_fees(weight_g: int) -> list[ShippingQuote]:
     ]  # fmt: skip
 
 
+def _zone_by_country() -> dict[str, str]:
+    rows = db.session.execute(
+        select(ShippingCountry.code, ShippingZone.code)
+        .join(ShippingZone, ShippingCountry.zone_id == ShippingZone.id)
+        .order_by(ShippingCountry.code)
+    )
+    return dict(rows.all())
+
+
+def _destinations() -> Mapping[str, str]:
+    """Every destination's zone code by country code (in code order), kept per catalog
+    version: a country or zone change bumps it."""
+    return kept("shipping_countries", lambda: MappingProxyType(_zone_by_country()))
+
+
 def allowed_countries() -> list[str]:
     """Every country code the shop ships to."""
-    return list(db.session.scalars(select(ShippingCountry.code).order_by(ShippingCountry.code)))
+    return list(_destinations())
 
 
 def zone_of(country: str) -> str | None:
     """The code of the zone a country ships in, or None if the shop doesn't ship there."""
-    return db.session.scalar(
-        select(ShippingZone.code)
-        .join(ShippingCountry, ShippingCountry.zone_id == ShippingZone.id)
-        .where(ShippingCountry.code == (country or "").upper()[:2])
-    )
+    return _destinations().get((country or "").upper()[:2])
 
 
 def zone_countries(zone_code: str, first: str = "") -> list[str]:
     """The country codes of one zone, `first` leading (the payment page's default)."""
-    codes = db.session.scalars(
-        select(ShippingCountry.code)
-        .join(ShippingZone, ShippingCountry.zone_id == ShippingZone.id)
-        .where(ShippingZone.code == zone_code)
-        .order_by(ShippingCountry.code)
-    ).all()
+    codes = [code for code, zone in _destinations().items() if zone == zone_code]
     return sorted(codes, key=lambda code: code != first)
 
 
