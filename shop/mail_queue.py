@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from flask import Flask, current_app, g, has_app_context, has_request_context
@@ -35,6 +37,7 @@ logger = logging.getLogger("shop.mail")
 _FLUSHED = "outbound_mail_ids"  # ids of messages written in the session's transaction
 _WROTE = "outbound_mail_wrote"  # whether the session's transaction has written anything
 _AFTER_RESPONSE = "mail_after_response"
+_TOGETHER = "outbound_mail_together"  # messages sent now are committed at the end, together
 SWEEP_SECONDS = 60
 _last_sweep = 0.0
 
@@ -49,15 +52,32 @@ class QueueingMailer:
         """Queue the message; raise MailError if it could not be stored, or could never be
         sent (a line break in a header: nothing is stored)."""
         session = db.session
-        joining = _has_writes(session())
+        joining = _has_writes(session()) or session().info.get(_TOGETHER, False)
         queue.record(session, message, request_id())
         if joining:
-            return  # stored, and delivered, with the caller's commit
+            return  # stored, and delivered, with the caller's commit (or `together`'s)
         try:
             session.commit()
         except SQLAlchemyError as exc:
             session.rollback()
             raise MailError(f"could not queue the message: {type(exc).__name__}") from None
+
+    @contextmanager
+    def together(self) -> Iterator[None]:
+        """Store the messages sent inside in one commit as it ends (a paid order's
+        confirmation and staff notice), instead of a commit each. If that commit fails,
+        none is stored: the failure is logged, as `send`'s callers log theirs."""
+        session = db.session()
+        session.info[_TOGETHER] = True
+        try:
+            yield
+        finally:
+            session.info.pop(_TOGETHER, None)
+        try:
+            session.commit()
+        except SQLAlchemyError as exc:
+            session.rollback()
+            logger.warning("Mail not queued: %s", type(exc).__name__)
 
     def join(self, message: MailMessage) -> None:
         """Store the message in the caller's open transaction, never committing it.

@@ -259,3 +259,18 @@ def test_on_a_server_mail_goes_out_after_the_response(app: Any, staff_user: Any,
     response.close()  # the server has sent the response
     assert [m["To"] for m in outbox(app)] == [staff_user.email]
     assert [m.status for m in rows()] == [MailStatus.SENT]
+
+
+def test_messages_sent_together_are_stored_in_one_commit_as_the_block_ends(app: Any) -> None:
+    """A paid order's two mails: neither is stored (or sent) before both are written."""
+    mailer = app.extensions["mailer"]
+    with db.engine.connect() as other:
+        with mailer.together():
+            mailer.send(MESSAGE)
+            mailer.send(MailMessage(to="staff@example.jp", subject="New order KB-1", text="."))
+            assert other.execute(select(OutboundMail.id)).all() == []
+            assert outbox(app) == []
+        assert len(other.execute(select(OutboundMail.id)).all()) == 2
+    assert sorted(m["Subject"] for m in outbox(app)) == ["New order KB-1", "Your order KB-1"]
+    mailer.send(MESSAGE)  # and alone again after the block: stored at once
+    assert len(rows()) == 3

@@ -36,6 +36,8 @@ T = TypeVar("T")
 _MEMO = "kb_catalog_version"  # session.info: (transaction, version) read in it
 _WROTE = "kb_catalog_written"  # session.info: the transaction that changed the catalog
 _LOCK = threading.Lock()
+# Built once: building a statement and its cache key cost as much as the read itself.
+_VERSION = select(CatalogVersion.version).where(CatalogVersion.id == 1)
 
 
 def catalog_version() -> int:
@@ -45,7 +47,7 @@ def catalog_version() -> int:
     seen = session.info.get(_MEMO)
     if transaction is not None and seen is not None and seen[0] is transaction:
         return int(seen[1])
-    version = session.scalar(select(CatalogVersion.version).where(CatalogVersion.id == 1)) or 0
+    version = session.scalar(_VERSION) or 0
     session.info[_MEMO] = (session.get_transaction(), version)
     return version
 

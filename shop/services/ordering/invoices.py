@@ -27,18 +27,13 @@ def format_number(year: int, sequence: int) -> str:
 
 def next_number(year: int) -> str:
     """Take the year's next number inside the caller's transaction (the row stays locked)."""
-    # The year's row is made on its first invoice; a concurrent maker waits, then does nothing.
-    db.session.execute(
-        text(
-            "INSERT INTO invoice_counter (year, last_number) VALUES (:year, 0) "
-            "ON CONFLICT (year) DO NOTHING"
-        ),
-        {"year": year},
-    )
+    # One statement: the year's row is made on its first invoice and counted on after; a
+    # concurrent payment waits on the row's lock, then counts on from what was committed.
     sequence = db.session.execute(
         text(
-            "UPDATE invoice_counter SET last_number = last_number + 1 "
-            "WHERE year = :year RETURNING last_number"
+            "INSERT INTO invoice_counter (year, last_number) VALUES (:year, 1) "
+            "ON CONFLICT (year) DO UPDATE SET last_number = invoice_counter.last_number + 1 "
+            "RETURNING last_number"
         ),
         {"year": year},
     ).scalar_one()

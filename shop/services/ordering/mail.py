@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from shop.gateways.mail import Mailer, MailError, MailMessage
 from shop.models.orders import Order, OrderStatus
 from shop.services import currency
+from shop.services.catalog.kept import kept
 from shop.services.impact.orders import order_impact
 from shop.services.money import format_idr
 from shop.services.ordering import carriers, presentation
@@ -167,8 +168,8 @@ def order_context(order: Order, locale: str, **extra: Any) -> dict[str, Any]:
     # while a visitor in another language is being served (or with no request at all).
     money: Callable[[int], str] = partial(format_idr, locale=locale)
     shown = presentation.mail_currency(locale, order.shipping_country)
-    # Read once per mail: the templates show the figure in both parts, some twice.
-    rates = currency.current_rates() if shown else None
+    # Kept per catalog version, as pages keep them (a new rate bumps it).
+    rates = kept("exchange_rates", currency.current_rates) if shown else None
     return {
         "order": order,
         "lines": list(order.lines),
