@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import select
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import event, text
@@ -117,3 +118,25 @@ def begin_write(session: Session | scoped_session[Session]) -> None:
     # The driver opens no transaction before a read: open it here, holding the write lock.
     # Its commit and rollback end it as any other (they check SQLite's own state).
     connection.connection.dbapi_connection.execute("BEGIN IMMEDIATE")  # type: ignore[union-attr]
+
+
+def commit_keeping(session: Session | scoped_session[Session], keep: Iterable[object]) -> None:
+    """Commit, keeping what the rows in `keep` hold for the rest of the request.
+
+    For rows the unit of work read under its lock and wrote itself (an order just placed or
+    just paid): what they hold is what was committed, and the next step (the payment page,
+    the order's mails) reads them again for nothing otherwise. Every other row is expired,
+    as any commit does; an attribute the database filled in is read when first used.
+    """
+    if isinstance(session, scoped_session):
+        session = session()
+    expiring = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expiring
+    kept = {id(row) for row in keep}
+    for row in list(session.identity_map.values()):
+        if id(row) not in kept:
+            session.expire(row)

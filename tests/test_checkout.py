@@ -109,6 +109,20 @@ def test_checking_out_an_empty_cart_is_refused(client, basket) -> None:
     assert "Your cart is empty" in client.get("/cart").get_data(as_text=True)
 
 
+def test_a_checkout_posted_after_the_cart_was_emptied_elsewhere_places_nothing(
+    client, basket
+) -> None:
+    add(client, basket.variants[0].sku, "1")
+    page = client.get("/checkout").get_data(as_text=True)
+    db.session.query(CartLine).delete()  # emptied in another tab
+    db.session.commit()
+    response = client.post("/checkout", data={"email": "aiko@example.jp", "country": "JP",
+                                              "csrf_token": csrf_from(page)})  # fmt: skip
+    assert response.status_code == 303 and response.headers["Location"].endswith("/cart")
+    assert "Your cart is empty" in client.get("/cart").get_data(as_text=True)
+    assert db.session.query(Order).count() == 0 and stock_of(basket) == 5
+
+
 def test_an_item_that_sold_out_meanwhile_stops_checkout(client, basket) -> None:
     add(client, basket.variants[0].sku, "2")
     basket.variants[0].stock = 1
@@ -253,3 +267,35 @@ def test_a_missing_address_field_is_named_in_the_buyers_language(
         assert required in text  # the page again, the field marked
         assert "This field is required." not in text
     assert db.session.scalar(select(Order)).status == OrderStatus.PENDING_PAYMENT
+
+
+def test_without_a_worker_checkouts_sweep_overdue_orders_once_a_minute(
+    app, client, basket, monkeypatch
+) -> None:
+    """The sweep a worker runs every minute runs, without one, at the next checkout a minute
+    after the last: the overdue order's stock comes back to the shelf then, not sooner."""
+    clock = [1_000.0]
+    monkeypatch.setattr(orders.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(orders, "_last_sweep", clock[0] - 61)
+    add(client, basket.variants[0].sku, "2")
+    checkout(client)  # sweeps (nothing overdue yet), and holds 2 pieces
+    first = db.session.scalar(select(Order))
+    first.payment_expires_at = datetime.now(UTC) - timedelta(minutes=1)
+    db.session.commit()
+
+    def another_buyer_checks_out_one() -> None:
+        buyer = app.test_client()
+        add(buyer, basket.variants[0].sku, "1")
+        assert checkout(buyer).status_code == 303
+
+    clock[0] += 30
+    another_buyer_checks_out_one()  # half a minute later: no sweep
+    db.session.expire_all()
+    assert first.status == OrderStatus.PENDING_PAYMENT and stock_of(basket) == 5 - 2 - 1
+
+    clock[0] += 31
+    another_buyer_checks_out_one()  # a minute after the last sweep
+    db.session.expire_all()
+    assert first.status == OrderStatus.EXPIRED
+    assert [e.note for e in first.events][-1] == "Payment window closed"
+    assert stock_of(basket) == 5 - 1 - 1

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, session, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)  # fmt: skip
 from flask_babel import get_locale, gettext
 from werkzeug.wrappers import Response
 
@@ -103,7 +112,10 @@ def start() -> str | Response | tuple[str, int]:
     """Ask for an email, destination and gift choice, create the order and go to payment."""
     cart = current_cart()
     customer = current_customer()
-    if cart is None or not cart.lines:
+    # Placing the order finds an empty cart itself (EmptyCart), reading the lines under the
+    # write lock: a checkout that goes on to payment does not read them once more before.
+    placing = request.method == "POST" and "update" not in request.form
+    if cart is None or (not placing and not cart.lines):
         flash(gettext("Your cart is empty."), "error")
         return redirect(url_for("cart.show"), 303)
     countries = shipping.country_choices(str(get_locale()))
@@ -121,8 +133,8 @@ def start() -> str | Response | tuple[str, int]:
             return _checkout_page(form, gift, cart, prefill, wrap_price, 200 if kept else 400)
     if form.validate_on_submit():
         if not current_app.config["JOBS_REDIS_URL"]:
-            # Without a job queue the sweep runs here; with one, the worker runs it every minute.
-            orders.expire_overdue()
+            # Without a job queue the sweep runs here, once a minute at most, as the worker's.
+            orders.expire_overdue_now_and_then()
         try:
             order = orders.place_order(
                 cart, email=form.email.data.strip(), country=form.country.data,
@@ -213,9 +225,7 @@ def _demo_order(session_id: str) -> Order:
 def demo_pay(session_id: str) -> str | Response:
     """The offline stand-in for Stripe's payment page: no money moves."""
     order = _demo_order(session_id)
-    # Stripe's page refuses a session past its expiry, whether or not the sweep ran yet.
-    orders.expire_overdue()
-    if order.status != OrderStatus.PENDING_PAYMENT:
+    if orders.expire_if_overdue(order) or order.status != OrderStatus.PENDING_PAYMENT:
         return redirect(url_for("checkout.done", token=order.token), 303)
     form = DemoPaymentForm()
     if form.validate_on_submit():

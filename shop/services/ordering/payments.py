@@ -14,7 +14,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from shop.database import begin_write
+from shop.database import begin_write, commit_keeping
 from shop.extensions import db
 from shop.gateways.payments import PaymentEvent
 from shop.models import Cart, CartLine, Order, OrderStatus, ProcessedPaymentEvent
@@ -211,7 +211,8 @@ def handle_event(
         outcome = (
             "no matching order" if order is None else _apply(order, event, f"gateway:{provider}")
         )
-        db.session.commit()
+        # The order was read under the lock and written here: its mails need not read it back.
+        commit_keeping(db.session, [order, *order.lines] if order is not None else [])
     except Exception:
         db.session.rollback()
         raise

@@ -84,15 +84,17 @@ def move(order: Order, to: OrderStatus, *, actor: str, note: str = "") -> None:
     current = order.status
     if to not in ALLOWED[current]:
         raise InvalidTransition(current, to)
+    now = datetime.now(UTC)
     moved = db.session.execute(
         update(Order)
         .where(Order.id == order.id, Order.status == current)
-        .values(status=to, updated_at=datetime.now(UTC))
+        .values(status=to, updated_at=now)
         .execution_options(synchronize_session=False)
     ).rowcount
     if moved != 1:
         raise TransitionLost(current, to)
     set_committed_value(order, "status", to)
+    set_committed_value(order, "updated_at", now)
     _history(order, current, to, actor, note)
     # The code's row before the variants' rows, as placing an order locks them: no cycle.
     if current == S.PENDING_PAYMENT and to in (S.CANCELLED, S.EXPIRED):
