@@ -10,9 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import bindparam, delete, select, text, update
 
 from shop.database import begin_write, commit_keeping
 from shop.extensions import db
@@ -25,6 +23,13 @@ from shop.services.ordering import status as order_status
 from shop.services.quotes import payments as quote_payments
 
 PAID_OUTCOMES = ("paid", "on hold")
+# Written out (the same on both databases) and built once: the dialects' ON CONFLICT
+# constructs have no cache key, and were compiled again for every event.
+_RECORD_EVENT = text(
+    "INSERT INTO processed_payment_event (provider, event_id, event_type, order_id, received_at)"
+    " VALUES (:provider, :event_id, :event_type, :order_id, :received_at)"
+    " ON CONFLICT (event_id) DO NOTHING RETURNING id"
+).bindparams(bindparam("received_at", type_=ProcessedPaymentEvent.__table__.c.received_at.type))
 
 
 def order_id_for(event: PaymentEvent) -> int | None:
@@ -64,20 +69,11 @@ def _first_time(provider: str, event: PaymentEvent, order_id: int | None) -> boo
     One INSERT … ON CONFLICT DO NOTHING: the unique event id decides, on either database,
     without a read first or a savepoint to recover from the duplicate.
     """
-    session = db.session()
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    recorded = session.execute(
-        insert(ProcessedPaymentEvent)
-        .values(
-            provider=provider,
-            event_id=event.id,
-            event_type=event.type[:80],
-            order_id=order_id,
-            received_at=datetime.now(UTC),
-        )  # fmt: skip
-        .on_conflict_do_nothing(index_elements=["event_id"])
-        .returning(ProcessedPaymentEvent.id)
-    )
+    recorded = db.session.execute(
+        _RECORD_EVENT,
+        {"provider": provider, "event_id": event.id, "event_type": event.type[:80],
+         "order_id": order_id, "received_at": datetime.now(UTC)},
+    )  # fmt: skip
     return recorded.scalar_one_or_none() is not None
 
 

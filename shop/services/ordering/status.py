@@ -126,8 +126,10 @@ def pay(order: Order, *, actor: str, note: str, address_ok: bool = True) -> Orde
     elif reason == "address":
         note += "; the shipping address is outside the zone the shipping was priced for"
     to = S.ON_HOLD if reason else S.PAID
-    move(order, to, actor=actor, note=note)
-    invoices.assign(order, order.paid_at)  # in this transaction: rolled back with the move
+    # The address, the time paid and the invoice number go in one write, after the move.
+    with db.session.no_autoflush:
+        move(order, to, actor=actor, note=note)
+        invoices.assign(order, order.paid_at)  # in this transaction: rolled back with the move
     return to
 
 
