@@ -101,13 +101,13 @@ def add() -> Response:
     if not form.validate():
         flash(_first_error(form), "error")
         return redirect(back or url_for("cart.show"), 303)
-    variant_id = carts.variant_id_for_sku(form.variant.data)
-    if variant_id is None:
+    chosen = carts.variant_for_sku(form.variant.data)
+    if chosen is None:
         flash(gettext("That item is no longer on sale."), "error")
         return redirect(back or url_for("cart.show"), 303)
     cart = current_or_new_cart()
     try:
-        variant = carts.add_item(cart, variant_id, form.quantity.data)
+        variant = carts.add_item(cart, chosen.id, form.quantity.data)
     except carts.CartError as error:
         flash(cart_error_message(error), "error")
         return redirect(back or url_for("cart.show"), 303)

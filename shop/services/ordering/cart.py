@@ -9,6 +9,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
+from shop.database import commit_keeping
 from shop.extensions import db
 from shop.models import Cart, CartLine, PriceTier, Product, ProductStatus, Variant
 from shop.services.catalog import lead_times, pricing
@@ -145,11 +146,14 @@ def create_cart() -> Cart:
     return cart
 
 
-def variant_id_for_sku(sku: str) -> int | None:
-    """Return the id of the variant with this SKU, or None."""
+def variant_for_sku(sku: str) -> Variant | None:
+    """Return the variant with this SKU, with its product, or None. Adding it to a cart next
+    (while the caller holds it) finds both in the session instead of reading them again."""
     if not sku or len(sku) > 64:
         return None
-    return db.session.scalar(select(Variant.id).where(Variant.sku == sku))
+    return db.session.scalar(
+        select(Variant).options(joinedload(Variant.product)).where(Variant.sku == sku)
+    )
 
 
 def is_sellable(variant: Variant) -> bool:
@@ -203,7 +207,8 @@ def add_item(cart: Cart, variant_id: int, quantity: int) -> Variant:
         try:
             with db.session.begin_nested():
                 db.session.add(CartLine(cart_id=cart.id, variant_id=variant.id, quantity=quantity))
-            db.session.commit()
+            # The variant and its product, as read in this transaction, name what was added.
+            commit_keeping(db.session, [variant, variant.product])
             return variant
         except IntegrityError:
             pass  # another request created the line a moment ago: grow it instead
