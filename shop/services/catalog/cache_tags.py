@@ -154,17 +154,18 @@ class SqlTagStore:
             if names:
                 found.update(session.execute(_TAG_VERSIONS, {"names": names}).tuples().all())
         else:
-            query = union_all(
-                select(literal(GLOBAL), CatalogVersion.version).where(CatalogVersion.id == 1),
-                select(CacheTag.name, CacheTag.version).where(CacheTag.name.in_(names)),
-            )
-            found = {name: version for name, version in session.execute(query)}
+            found = dict(session.execute(_ALL_VERSIONS, {"names": names}).tuples().all())
         return {t: found.get(t, 0) for t in sorted(set(tags))}
 
 
 # Built once: a page's card check runs it on every uncached render.
 _TAG_VERSIONS = select(CacheTag.name, CacheTag.version).where(
     CacheTag.name.in_(bindparam("names", expanding=True))
+)
+# And a stored page's check, on every hit: the global version and the page's tags.
+_ALL_VERSIONS = union_all(
+    select(literal(GLOBAL), CatalogVersion.version).where(CatalogVersion.id == 1),
+    _TAG_VERSIONS,
 )
 
 

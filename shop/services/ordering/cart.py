@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from functools import lru_cache
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import Select, bindparam, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -135,7 +136,7 @@ def find_cart(token: str | None) -> Cart | None:
     """Return the cart with this token, or None."""
     if not token:
         return None
-    return db.session.scalar(select(Cart).where(Cart.token == token))
+    return db.session.scalar(_CART_BY_TOKEN, {"token": token})
 
 
 def create_cart() -> Cart:
@@ -151,9 +152,7 @@ def variant_for_sku(sku: str) -> Variant | None:
     (while the caller holds it) finds both in the session instead of reading them again."""
     if not sku or len(sku) > 64:
         return None
-    return db.session.scalar(
-        select(Variant).options(joinedload(Variant.product)).where(Variant.sku == sku)
-    )
+    return db.session.scalar(_VARIANT_BY_SKU, {"sku": sku})
 
 
 def is_sellable(variant: Variant) -> bool:
@@ -291,19 +290,27 @@ def _view(line: CartLine) -> LineView:
 def _lines_with_products(cart: Cart, locale: str, photos: bool = True) -> list[CartLine]:
     """The cart's lines with their variants, volume prices, products and photos (and the
     products' names in `locale`) in a fixed number of queries, however many lines there are."""
+    query = _lines_query(locale, photos)
+    return list(db.session.scalars(query, {"cart_id": cart.id}).unique())
+
+
+@lru_cache(maxsize=64)
+def _lines_query(locale: str, photos: bool) -> Select[tuple[CartLine]]:
+    # Built once per language and shape: building it and its cache key cost as much as
+    # running it. The variant and its product come in the lines' own statement.
     variant = joinedload(CartLine.variant)
     product = variant.joinedload(Variant.product)
     query = (
         select(CartLine)
-        .where(CartLine.cart_id == cart.id)
+        .where(CartLine.cart_id == bindparam("cart_id"))
         .order_by(CartLine.id)
-        .options(variant.selectinload(Variant.price_tiers))
+        .options(product, variant.selectinload(Variant.price_tiers))
     )
     if photos:
         query = query.options(product.selectinload(Product.shown_photos))
     if locale != SOURCE_LOCALE:
         query = query.options(product.joinedload(shown_in(Product, locale)))
-    return list(db.session.scalars(query).unique())
+    return query
 
 
 def summarize(
@@ -347,10 +354,20 @@ def count_items(token: str | None, customer_id: int | None = None) -> int:
     """
     if not token:
         return 0
-    owner = Cart.customer_id.is_(None)
-    if customer_id is not None:
-        owner = or_(owner, Cart.customer_id == customer_id)
-    total = db.session.scalar(
-        select(func.sum(CartLine.quantity)).join(Cart).where(Cart.token == token, owner)
-    )
+    if customer_id is None:
+        total = db.session.scalar(_GUEST_COUNT, {"token": token})
+    else:
+        total = db.session.scalar(_ACCOUNT_COUNT, {"token": token, "customer_id": customer_id})
     return int(total or 0)
+
+
+# Built once (every page shows the cart's count; a checkout finds the cart and its variants).
+_CART_BY_TOKEN = select(Cart).where(Cart.token == bindparam("token"))
+_VARIANT_BY_SKU = (
+    select(Variant).options(joinedload(Variant.product)).where(Variant.sku == bindparam("sku"))
+)
+_COUNT = select(func.sum(CartLine.quantity)).join(Cart).where(Cart.token == bindparam("token"))
+_GUEST_COUNT = _COUNT.where(Cart.customer_id.is_(None))
+_ACCOUNT_COUNT = _COUNT.where(
+    or_(Cart.customer_id.is_(None), Cart.customer_id == bindparam("customer_id"))
+)

@@ -25,18 +25,18 @@ def format_number(year: int, sequence: int) -> str:
     return f"{PREFIX}-{year}-{sequence:05d}"
 
 
+_NEXT = text(
+    "INSERT INTO invoice_counter (year, last_number) VALUES (:year, 1) "
+    "ON CONFLICT (year) DO UPDATE SET last_number = invoice_counter.last_number + 1 "
+    "RETURNING last_number"
+)
+
+
 def next_number(year: int) -> str:
     """Take the year's next number inside the caller's transaction (the row stays locked)."""
     # One statement: the year's row is made on its first invoice and counted on after; a
     # concurrent payment waits on the row's lock, then counts on from what was committed.
-    sequence = db.session.execute(
-        text(
-            "INSERT INTO invoice_counter (year, last_number) VALUES (:year, 1) "
-            "ON CONFLICT (year) DO UPDATE SET last_number = invoice_counter.last_number + 1 "
-            "RETURNING last_number"
-        ),
-        {"year": year},
-    ).scalar_one()
+    sequence = db.session.execute(_NEXT, {"year": year}).scalar_one()
     return format_number(year, int(sequence))
 
 

@@ -7,7 +7,7 @@ import secrets
 import time
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from shop.database import begin_write, commit_keeping
 from shop.extensions import db
@@ -274,17 +274,22 @@ def find_by_token(token: str) -> Order | None:
     """Return the order with this private token, or None."""
     if not token or len(token) > 64:
         return None
-    return db.session.scalar(select(Order).where(Order.token == token))
+    return db.session.scalar(_BY_TOKEN, {"token": token})
 
 
 def find_by_payment_session(session_id: str, gateway: str) -> Order | None:
     """Return the order paid through this provider session, or None."""
     if not session_id or len(session_id) > 255:
         return None
-    query = select(Order).where(
-        Order.payment_session_id == session_id, Order.payment_gateway == gateway
-    )
-    return db.session.scalar(query)
+    return db.session.scalar(_BY_PAYMENT_SESSION, {"session_id": session_id, "gateway": gateway})
+
+
+# Built once: the confirmation page, the order page and every payment find their order so.
+_BY_TOKEN = select(Order).where(Order.token == bindparam("token"))
+_BY_PAYMENT_SESSION = select(Order).where(
+    Order.payment_session_id == bindparam("session_id"),
+    Order.payment_gateway == bindparam("gateway"),
+)
 
 
 def expire_if_overdue(order: Order, now: datetime | None = None) -> bool:

@@ -138,12 +138,16 @@ def _empty_paid_cart(cart_id: int) -> None:
 
     Two statements rather than reading the cart and every line to delete them one by one.
     """
-    db.session.execute(delete(CartLine).where(CartLine.cart_id == cart_id))
-    db.session.execute(
-        update(Cart)
-        .where(Cart.id == cart_id, Cart.discount_code.is_not(None))
-        .values(discount_code=None)
-    )
+    db.session.execute(_EMPTY_CART, {"cart_id": cart_id})
+    db.session.execute(_DROP_CODE, {"cart_id": cart_id})
+
+
+_EMPTY_CART = delete(CartLine).where(CartLine.cart_id == bindparam("cart_id"))
+_DROP_CODE = (
+    update(Cart)
+    .where(Cart.id == bindparam("cart_id"), Cart.discount_code.is_not(None))
+    .values(discount_code=None)
+)
 
 
 def _refunded(order: Order, event: PaymentEvent, actor: str) -> str:

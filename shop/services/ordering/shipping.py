@@ -9,7 +9,7 @@ from types import MappingProxyType
 from typing import Any
 
 from babel import Locale
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from shop.extensions import db
@@ -85,13 +85,17 @@ def fee_for(zone: Any, weight_g: int) -> int:
     return zone.base_fee_idr + zone.per_kg_fee_idr * kilograms
 
 
+# Built once: every checkout prices its shipping from the rows themselves.
+_COUNTRY_WITH_ZONE = (
+    select(ShippingCountry)
+    .options(joinedload(ShippingCountry.zone))
+    .where(ShippingCountry.code == bindparam("code"))
+)
+
+
 def quote(country: str, weight_g: int) -> ShippingQuote:
     """Price shipping a parcel to a country; raise ShippingUnavailable if we don't ship there."""
-    row = db.session.scalar(
-        select(ShippingCountry)
-        .options(joinedload(ShippingCountry.zone))
-        .where(ShippingCountry.code == (country or "").upper())
-    )
+    row = db.session.scalar(_COUNTRY_WITH_ZONE, {"code": (country or "").upper()})
     if row is None:
         raise ShippingUnavailable(country)
     zone = row.zone

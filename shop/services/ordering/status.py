@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from shop.database import begin_write
@@ -63,15 +63,26 @@ class TransitionLost(InvalidTransition):
     """Another event moved the order between reading it and writing the move."""
 
 
+# Built once: every change of an order's status runs these two.
+_LOCK = (
+    select(Order)
+    .where(Order.id == bindparam("order_id"))
+    .with_for_update()
+    .execution_options(populate_existing=True)
+)
+# The guarded door: the move happens only from the status the caller saw.
+_MOVE = (
+    update(Order)
+    .where(Order.id == bindparam("order_id"), Order.status == bindparam("current"))
+    .values(status=bindparam("to"), updated_at=bindparam("now"))
+    .execution_options(synchronize_session=False)
+)
+
+
 def lock(order_id: int) -> Order | None:
     """Begin the unit of work that may change this order and return it, locked and fresh."""
     begin_write(db.session)
-    return db.session.scalar(
-        select(Order)
-        .where(Order.id == order_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
+    return db.session.scalar(_LOCK, {"order_id": order_id})
 
 
 def can_move(order: Order, to: OrderStatus) -> bool:
@@ -86,10 +97,7 @@ def move(order: Order, to: OrderStatus, *, actor: str, note: str = "") -> None:
         raise InvalidTransition(current, to)
     now = datetime.now(UTC)
     moved = db.session.execute(
-        update(Order)
-        .where(Order.id == order.id, Order.status == current)
-        .values(status=to, updated_at=now)
-        .execution_options(synchronize_session=False)
+        _MOVE, {"order_id": order.id, "current": current, "to": to, "now": now}
     ).rowcount
     if moved != 1:
         raise TransitionLost(current, to)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 
 from shop.extensions import db
 from shop.media import MediaStorage
@@ -156,7 +156,10 @@ def for_customer(customer: Customer, limit: int = 50) -> list[QuoteRequest]:
 
 def quote_for_order(order: Order) -> QuoteRequest | None:
     """The request an order pays for, or None for a cart order."""
-    return db.session.scalar(select(QuoteRequest).where(QuoteRequest.order_id == order.id))
+    return db.session.scalar(_BY_ORDER, {"order_id": order.id})
+
+
+_BY_ORDER = select(QuoteRequest).where(QuoteRequest.order_id == bindparam("order_id"))
 
 
 def aircraft_suggestions(limit: int = 60) -> list[str]:
