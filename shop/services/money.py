@@ -4,21 +4,27 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from babel.numbers import format_currency
+from babel import Locale
+from babel.numbers import NumberPattern, parse_pattern
 
 # Rupiah has no minor unit in daily use: show whole rupiah with the locale's grouping,
 # "Rp 100.000" in Indonesian, "IDR 100,000" in English.
 _IDR_PATTERN = "¤\xa0#,##0"
 
 
+@lru_cache(maxsize=32)
+def _idr_pattern(locale: str) -> tuple[NumberPattern, Locale]:
+    return parse_pattern(_IDR_PATTERN), Locale.parse(locale)
+
+
 @lru_cache(maxsize=8192)
 def format_idr(amount_idr: int, locale: str) -> str:
     """Format whole rupiah for a locale, without decimals."""
-    # Cached: Babel re-reads the pattern and locale data on every call, and a listing page
-    # formats the same few hundred prices over and over.
-    return format_currency(
-        amount_idr, "IDR", format=_IDR_PATTERN, locale=locale, currency_digits=False
-    )
+    # Cached, and the pattern parsed once per locale (format_currency parses it on every
+    # call): a listing page formats the same few hundred prices over and over, and an
+    # order's mail a dozen new ones.
+    pattern, parsed = _idr_pattern(locale)
+    return pattern.apply(amount_idr, parsed, currency="IDR", currency_digits=False)
 
 
 def format_idr_range(low: int | None, high: int | None, locale: str) -> str:

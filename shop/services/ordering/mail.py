@@ -15,6 +15,7 @@ from typing import Any
 from flask import current_app, render_template, url_for
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from shop.gateways.mail import Mailer, MailError, MailMessage
 from shop.models.orders import Order, OrderStatus
@@ -27,22 +28,24 @@ from shop.services.ordering import carriers, presentation
 STAFF_LOCALE = "id"
 
 
+_STATUS_LABELS = {
+    OrderStatus.PENDING_PAYMENT: _l("Awaiting payment"),
+    OrderStatus.PAID: _l("Paid"),
+    OrderStatus.ON_HOLD: _l("Paid — on hold"),
+    OrderStatus.PACKED: _l("Packed"),
+    OrderStatus.SHIPPED: _l("Shipped"),
+    OrderStatus.DELIVERED: _l("Delivered"),
+    OrderStatus.CANCELLED: _l("Cancelled"),
+    OrderStatus.EXPIRED: _l("Expired"),
+    OrderStatus.REFUNDED: _l("Refunded"),
+    OrderStatus.PARTIALLY_REFUNDED: _l("Partially refunded"),
+}
+
+
 def status_label(status: OrderStatus | str) -> str:
-    """Return an order status in words, in the current locale."""
-    labels = {
-        OrderStatus.PENDING_PAYMENT: _("Awaiting payment"),
-        OrderStatus.PAID: _("Paid"),
-        OrderStatus.ON_HOLD: _("Paid — on hold"),
-        OrderStatus.PACKED: _("Packed"),
-        OrderStatus.SHIPPED: _("Shipped"),
-        OrderStatus.DELIVERED: _("Delivered"),
-        OrderStatus.CANCELLED: _("Cancelled"),
-        OrderStatus.EXPIRED: _("Expired"),
-        OrderStatus.REFUNDED: _("Refunded"),
-        OrderStatus.PARTIALLY_REFUNDED: _("Partially refunded"),
-    }
+    """Return an order status in words, in the current locale (only that one translated)."""
     try:
-        return labels[OrderStatus(status)]
+        return str(_STATUS_LABELS[OrderStatus(status)])
     except ValueError:
         return str(status)
 
