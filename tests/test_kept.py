@@ -107,12 +107,14 @@ def test_a_country_added_or_moved_to_another_zone_counts_at_once(client) -> None
     from shop.services.ordering import shipping
 
     shipping.install_default_zones()
+    assert "GL" not in dict(shipping.country_choices("ja"))  # named and kept before the change
     assert "IS" in shipping.allowed_countries() and "GL" not in shipping.allowed_countries()
     assert shipping.zone_of("gb") == "EU" and "GB" not in shipping.zone_countries("ROW")
     europe = db.session.query(ShippingZone).filter_by(code="EU").one()
     europe.countries.append(ShippingCountry(code="GL"))
     db.session.commit()
     assert "GL" in shipping.allowed_countries() and shipping.zone_of("GL") == "EU"
+    assert ("GL", "グリーンランド") in shipping.country_choices("ja")
     assert shipping.zone_countries("EU", first="GL")[0] == "GL"
     moved = db.session.get(ShippingCountry, "GB")
     moved.zone = db.session.query(ShippingZone).filter_by(code="ROW").one()
@@ -122,6 +124,7 @@ def test_a_country_added_or_moved_to_another_zone_counts_at_once(client) -> None
     db.session.delete(db.session.get(ShippingCountry, "GL"))
     db.session.commit()
     assert "GL" not in shipping.allowed_countries() and shipping.zone_of("GL") is None
+    assert "GL" not in dict(shipping.country_choices("ja"))
 
 
 def test_what_a_rolled_back_change_showed_is_never_kept(client) -> None:

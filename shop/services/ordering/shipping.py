@@ -162,6 +162,11 @@ def zone_countries(zone_code: str, first: str = "") -> list[str]:
 
 
 def country_choices(locale: str) -> list[tuple[str, str]]:
-    """(code, name in the visitor's language) for every destination, sorted by name."""
-    names = Locale.parse(locale).territories
-    return sorted(((c, names.get(c, c)) for c in allowed_countries()), key=lambda p: p[1])
+    """(code, name in the visitor's language) for every destination, sorted by name; named
+    and sorted once per language and catalog version."""
+
+    def named() -> tuple[tuple[str, str], ...]:
+        names = Locale.parse(locale).territories
+        return tuple(sorted(((c, names.get(c, c)) for c in _destinations()), key=lambda p: p[1]))
+
+    return list(kept(("country_choices", locale), named))
