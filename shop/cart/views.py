@@ -19,7 +19,7 @@ from shop.cart.session import current_cart, current_or_new_cart
 from shop.i18n import likely_country
 from shop.services.money import format_idr
 from shop.services.ordering import cart as carts
-from shop.services.ordering import cart_discount, discounts, shipping
+from shop.services.ordering import cart_discount, cart_summary, discounts, shipping
 from shop.templating import local
 
 
@@ -73,7 +73,7 @@ def show() -> str:
     # Until the buyer picks a country, the one their language suggests is priced and shown.
     country = (cart.shipping_country if cart else None) or likely_country()
     wrap_price = current_app.config["GIFT_WRAP_PRICE_IDR"]
-    summary = carts.summarize(cart, str(get_locale()), country=country,
+    summary = cart_summary.summarize(cart, str(get_locale()), country=country,
                               gift_wrap_price_idr=wrap_price)  # fmt: skip
     destination = DestinationForm(country=country)
     destination.country.choices = [("", gettext("Choose a country"))] + shipping.country_choices(

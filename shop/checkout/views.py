@@ -29,7 +29,7 @@ from shop.services.accounts import addresses as customer_addresses
 from shop.services.impact.orders import order_impact
 from shop.services.money import format_idr
 from shop.services.ordering import cart as carts
-from shop.services.ordering import gifts, orders, payments, shipping
+from shop.services.ordering import cart_summary, gifts, orders, payments, shipping
 from shop.services.quotes import requests as quotes
 
 
@@ -179,7 +179,7 @@ def _checkout_page(
 ) -> tuple[str, int]:
     # Priced only when the page is shown: placing the order prices the cart itself, under
     # the write lock, so a checkout that goes on to payment prices it once.
-    summary = carts.summarize(cart, str(get_locale()), country=prefill["country"],
+    summary = cart_summary.summarize(cart, str(get_locale()), country=prefill["country"],
                               gift_wrap_price_idr=wrap_price)  # fmt: skip
     page = render_template(
         "checkout/checkout.html", form=form, gift_form=gift, summary=summary, wrap_price=wrap_price

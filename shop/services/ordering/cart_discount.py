@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from shop.extensions import db
 from shop.models import Cart
-from shop.services.ordering import cart as carts
-from shop.services.ordering import discounts
+from shop.services.ordering import cart_summary, discounts
 
 
 def apply_code(cart: Cart, text: str) -> discounts.AppliedDiscount:
@@ -14,7 +13,7 @@ def apply_code(cart: Cart, text: str) -> discounts.AppliedDiscount:
     code = discounts.normalize(text)
     previous = cart.discount_code
     cart.discount_code = code
-    summary = carts.summarize(cart)
+    summary = cart_summary.summarize(cart)
     if summary.discount is None:
         cart.discount_code = previous
         db.session.rollback()

@@ -22,8 +22,7 @@ from shop.gateways.payments import (
 from shop.models import Cart, Order, OrderLine, OrderStatus
 from shop.services import counters
 from shop.services.catalog import lead_times
-from shop.services.ordering import cart as carts
-from shop.services.ordering import discounts, gifts, reservations, shipping
+from shop.services.ordering import cart_summary, discounts, gifts, reservations, shipping
 from shop.services.ordering import status as order_status
 
 log = logging.getLogger(__name__)
@@ -79,7 +78,7 @@ def _number(order: Order) -> str:
     return f"KB-{order.created_at:%y%m}-{order.id:06d}"
 
 
-def _snapshot(summary: carts.CartSummary, discount: dict[int, int]) -> list[OrderLine]:
+def _snapshot(summary: cart_summary.CartSummary, discount: dict[int, int]) -> list[OrderLine]:
     return [
         OrderLine(
             variant_id=v.variant.id,
@@ -138,7 +137,7 @@ def _place_order(
 ) -> Order:  # fmt: skip
     db.session.refresh(cart)  # read once, fresh under the lock, before it is changed
     cart.shipping_country = country.upper()[:2] or None
-    summary = carts.summarize(cart, gift_wrap_price_idr=gift_wrap_price_idr, photos=False)
+    summary = cart_summary.summarize(cart, gift_wrap_price_idr=gift_wrap_price_idr, photos=False)
     if not summary.lines:
         raise EmptyCart()
     if not summary.can_checkout:
@@ -184,7 +183,9 @@ def _place_order(
     return order
 
 
-def _locked_discount(cart: Cart, summary: carts.CartSummary) -> discounts.AppliedDiscount | None:
+def _locked_discount(
+    cart: Cart, summary: cart_summary.CartSummary
+) -> discounts.AppliedDiscount | None:
     """The cart's discount code, its row locked and checked again, priced for the order."""
     if not cart.discount_code:
         return None
