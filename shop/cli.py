@@ -112,7 +112,7 @@ def register(app: Flask) -> None:
     @app.cli.command("expire-orders")
     def expire_orders_command() -> None:
         """Expire orders whose payment window closed (returning their stock) and lapsed quotes."""
-        from shop.services.ordering.orders import expire_overdue
+        from shop.services.ordering.expiry import expire_overdue
         from shop.services.quotes import requests as quotes
 
         click.echo(f"Orders expired: {expire_overdue()}")

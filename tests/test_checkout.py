@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from shop.extensions import db
 from shop.models import Cart, CartLine, Order, OrderStatus, Variant
-from shop.services.ordering import orders
+from shop.services.ordering import expiry, orders
 from tests.factories import csrf_from, shop_with_stock
 from tests.test_cart import add
 
@@ -184,7 +184,7 @@ def test_overdue_orders_expire_and_return_their_stock(client, basket) -> None:
 
     add(client, basket.variants[0].sku, "2")
     checkout(client)
-    assert orders.expire_overdue(datetime.now(UTC) + timedelta(hours=1)) == 1
+    assert expiry.expire_overdue(datetime.now(UTC) + timedelta(hours=1)) == 1
     assert db.session.scalar(select(Order)).status == OrderStatus.EXPIRED
     assert stock_of(basket) == 5
 
@@ -275,8 +275,8 @@ def test_without_a_worker_checkouts_sweep_overdue_orders_once_a_minute(
     """The sweep a worker runs every minute runs, without one, at the next checkout a minute
     after the last: the overdue order's stock comes back to the shelf then, not sooner."""
     clock = [1_000.0]
-    monkeypatch.setattr(orders.time, "monotonic", lambda: clock[0])
-    monkeypatch.setattr(orders, "_last_sweep", clock[0] - 61)
+    monkeypatch.setattr(expiry.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(expiry, "_last_sweep", clock[0] - 61)
     add(client, basket.variants[0].sku, "2")
     checkout(client)  # sweeps (nothing overdue yet), and holds 2 pieces
     first = db.session.scalar(select(Order))

@@ -15,7 +15,7 @@ import pytest
 
 from shop.extensions import db
 from shop.models import Cart, Order, OrderStatus, Product
-from shop.services.ordering import orders, payments, refunds
+from shop.services.ordering import expiry, orders, payments, refunds
 from tests.factories import shop_with_stock
 from tests.order_factories import make_order
 from tests.races import (
@@ -51,7 +51,7 @@ def pay(order_id: int, event=None, on_paid=None):
 
 def sweep():
     """A side that runs the expiry sweep."""
-    return lambda: orders.expire_overdue(datetime.now(UTC))
+    return lambda: expiry.expire_overdue(datetime.now(UTC))
 
 
 def assert_paid_holding_its_pieces(order: Order, variant_id: int, initial: int) -> None:
@@ -109,7 +109,7 @@ def test_a_late_payment_racing_expiry_and_a_rival_buyer_never_sells_a_piece_twic
 def test_pieces_sold_after_expiry_put_the_late_payment_on_hold(app, product) -> None:
     variant = new_variant(product, stock=2)
     order_id = place(variant, 2)
-    assert orders.expire_overdue(datetime.now(UTC)) == 1
+    assert expiry.expire_overdue(datetime.now(UTC)) == 1
     place(variant, 2, overdue=False)  # someone else buys the two pieces meanwhile
     assert values(run_together(app, pay(order_id))) == ["on hold"]
     order = fresh(order_id)

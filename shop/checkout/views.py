@@ -29,7 +29,7 @@ from shop.services.accounts import addresses as customer_addresses
 from shop.services.impact.orders import order_impact
 from shop.services.money import format_idr
 from shop.services.ordering import cart as carts
-from shop.services.ordering import cart_summary, gifts, orders, payments, shipping
+from shop.services.ordering import cart_summary, expiry, gifts, orders, payments, shipping
 from shop.services.quotes import requests as quotes
 
 
@@ -134,7 +134,7 @@ def start() -> str | Response | tuple[str, int]:
     if form.validate_on_submit():
         if not current_app.config["JOBS_REDIS_URL"]:
             # Without a job queue the sweep runs here, once a minute at most, as the worker's.
-            orders.expire_overdue_now_and_then()
+            expiry.expire_overdue_now_and_then()
         try:
             order = orders.place_order(
                 cart, email=form.email.data.strip(), country=form.country.data,
@@ -225,7 +225,7 @@ def _demo_order(session_id: str) -> Order:
 def demo_pay(session_id: str) -> str | Response:
     """The offline stand-in for Stripe's payment page: no money moves."""
     order = _demo_order(session_id)
-    if orders.expire_if_overdue(order) or order.status != OrderStatus.PENDING_PAYMENT:
+    if expiry.expire_if_overdue(order) or order.status != OrderStatus.PENDING_PAYMENT:
         return redirect(url_for("checkout.done", token=order.token), 303)
     form = DemoPaymentForm()
     if form.validate_on_submit():

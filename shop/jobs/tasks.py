@@ -72,7 +72,7 @@ def send_due_mail(request_id: str | None = None) -> int:
 
 def expire_orders(request_id: str | None = None) -> tuple[int, int]:
     """Expire orders whose payment window closed, and lapsed quotes."""
-    from shop.services.ordering.orders import expire_overdue
+    from shop.services.ordering.expiry import expire_overdue
     from shop.services.quotes import requests as quotes
 
     with job_context("expire_orders", request_id):
