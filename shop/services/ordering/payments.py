@@ -211,8 +211,10 @@ def handle_event(
         outcome = (
             "no matching order" if order is None else _apply(order, event, f"gateway:{provider}")
         )
-        # The order was read under the lock and written here: its mails need not read it back.
-        commit_keeping(db.session, [order, *order.lines] if order is not None else [])
+        # A paid order was read under the lock and written here: its mails need not read it
+        # (or its lines) back.
+        paid = [order, *order.lines] if order is not None and outcome in PAID_OUTCOMES else []
+        commit_keeping(db.session, paid)
     except Exception:
         db.session.rollback()
         raise
