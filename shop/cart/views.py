@@ -73,8 +73,9 @@ def show() -> str:
     # Until the buyer picks a country, the one their language suggests is priced and shown.
     country = (cart.shipping_country if cart else None) or likely_country()
     wrap_price = current_app.config["GIFT_WRAP_PRICE_IDR"]
-    summary = cart_summary.summarize(cart, str(get_locale()), country=country,
-                              gift_wrap_price_idr=wrap_price)  # fmt: skip
+    summary = cart_summary.summarize(
+        cart, str(get_locale()), country=country, gift_wrap_price_idr=wrap_price
+    )
     destination = DestinationForm(country=country)
     destination.country.choices = [("", gettext("Choose a country"))] + shipping.country_choices(
         str(get_locale())

@@ -2,16 +2,7 @@
 
 from __future__ import annotations
 
-from flask import (
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    session,
-    url_for,
-)  # fmt: skip
+from flask import abort, current_app, flash, redirect, render_template, session, url_for
 from flask_babel import get_locale, gettext
 from werkzeug.wrappers import Response
 
@@ -112,12 +103,10 @@ def start() -> str | Response | tuple[str, int]:
     """Ask for an email, destination and gift choice, create the order and go to payment."""
     cart = current_cart()
     customer = current_customer()
-    # Placing the order finds an empty cart itself (EmptyCart), reading the lines under the
-    # write lock: a checkout that goes on to payment does not read them once more before.
-    placing = request.method == "POST" and "update" not in request.form
-    if cart is None or (not placing and not cart.lines):
-        flash(gettext("Your cart is empty."), "error")
-        return redirect(url_for("cart.show"), 303)
+    # An empty cart is found where its lines are read anyway: pricing the page, or placing
+    # the order under the write lock (EmptyCart).
+    if cart is None:
+        return _cart_is_empty()
     countries = shipping.country_choices(str(get_locale()))
     prefill = _prefill(customer, cart.shipping_country, [code for code, _ in countries])
     wrap_price = current_app.config["GIFT_WRAP_PRICE_IDR"]
@@ -158,6 +147,11 @@ def start() -> str | Response | tuple[str, int]:
     return _checkout_page(form, gift, cart, prefill, wrap_price)
 
 
+def _cart_is_empty() -> Response:
+    flash(gettext("Your cart is empty."), "error")
+    return redirect(url_for("cart.show"), 303)
+
+
 def open_payment_page(order: Order) -> str:
     """Open the provider's payment page for an order awaiting payment (a cart's or a quote's),
     coming back to its confirmation or its cancellation; return the page's address. Raises
@@ -176,11 +170,14 @@ def _checkout_page(
     prefill: dict[str, str | None],
     wrap_price: int,
     status: int = 200,
-) -> tuple[str, int]:
+) -> tuple[str, int] | Response:
     # Priced only when the page is shown: placing the order prices the cart itself, under
     # the write lock, so a checkout that goes on to payment prices it once.
-    summary = cart_summary.summarize(cart, str(get_locale()), country=prefill["country"],
-                              gift_wrap_price_idr=wrap_price)  # fmt: skip
+    summary = cart_summary.summarize(
+        cart, str(get_locale()), country=prefill["country"], gift_wrap_price_idr=wrap_price
+    )
+    if not summary.lines:
+        return _cart_is_empty()
     page = render_template(
         "checkout/checkout.html", form=form, gift_form=gift, summary=summary, wrap_price=wrap_price
     )

@@ -88,9 +88,9 @@ _DROP_FILES = delete(FILES).where(FILES.c.mail_id.in_(_IDS))
 
 
 def claim(engine: Engine, ids: list[int], policy: RetryPolicy, now: datetime) -> list[Any]:
-    """Take for this deliverer those of the messages that are due: their rows, in the order
-    asked, without any another deliverer has or that isn't due. One guarded UPDATE, which
-    also returns what it claimed."""
+    """Take for this deliverer those of the messages that are due and that no other
+    deliverer holds: their rows, in the order asked. One guarded UPDATE, which also returns
+    what it claimed."""
     lease_until = now + timedelta(seconds=policy.lease_seconds)
     with engine.begin() as connection:
         rows = connection.execute(
